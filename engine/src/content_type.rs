@@ -1,0 +1,200 @@
+//! Recognises what a string holds (integer, decimal, boolean, date, timestamp, uuid, email, text)
+//! with byte-level checks: no regex, no allocation.
+
+use profiler_crds::ContentType;
+
+/// All content types, in the order of [`index`].
+pub const ALL: [ContentType; 8] = [
+    ContentType::Integer,
+    ContentType::Decimal,
+    ContentType::Boolean,
+    ContentType::Date,
+    ContentType::Timestamp,
+    ContentType::Uuid,
+    ContentType::Email,
+    ContentType::Text,
+];
+
+/// Position of `t` in [`ALL`].
+pub fn index(t: ContentType) -> usize {
+    ALL.iter().position(|x| *x == t).unwrap_or(ALL.len() - 1)
+}
+
+/// Classifies one string.
+pub fn classify(s: &str) -> ContentType {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return ContentType::Text;
+    }
+    if is_integer(b) {
+        ContentType::Integer
+    } else if is_decimal(b) {
+        ContentType::Decimal
+    } else if is_boolean(b) {
+        ContentType::Boolean
+    } else if b.len() == 10 && is_date(b) {
+        ContentType::Date
+    } else if b.len() > 10 && is_date(&b[..10]) && is_time_suffix(&b[10..]) {
+        ContentType::Timestamp
+    } else if is_uuid(b) {
+        ContentType::Uuid
+    } else if is_email(b) {
+        ContentType::Email
+    } else {
+        ContentType::Text
+    }
+}
+
+fn digits(b: &[u8]) -> usize {
+    b.iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+fn strip_sign(b: &[u8]) -> &[u8] {
+    match b.first() {
+        Some(b'+' | b'-') => &b[1..],
+        _ => b,
+    }
+}
+
+fn is_integer(b: &[u8]) -> bool {
+    let d = strip_sign(b);
+    !d.is_empty() && digits(d) == d.len()
+}
+
+fn is_decimal(b: &[u8]) -> bool {
+    let d = strip_sign(b);
+    let int = digits(d);
+    let rest = &d[int..];
+    let (frac, rest) = match rest.first() {
+        Some(b'.') => {
+            let f = digits(&rest[1..]);
+            (f, &rest[1 + f..])
+        }
+        _ => (0, rest),
+    };
+    if int + frac == 0 {
+        return false;
+    }
+    match rest.first() {
+        None => frac > 0 || d.len() > int,
+        Some(b'e' | b'E') => {
+            let e = strip_sign(&rest[1..]);
+            !e.is_empty() && digits(e) == e.len()
+        }
+        _ => false,
+    }
+}
+
+fn is_boolean(b: &[u8]) -> bool {
+    if b.len() > 5 {
+        return false;
+    }
+    let mut lower = [0u8; 5];
+    for (i, c) in b.iter().enumerate() {
+        lower[i] = c.to_ascii_lowercase();
+    }
+    matches!(&lower[..b.len()], b"true" | b"false" | b"yes" | b"no" | b"t" | b"f" | b"y" | b"n")
+}
+
+fn two(b: &[u8]) -> Option<u32> {
+    (b.len() == 2 && digits(b) == 2).then(|| u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0'))
+}
+
+fn is_date(b: &[u8]) -> bool {
+    if b.len() != 10 || digits(&b[..4]) != 4 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    matches!((two(&b[5..7]), two(&b[8..10])), (Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+fn is_time_suffix(b: &[u8]) -> bool {
+    // [T ]hh:mm[:ss[.fff]][Z|±hh[:mm]]
+    if b.len() < 6 || !(b[0] == b'T' || b[0] == b' ') || b[3] != b':' {
+        return false;
+    }
+    let (Some(h), Some(m)) = (two(&b[1..3]), two(&b[4..6])) else { return false };
+    if h > 23 || m > 59 {
+        return false;
+    }
+    let mut rest = &b[6..];
+    if rest.first() == Some(&b':') {
+        match rest.get(1..3).and_then(two) {
+            Some(s) if s <= 60 => rest = &rest[3..],
+            _ => return false,
+        }
+        if rest.first() == Some(&b'.') {
+            let f = digits(&rest[1..]);
+            if f == 0 {
+                return false;
+            }
+            rest = &rest[1 + f..];
+        }
+    }
+    match rest {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', zone @ ..] => match zone.len() {
+            2 | 4 => digits(zone) == zone.len(),
+            5 => zone[2] == b':' && digits(&zone[..2]) == 2 && digits(&zone[3..]) == 2,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_uuid(b: &[u8]) -> bool {
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn is_email(b: &[u8]) -> bool {
+    let Some(at) = b.iter().position(|c| *c == b'@') else { return false };
+    let (local, domain) = (&b[..at], &b[at + 1..]);
+    let local_ok = !local.is_empty()
+        && local.iter().all(|c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let Some(dot) = domain.iter().rposition(|c| *c == b'.') else { return false };
+    let domain_ok = dot > 0
+        && domain.len() - dot > 2
+        && domain.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-')
+        && domain[dot + 1..].iter().all(|c| c.is_ascii_alphabetic());
+    local_ok && domain_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ContentType::*;
+
+    #[test]
+    fn classifies_each_kind() {
+        let cases = [
+            ("42", Integer),
+            ("-7", Integer),
+            ("+0012", Integer),
+            ("3.14", Decimal),
+            ("-0.5e-3", Decimal),
+            (".5", Decimal),
+            ("1e9", Decimal),
+            ("TRUE", Boolean),
+            ("n", Boolean),
+            ("2024-02-29", Date),
+            ("2024-13-01", Text),
+            ("2024-02-29T10:11:12.123Z", Timestamp),
+            ("2024-02-29 10:11", Timestamp),
+            ("2024-02-29T10:11:12+02:00", Timestamp),
+            ("123e4567-e89b-12d3-a456-426614174000", Uuid),
+            ("jane.doe+x@example.co.uk", Email),
+            ("jane@localhost", Text),
+            ("@example.com", Text),
+            ("", Text),
+            ("-", Text),
+            (".", Text),
+            ("héllo wörld", Text),
+        ];
+        for (s, want) in cases {
+            assert_eq!(classify(s), want, "{s:?}");
+        }
+    }
+}

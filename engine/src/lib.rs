@@ -1,0 +1,36 @@
+//! The profiling engine of profiler-operator.
+//!
+//! Streams Arrow record batches through per-column accumulators chosen by Arrow type (numbers,
+//! temporal values, strings and binary, booleans, lists; struct fields become dotted columns) and
+//! produces the [`profiler_crds::TableProfile`] document. Accumulators merge, so a table can be
+//! profiled in parallel partitions ([`scan`]) and two saved profiles can be combined
+//! ([`merge_profiles`]).
+
+mod boolean;
+mod column;
+mod content_type;
+mod error;
+mod fxhash;
+mod list;
+mod merge;
+mod moments;
+mod numeric;
+mod options;
+mod sample;
+mod scan;
+mod sketches;
+mod table;
+mod temporal;
+mod text;
+
+pub use column::{ColumnAccumulator, column_kind};
+pub use content_type::classify as classify_content;
+pub use error::EngineError;
+pub use merge::merge_profiles;
+pub use options::{ProfileOptions, QUANTILE_RANKS};
+pub use scan::{Partition, ScanOutput, scan};
+pub use table::TableProfiler;
+pub use text::hex;
+
+/// Version of the engine, written into every profile.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,229 @@
+//! Thin wrappers over the Apache DataSketches sketches the engine keeps per column: a
+//! HyperLogLog for distinct counts, a KLL sketch for quantiles and histograms, and a
+//! frequent-items sketch for top values. Each wrapper knows how to merge, how to turn itself into
+//! the figures of the profile document, and how to travel as base64 inside that document.
+
+use std::hash::Hash;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use datasketches::common::{NumStdDev, SearchCriteria};
+use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
+use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
+use datasketches::kll::{KllFloat, KllSketch};
+use profiler_crds::{DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
+
+use crate::error::EngineError;
+use crate::options::QUANTILE_RANKS;
+
+fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {
+    BASE64.decode(text).map_err(|e| EngineError::BadSketch {
+        column: column.to_owned(),
+        sketch,
+        reason: e.to_string(),
+    })
+}
+
+fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError {
+    EngineError::BadSketch { column: column.to_owned(), sketch, reason: reason.to_string() }
+}
+
+/// Distinct-count sketch (HLL_8) over the bytes of non-null values.
+#[derive(Debug, Clone)]
+pub struct DistinctSketch {
+    lg_k: u8,
+    hll: HllSketch,
+}
+
+impl DistinctSketch {
+    /// An empty sketch with 2^lg_k registers.
+    pub fn new(lg_k: u8) -> Result<Self, EngineError> {
+        let hll = HllSketch::new(lg_k, HllType::Hll8).map_err(|e| invalid("hll_lg_k", e))?;
+        Ok(Self { lg_k, hll })
+    }
+
+    /// Adds a value; use the `datasketches::hash::value` wrappers for cross-language hashing.
+    #[inline]
+    pub fn update<T: Hash>(&mut self, value: T) {
+        self.hll.update_with_coupon(Coupon::from_value(value));
+    }
+
+    /// Folds `other` into `self`.
+    pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
+        let mut union = HllUnion::new(self.lg_k.max(other.lg_k))
+            .map_err(|e| EngineError::Incompatible(format!("HLL union: {e}")))?;
+        union.update(&self.hll);
+        union.update(&other.hll);
+        self.hll = union.to_sketch(HllType::Hll8);
+        self.lg_k = self.hll.lg_config_k();
+        Ok(())
+    }
+
+    /// The estimate with its two-standard-deviation bounds.
+    pub fn count(&self) -> DistinctCount {
+        DistinctCount {
+            estimate: self.hll.estimate(),
+            lower_bound: self.hll.lower_bound(NumStdDev::Two),
+            upper_bound: self.hll.upper_bound(NumStdDev::Two),
+            relative_standard_error: 1.04 / f64::from(1u32 << self.lg_k).sqrt(),
+            exact: false,
+        }
+    }
+
+    /// Standard HLL image, base64.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.hll.serialize())
+    }
+
+    /// Reads an image written by [`Self::to_base64`] (or any DataSketches HLL).
+    pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
+        let hll = HllSketch::deserialize(&decode(column, "hll", text)?).map_err(|e| bad(column, "hll", e))?;
+        Ok(Self { lg_k: hll.lg_config_k(), hll })
+    }
+}
+
+/// Quantile sketch (KLL over f64) of finite values.
+#[derive(Debug, Clone)]
+pub struct QuantileSketch {
+    kll: KllSketch<KllFloat<f64>>,
+}
+
+impl QuantileSketch {
+    /// An empty sketch with accuracy parameter `k`.
+    pub fn new(k: u16) -> Result<Self, EngineError> {
+        let kll = KllSketch::new(k).map_err(|e| invalid("kll_k", e))?;
+        Ok(Self { kll })
+    }
+
+    /// Adds a value; NaN is ignored (callers count it apart).
+    #[inline]
+    pub fn update(&mut self, value: f64) {
+        if let Ok(v) = KllFloat::<f64>::new(value) {
+            self.kll.update(v);
+        }
+    }
+
+    /// Folds `other` into `self`.
+    pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
+        self.kll.merge(&other.kll).map_err(|e| EngineError::Incompatible(format!("KLL merge: {e}")))
+    }
+
+
+    /// Quantiles at [`QUANTILE_RANKS`] and `bins` equal-width bins over [min, max]; `label`
+    /// renders a value for display. None when the sketch is empty.
+    pub fn distribution(&self, bins: usize, label: &dyn Fn(f64) -> String) -> Option<Distribution> {
+        let min = self.kll.min_item()?.into_inner();
+        let max = self.kll.max_item()?.into_inner();
+        let values = self.kll.quantiles(&QUANTILE_RANKS, SearchCriteria::Inclusive).ok()??;
+        let quantiles = QUANTILE_RANKS
+            .iter()
+            .zip(values)
+            .map(|(&rank, v)| {
+                let value = v.into_inner();
+                Quantile { rank, value, label: label(value) }
+            })
+            .collect();
+        Some(Distribution {
+            quantiles,
+            histogram: self.histogram(min, max, bins),
+            rank_error: self.kll.normalized_rank_error(),
+        })
+    }
+
+    fn histogram(&self, min: f64, max: f64, bins: usize) -> Vec<HistogramBin> {
+        let n = self.kll.n();
+        let width = (max - min) / bins as f64;
+        if !(width > 0.0) || !width.is_finite() {
+            return vec![HistogramBin { lower: min, upper: max, count: n }];
+        }
+        let edges: Vec<f64> = (0..=bins).map(|i| if i == bins { max } else { min + width * i as f64 }).collect();
+        // Interior edges split the bins; values < edge fall left of it.
+        let mut splits: Vec<KllFloat<f64>> = Vec::with_capacity(bins);
+        for e in &edges[1..bins] {
+            if let Ok(v) = KllFloat::<f64>::new(*e) {
+                if splits.last().is_none_or(|last| last.into_inner() < *e) {
+                    splits.push(v);
+                }
+            }
+        }
+        let cdf = match self.kll.cdf(&splits, SearchCriteria::Exclusive) {
+            Ok(Some(cdf)) if cdf.len() == bins => cdf,
+            _ => return vec![HistogramBin { lower: min, upper: max, count: n }],
+        };
+        let mut previous = 0u64;
+        (0..bins)
+            .map(|i| {
+                let cumulative = if i + 1 == bins { n } else { (cdf[i] * n as f64).round() as u64 };
+                let count = cumulative.saturating_sub(previous);
+                previous = previous.max(cumulative);
+                HistogramBin { lower: edges[i], upper: edges[i + 1], count }
+            })
+            .collect()
+    }
+
+    /// Standard KLL (double) image, base64.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.kll.serialize())
+    }
+
+    /// Reads an image written by [`Self::to_base64`].
+    pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
+        let kll = KllSketch::deserialize(&decode(column, "kll", text)?).map_err(|e| bad(column, "kll", e))?;
+        Ok(Self { kll })
+    }
+}
+
+/// Frequent-items sketch of values rendered as strings.
+#[derive(Debug, Clone)]
+pub struct TopValuesSketch {
+    items: FrequentItemsSketch<String>,
+}
+
+impl TopValuesSketch {
+    /// An empty sketch with the given maximum map size (a power of two).
+    pub fn new(map_size: usize) -> Result<Self, EngineError> {
+        let items = FrequentItemsSketch::new(map_size).map_err(|e| invalid("frequent_items_map_size", e))?;
+        Ok(Self { items })
+    }
+
+    /// Adds `count` occurrences of `value`; allocates only when the value is not tracked yet.
+    #[inline]
+    pub fn update(&mut self, value: &str, count: u64) {
+        self.items.update_with_count_ref(value, count);
+    }
+
+    /// Folds `other` into `self`.
+    pub fn merge(&mut self, other: &Self) {
+        self.items.merge(&other.items);
+    }
+
+    /// The `k` most frequent values that certainly exceed the sketch's error, most frequent first,
+    /// and that error (0 when counts are exact).
+    pub fn top(&self, k: usize) -> (Vec<ValueCount>, u64) {
+        let mut rows: Vec<ValueCount> = self
+            .items
+            .frequent_items(ErrorType::NoFalsePositives)
+            .into_iter()
+            .map(|row| ValueCount { value: row.item().clone(), count: row.estimate() })
+            .collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        rows.truncate(k);
+        (rows, self.items.maximum_error())
+    }
+
+    /// Standard frequent-items (string) image, base64.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.items.serialize())
+    }
+
+    /// Reads an image written by [`Self::to_base64`].
+    pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
+        let items = FrequentItemsSketch::deserialize(&decode(column, "frequentItems", text)?)
+            .map_err(|e| bad(column, "frequentItems", e))?;
+        Ok(Self { items })
+    }
+}
+
+fn invalid(name: &'static str, e: impl ToString) -> EngineError {
+    EngineError::InvalidOption { name, reason: e.to_string() }
+}
