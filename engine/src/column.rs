@@ -87,7 +87,7 @@ impl ColumnAccumulator {
 
     /// Adds one array of the column.
     pub fn update(&mut self, array: &ArrayRef) -> Result<(), EngineError> {
-        if array.data_type() != &self.data_type {
+        if !array.data_type().equals_datatype(&self.data_type) {
             return Err(EngineError::SchemaMismatch {
                 column: self.name.clone(),
                 expected: self.data_type.clone(),

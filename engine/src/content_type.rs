@@ -26,9 +26,11 @@ pub fn classify(s: &str) -> ContentType {
     if b.is_empty() {
         return ContentType::Text;
     }
-    if is_integer(b) {
+    let first = b[0];
+    let numeric_start = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
+    if numeric_start && is_integer(b) {
         ContentType::Integer
-    } else if is_decimal(b) {
+    } else if numeric_start && is_decimal(b) {
         ContentType::Decimal
     } else if is_boolean(b) {
         ContentType::Boolean
@@ -149,17 +151,50 @@ fn is_uuid(b: &[u8]) -> bool {
         })
 }
 
+/// Byte classes for the e-mail check, one lookup per byte.
+const LOCAL: u8 = 1;
+const DOMAIN: u8 = 2;
+const ALPHA: u8 = 4;
+const CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let alpha = b.is_ascii_alphabetic();
+        let alnum = alpha || b.is_ascii_digit();
+        let mut class = 0;
+        if alnum {
+            class |= LOCAL | DOMAIN;
+        }
+        if alpha {
+            class |= ALPHA;
+        }
+        if matches!(b, b'.' | b'-') {
+            class |= LOCAL | DOMAIN;
+        }
+        if matches!(b, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~') {
+            class |= LOCAL;
+        }
+        t[c] = class;
+        c += 1;
+    }
+    t
+};
+
+fn all_in(b: &[u8], class: u8) -> bool {
+    b.iter().all(|c| CLASSES[usize::from(*c)] & class != 0)
+}
+
 fn is_email(b: &[u8]) -> bool {
     let Some(at) = b.iter().position(|c| *c == b'@') else { return false };
     let (local, domain) = (&b[..at], &b[at + 1..]);
-    let local_ok = !local.is_empty()
-        && local.iter().all(|c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(c));
     let Some(dot) = domain.iter().rposition(|c| *c == b'.') else { return false };
-    let domain_ok = dot > 0
+    !local.is_empty()
+        && dot > 0
         && domain.len() - dot > 2
-        && domain.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-')
-        && domain[dot + 1..].iter().all(|c| c.is_ascii_alphabetic());
-    local_ok && domain_ok
+        && all_in(local, LOCAL)
+        && all_in(domain, DOMAIN)
+        && all_in(&domain[dot + 1..], ALPHA)
 }
 
 #[cfg(test)]

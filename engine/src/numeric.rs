@@ -32,6 +32,9 @@ pub struct NumericAccumulator {
     nan: u64,
     positive_infinity: u64,
     negative_infinity: u64,
+    /// Exact extremes of integer columns (f64 cannot hold every i64/u64).
+    int_min: Option<i128>,
+    int_max: Option<i128>,
     quantiles: QuantileSketch,
     distinct: DistinctSketch,
     /// Finite values of the current batch, reused between batches.
@@ -63,6 +66,8 @@ impl NumericAccumulator {
             nan: 0,
             positive_infinity: 0,
             negative_infinity: 0,
+            int_min: None,
+            int_max: None,
             quantiles: QuantileSketch::new(options.kll_k)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
             scratch: Vec::new(),
@@ -71,6 +76,17 @@ impl NumericAccumulator {
 
     /// Adds the values of one array of the column's type.
     pub fn update(&mut self, array: &dyn Array) {
+        match array.data_type() {
+            DataType::Int8 => self.exact_extremes::<Int8Type>(array),
+            DataType::Int16 => self.exact_extremes::<Int16Type>(array),
+            DataType::Int32 => self.exact_extremes::<Int32Type>(array),
+            DataType::Int64 => self.exact_extremes::<Int64Type>(array),
+            DataType::UInt8 => self.exact_extremes::<UInt8Type>(array),
+            DataType::UInt16 => self.exact_extremes::<UInt16Type>(array),
+            DataType::UInt32 => self.exact_extremes::<UInt32Type>(array),
+            DataType::UInt64 => self.exact_extremes::<UInt64Type>(array),
+            _ => {}
+        }
         match array.data_type() {
             DataType::Int8 => self.primitive::<Int8Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
             DataType::Int16 => self.primitive::<Int16Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
@@ -112,6 +128,26 @@ impl NumericAccumulator {
             }
             // The table profiler checks types before calling; nothing else reaches here.
             _ => {}
+        }
+    }
+
+    /// Tracks the exact extremes of an integer array (its f64 view may round them).
+    fn exact_extremes<T: ArrowPrimitiveType>(&mut self, array: &dyn Array)
+    where
+        T::Native: Into<i128> + Ord,
+    {
+        let array = array.as_primitive::<T>();
+        let (lo, hi) = match array.nulls().filter(|n| n.null_count() > 0) {
+            None => (array.values().iter().min(), array.values().iter().max()),
+            Some(nulls) => {
+                let valid = || nulls.valid_indices().map(|i| &array.values()[i]);
+                (valid().min(), valid().max())
+            }
+        };
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            let (lo, hi): (i128, i128) = ((*lo).into(), (*hi).into());
+            self.int_min = Some(self.int_min.map_or(lo, |m| m.min(lo)));
+            self.int_max = Some(self.int_max.map_or(hi, |m| m.max(hi)));
         }
     }
 
@@ -167,6 +203,8 @@ impl NumericAccumulator {
         self.nan += other.nan;
         self.positive_infinity += other.positive_infinity;
         self.negative_infinity += other.negative_infinity;
+        self.int_min = [self.int_min, other.int_min].into_iter().flatten().min();
+        self.int_max = [self.int_max, other.int_max].into_iter().flatten().max();
         self.quantiles.merge(&other.quantiles)?;
         self.distinct.merge(&other.distinct)
     }
@@ -183,8 +221,8 @@ impl NumericAccumulator {
     pub fn finish(&self, options: &ProfileOptions, out: &mut ColumnProfile) {
         let has_finite = self.moments.n > 0;
         let variance = moments::variance(&self.moments);
-        out.min = has_finite.then(|| self.label(self.min));
-        out.max = has_finite.then(|| self.label(self.max));
+        out.min = self.int_min.map(|v| v.to_string()).or_else(|| has_finite.then(|| self.label(self.min)));
+        out.max = self.int_max.map(|v| v.to_string()).or_else(|| has_finite.then(|| self.label(self.max)));
         if out.non_null > 0 {
             out.distinct = Some(self.distinct.count());
         }
@@ -219,6 +257,10 @@ impl NumericAccumulator {
         acc.nan = stats.nan;
         acc.positive_infinity = stats.positive_infinity;
         acc.negative_infinity = stats.negative_infinity;
+        if acc.format == Format::Integer {
+            acc.int_min = profile.min.as_deref().and_then(|s| s.parse().ok());
+            acc.int_max = profile.max.as_deref().and_then(|s| s.parse().ok());
+        }
         let sketches = &profile.sketches;
         acc.quantiles = QuantileSketch::from_base64(&profile.name, sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?)?;
         acc.distinct = DistinctSketch::from_base64(&profile.name, sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?)?;

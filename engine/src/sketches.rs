@@ -59,12 +59,15 @@ impl DistinctSketch {
         Ok(())
     }
 
-    /// The estimate with its two-standard-deviation bounds.
+    /// The estimate with its two-standard-deviation bounds. The composite estimator is used
+    /// whether or not the sketch came from a merge, so the figure does not depend on how a scan
+    /// was split across threads.
     pub fn count(&self) -> DistinctCount {
+        let estimate = self.hll.composite_estimate();
         DistinctCount {
-            estimate: self.hll.estimate(),
-            lower_bound: self.hll.lower_bound(NumStdDev::Two),
-            upper_bound: self.hll.upper_bound(NumStdDev::Two),
+            estimate,
+            lower_bound: self.hll.lower_bound(NumStdDev::Two).min(estimate),
+            upper_bound: self.hll.upper_bound(NumStdDev::Two).max(estimate),
             relative_standard_error: 1.04 / f64::from(1u32 << self.lg_k).sqrt(),
             exact: false,
         }

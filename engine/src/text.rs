@@ -1,9 +1,11 @@
 //! Accumulator of string and binary columns.
 //!
 //! Values of a batch are first counted in a small table keyed by the borrowed bytes, then each
-//! distinct value updates the sketches once with its count. Low-cardinality columns thus cost one
-//! sketch update per distinct value per batch; when a column turns out to be mostly unique the
-//! accumulator skips the table and feeds values straight through.
+//! distinct value updates the sketches once with its count, so low-cardinality columns cost one
+//! sketch update per distinct value per batch. In a batch of mostly unique values, values seen
+//! once in that batch are not offered to the top-values sketch (they could only enter it to be
+//! purged again); each such batch can undercount a value by at most one, and that bound is added
+//! to `topValuesMaxError`.
 
 use std::collections::HashMap;
 
@@ -45,10 +47,8 @@ pub struct TextAccumulator {
     content: [u64; 8],
     top: TopValuesSketch,
     distinct: DistinctSketch,
-    /// Whether the last counted batch was mostly unique values.
-    mostly_unique: bool,
-    /// Batches fed straight through since the last counted one.
-    batches_since_check: u32,
+    /// Batches whose once-seen values were kept out of the top-values sketch.
+    top_skipped_batches: u64,
 }
 
 impl TextAccumulator {
@@ -65,8 +65,7 @@ impl TextAccumulator {
             content: [0; 8],
             top: TopValuesSketch::new(options.frequent_items_map_size)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
-            mostly_unique: false,
-            batches_since_check: 0,
+            top_skipped_batches: 0,
         })
     }
 
@@ -100,33 +99,25 @@ impl TextAccumulator {
         let nulls = array.logical_nulls().filter(|n| n.null_count() > 0);
         let valid = |i: usize| nulls.as_ref().is_none_or(|n| n.is_valid(i));
         let rows = array.len();
-        // Re-check a column that looked unique every 16 batches, in case it is not throughout.
-        let count_first = !self.mostly_unique || self.batches_since_check >= 16;
-        if count_first {
-            self.batches_since_check = 0;
-            let mut table: HashMap<&'a [u8], (V, u64), FxBuildHasher> =
-                HashMap::with_capacity_and_hasher(rows.min(1024), FxBuildHasher::default());
-            for i in (0..rows).filter(|i| valid(*i)) {
-                let v = array.value(i);
-                table.entry(split(v).0).or_insert((v, 0)).1 += 1;
-            }
-            let seen: u64 = table.values().map(|(_, c)| *c).sum();
-            self.mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
-            for (bytes, (v, count)) in table {
-                self.observe(bytes, split(v).1, length(v), count);
-            }
-        } else {
-            self.batches_since_check += 1;
-            for i in (0..rows).filter(|i| valid(*i)) {
-                let v = array.value(i);
-                let (bytes, text) = split(v);
-                self.observe(bytes, text, length(v), 1);
-            }
+        let mut table: HashMap<&'a [u8], (V, u64), FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(rows, FxBuildHasher::default());
+        for i in (0..rows).filter(|i| valid(*i)) {
+            let v = array.value(i);
+            table.entry(split(v).0).or_insert((v, 0)).1 += 1;
         }
+        let seen: u64 = table.values().map(|(_, c)| *c).sum();
+        let mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
+        let mut skipped = false;
+        for (bytes, (v, count)) in table {
+            let offer_top = !mostly_unique || count > 1;
+            skipped |= !offer_top;
+            self.observe(bytes, split(v).1, length(v), count, offer_top);
+        }
+        self.top_skipped_batches += u64::from(skipped);
     }
 
     #[inline]
-    fn observe(&mut self, bytes: &[u8], text: Option<&str>, length: u64, count: u64) {
+    fn observe(&mut self, bytes: &[u8], text: Option<&str>, length: u64, count: u64, offer_top: bool) {
         self.min_length = self.min_length.min(length);
         self.max_length = self.max_length.max(length);
         self.total_length += length * count;
@@ -138,12 +129,14 @@ impl TextAccumulator {
             self.max = Some(bytes.to_vec());
         }
         self.distinct.update(raw_bytes::from_slice(bytes));
-        match text {
-            Some(text) => {
-                self.content[content_type::index(content_type::classify(text))] += count;
-                self.top.update(text, count);
+        if let Some(text) = text {
+            self.content[content_type::index(content_type::classify(text))] += count;
+        }
+        if offer_top {
+            match text {
+                Some(text) => self.top.update(text, count),
+                None => self.top.update(&hex(bytes), count),
             }
-            None => self.top.update(&hex(bytes), count),
         }
     }
 
@@ -167,6 +160,7 @@ impl TextAccumulator {
             }
         }
         self.top.merge(&other.top);
+        self.top_skipped_batches += other.top_skipped_batches;
         self.distinct.merge(&other.distinct)
     }
 
@@ -182,7 +176,8 @@ impl TextAccumulator {
         if n > 0 {
             out.distinct = Some(self.distinct.count());
         }
-        let (top_values, top_values_max_error) = self.top.top(options.top_k);
+        let (top_values, sketch_error) = self.top.top(options.top_k);
+        let top_values_max_error = sketch_error + self.top_skipped_batches;
         let inferred_type = (self.is_utf8 && n > 0).then(|| {
             let (best, &count) = self
                 .content
@@ -235,6 +230,7 @@ impl TextAccumulator {
         let sketches = &profile.sketches;
         acc.top = TopValuesSketch::from_base64(&profile.name, sketches.frequent_items.as_deref().ok_or_else(|| missing(profile, "sketches.frequentItems"))?)?;
         acc.distinct = DistinctSketch::from_base64(&profile.name, sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?)?;
+        acc.top_skipped_batches = stats.top_values_max_error.saturating_sub(acc.top.top(1).1);
         Ok(acc)
     }
 }

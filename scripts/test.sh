@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need (a Python venv with
+# pyiceberg for the Iceberg fixtures), checks formatting and lints, then runs every test.
+# Usage: scripts/test.sh            (from the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+# Build outside the clone when CARGO_TARGET_DIR is not set, so repeated clean clones (CI) reuse it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Python test dependencies (.venv: pyiceberg, pyarrow)"
+PY="${PROFILER_TEST_PYTHON:-$ROOT/.venv/bin/python}"
+if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy' 2>/dev/null; then
+  python3 -m venv "$ROOT/.venv"
+  PY="$ROOT/.venv/bin/python"
+  "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
+fi
+export PROFILER_TEST_PYTHON="$PY"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked 2>&1 | tee "$CARGO_TARGET_DIR/test-output.txt"
+# Print one closing line over all test binaries.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\n%d passed, %d failed, %d skipped\n", p, f, i; exit (f > 0) }' "$CARGO_TARGET_DIR/test-output.txt"

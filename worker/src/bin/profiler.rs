@@ -1,0 +1,153 @@
+//! `profiler`: profile Parquet files or a local Iceberg table from the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use clap::{Args, Parser, Subcommand};
+use profiler_crds::Sampling;
+use profiler_engine::{ProfileOptions, merge_profiles};
+use profiler_worker::report::{html, json, terminal};
+use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
+use tracing_subscriber::EnvFilter;
+
+/// Profile data tables: counts, distinct values, quantiles, histograms, top values and more.
+#[derive(Parser)]
+#[command(name = "profiler", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Profile a Parquet file, directory or glob, or a local Iceberg table.
+    Profile(ProfileArgs),
+    /// Merge two profile.json files of disjoint parts of one table.
+    Merge {
+        /// First profile.
+        a: PathBuf,
+        /// Second profile.
+        b: PathBuf,
+        /// Where to write the merged profile.
+        #[arg(short, long, default_value = "merged-profile.json")]
+        output: PathBuf,
+    },
+    /// Print the JSON Schema of profile.json.
+    Schema,
+}
+
+#[derive(Args)]
+struct ProfileArgs {
+    /// Parquet file, directory or glob; or an Iceberg table directory or *.metadata.json file.
+    source: String,
+    /// Treat the source as Parquet or Iceberg instead of detecting it.
+    #[arg(long, value_parser = ["parquet", "iceberg"])]
+    format: Option<String>,
+    /// Iceberg snapshot to read (default: the current snapshot).
+    #[arg(long)]
+    snapshot_id: Option<i64>,
+    /// Comma-separated top-level columns to profile (default: all).
+    #[arg(long, value_delimiter = ',')]
+    columns: Option<Vec<String>>,
+    /// Profile a uniform random sample of this many rows.
+    #[arg(long, conflicts_with = "sample_fraction")]
+    sample_rows: Option<u64>,
+    /// Profile each row with this probability (0 < f <= 1).
+    #[arg(long)]
+    sample_fraction: Option<f64>,
+    /// Seed of the sampling.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Iceberg only: read row counts, null counts and min/max from the manifests, no data file.
+    #[arg(long)]
+    metadata_only: bool,
+    /// Directory for profile.json and report.html.
+    #[arg(short, long, default_value = "profile-output")]
+    out: PathBuf,
+    /// Scan threads (default: the number of CPUs).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Histogram bins.
+    #[arg(long, default_value_t = 20)]
+    bins: usize,
+    /// Top values reported per string column.
+    #[arg(long, default_value_t = 10)]
+    top_k: usize,
+    /// Do not print the summary table.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Profile(args) => run_profile(args),
+        Command::Merge { a, b, output } => run_merge(&a, &b, &output),
+        Command::Schema => {
+            print!("{}", json::schema());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
+    let source = match args.format.as_deref() {
+        Some("parquet") => SourceSpec::Parquet { location: args.source.clone() },
+        Some(_) => SourceSpec::Iceberg { location: args.source.clone(), snapshot_id: args.snapshot_id },
+        None => SourceSpec::detect(&args.source, args.snapshot_id),
+    };
+    if args.snapshot_id.is_some() && matches!(source, SourceSpec::Parquet { .. }) {
+        return Err(WorkerError::InvalidRequest("--snapshot-id applies to Iceberg tables only".into()));
+    }
+    let sampling = match (args.sample_rows, args.sample_fraction) {
+        (Some(size), _) => Sampling::Reservoir { size, seed: args.seed },
+        (None, Some(fraction)) => Sampling::Bernoulli { fraction, seed: args.seed },
+        (None, None) => Sampling::Full,
+    };
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let request = ProfileRequest {
+        source,
+        columns: args.columns,
+        sampling,
+        metadata_only: args.metadata_only,
+        options: ProfileOptions { histogram_bins: args.bins, top_k: args.top_k, ..ProfileOptions::default() },
+        threads,
+    };
+    let progress = Progress::default();
+    let done = AtomicBool::new(false);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| profiler_worker::progress::draw_until(&progress, &done));
+        let result = profile(&request, &progress);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })?;
+    std::fs::create_dir_all(&args.out).map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
+    let json_path = args.out.join("profile.json");
+    let html_path = args.out.join("report.html");
+    json::write(&result, &json_path)?;
+    html::write(&result, &html_path)?;
+    if !args.quiet {
+        print!("{}", terminal::render(&result));
+        println!("\nwrote {} and {}", json_path.display(), html_path.display());
+    }
+    Ok(())
+}
+
+fn run_merge(a: &Path, b: &Path, output: &Path) -> Result<(), WorkerError> {
+    let merged = merge_profiles(&json::read(a)?, &json::read(b)?, &ProfileOptions::default())?;
+    json::write(&merged, output)?;
+    println!("wrote {}", output.display());
+    Ok(())
+}

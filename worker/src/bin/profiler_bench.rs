@@ -1,0 +1,223 @@
+//! `profiler-bench`: the speed and memory benchmark of the profiler.
+//!
+//! `profiler-bench run` generates a 5,000,000-row x 8-column Parquet file (and a 20M-row one for
+//! the memory check), then prints, from one run on this machine: bare Parquet decode time with
+//! arrow-rs, the full profile time, DuckDB's SUMMARIZE time on the same file, the ratios against
+//! the targets, and the profiler's peak memory at 5M and 20M rows.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicU64;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use profiler_crds::Sampling;
+use profiler_engine::ProfileOptions;
+use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, datagen, profile};
+
+#[derive(Parser)]
+#[command(name = "profiler-bench", about = "Speed and memory benchmark of the profiler")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate the data (if missing) and print every figure side by side.
+    Run {
+        /// Directory for the generated files.
+        #[arg(long, default_value = "target/bench-data")]
+        dir: PathBuf,
+        /// Rows of the main file.
+        #[arg(long, default_value_t = 5_000_000)]
+        rows: u64,
+        /// Rows of the large file for the memory check (0 skips it).
+        #[arg(long, default_value_t = 20_000_000)]
+        large_rows: u64,
+        /// Timed repetitions (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Python interpreter with the duckdb package.
+        #[arg(long, default_value = "python3")]
+        python: String,
+    },
+    /// Write the synthetic orders table to a Parquet file.
+    Generate {
+        /// Output file.
+        path: PathBuf,
+        /// Rows.
+        #[arg(long, default_value_t = 5_000_000)]
+        rows: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Profile one file and print this process's peak memory (used by `run`).
+    Measure {
+        /// Parquet file.
+        path: PathBuf,
+    },
+}
+
+fn main() -> Result<(), String> {
+    match Cli::parse().command {
+        Cmd::Generate { path, rows, seed } => datagen::write_orders(&path, rows, seed).map_err(|e| e.to_string()),
+        Cmd::Measure { path } => {
+            let seconds = profile_once(&path, 2).map_err(|e| e.to_string())?;
+            println!("{} {seconds:.3}", peak_rss_bytes().unwrap_or(0));
+            Ok(())
+        }
+        Cmd::Run { dir, rows, large_rows, repeat, python } => run(&dir, rows, large_rows, repeat.max(1), &python),
+    }
+}
+
+fn ensure_file(dir: &Path, rows: u64) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("orders-{rows}.parquet"));
+    if !path.exists() {
+        eprintln!("generating {} ...", path.display());
+        let tmp = path.with_extension("tmp");
+        datagen::write_orders(&tmp, rows, 7).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, &path).map_err(|e| e.to_string())?;
+    }
+    Ok(path)
+}
+
+/// Decodes every column of every row group on `threads` threads; returns seconds.
+fn bare_decode(path: &Path, threads: usize) -> Result<f64, String> {
+    let groups = ParquetRecordBatchReaderBuilder::try_new(File::open(path).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?
+        .metadata()
+        .num_row_groups();
+    let start = Instant::now();
+    let rows = AtomicU64::new(0);
+    let next = AtomicU64::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| -> Result<(), String> {
+                loop {
+                    let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) as usize;
+                    if g >= groups {
+                        return Ok(());
+                    }
+                    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).map_err(|e| e.to_string())?)
+                        .map_err(|e| e.to_string())?
+                        .with_row_groups(vec![g])
+                        .with_batch_size(8192)
+                        .build()
+                        .map_err(|e| e.to_string())?;
+                    for b in reader {
+                        let b = b.map_err(|e| e.to_string())?;
+                        rows.fetch_add(b.num_rows() as u64, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    Ok(start.elapsed().as_secs_f64())
+}
+
+fn profile_once(path: &Path, threads: usize) -> Result<f64, WorkerError> {
+    let request = ProfileRequest {
+        source: SourceSpec::Parquet { location: path.to_string_lossy().into_owned() },
+        columns: None,
+        sampling: Sampling::Full,
+        metadata_only: false,
+        options: ProfileOptions::default(),
+        threads,
+    };
+    let start = Instant::now();
+    let p = profile(&request, &Progress::default())?;
+    std::hint::black_box(p);
+    Ok(start.elapsed().as_secs_f64())
+}
+
+fn best(repeat: usize, mut f: impl FnMut() -> Result<f64, String>) -> Result<f64, String> {
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat {
+        best = best.min(f()?);
+    }
+    Ok(best)
+}
+
+fn duckdb_summarize(python: &str, path: &Path) -> Result<f64, String> {
+    let script = "import sys,time,duckdb\ncon=duckdb.connect()\ncon.execute('PRAGMA threads=2')\n\
+                  t=time.perf_counter();con.execute(\"SUMMARIZE SELECT * FROM read_parquet(?)\",[sys.argv[1]]).fetchall();\
+                  print(time.perf_counter()-t)";
+    let out = Command::new(python).args(["-c", script]).arg(path).output().map_err(|e| format!("{python}: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_owned());
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("duckdb output: {e}"))
+}
+
+fn measure_child(path: &Path) -> Result<(u64, f64), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out = Command::new(exe).arg("measure").arg(path).output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let rss = parts.next().and_then(|s| s.parse().ok()).ok_or("no rss figure")?;
+    let secs = parts.next().and_then(|s| s.parse().ok()).ok_or("no time figure")?;
+    Ok((rss, secs))
+}
+
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> Result<(), String> {
+    let path = ensure_file(dir, rows)?;
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("profiler benchmark: {} ({rows} rows x 8 columns, {:.0} MB), {cpus} CPUs, best of {repeat}", path.display(), size as f64 / 1e6);
+    // Warm the page cache so every tool reads from memory.
+    std::hint::black_box(std::fs::read(&path).map_err(|e| e.to_string())?);
+    let decode1 = best(repeat, || bare_decode(&path, 1))?;
+    let decode2 = best(repeat, || bare_decode(&path, 2))?;
+    let prof = best(repeat, || profile_once(&path, 2).map_err(|e| e.to_string()))?;
+    let duck = (0..repeat).map(|_| duckdb_summarize(python, &path)).collect::<Result<Vec<_>, _>>().map(|v| v.into_iter().fold(f64::INFINITY, f64::min));
+
+    println!();
+    println!("{:<44} {:>9}", "measurement", "seconds");
+    println!("{:<44} {:>9.3}", "bare Parquet decode, arrow-rs, 1 thread", decode1);
+    println!("{:<44} {:>9.3}", "bare Parquet decode, arrow-rs, 2 threads", decode2);
+    println!("{:<44} {:>9.3}", "profiler full profile, 2 threads", prof);
+    match &duck {
+        Ok(d) => println!("{:<44} {:>9.3}", "DuckDB SUMMARIZE, 2 threads", d),
+        Err(e) => println!("{:<44} {:>9}  ({e})", "DuckDB SUMMARIZE, 2 threads", "n/a"),
+    }
+    println!();
+    println!("{:<44} {:>9} {:>10} {:>6}", "ratio", "measured", "target", "met");
+    let verdict = |ok: bool| if ok { "yes" } else { "NO" };
+    if let Ok(d) = duck {
+        let speedup = d / prof;
+        println!("{:<44} {:>8.1}x {:>10} {:>6}", "DuckDB SUMMARIZE / profile", speedup, ">= 5x", verdict(speedup >= 5.0));
+    }
+    let over_decode = prof / decode1;
+    println!("{:<44} {:>8.2}x {:>10} {:>6}", "profile / bare decode (1 thread)", over_decode, "<= 3x", verdict(over_decode <= 3.0));
+    println!("{:<44} {:>8.2}x {:>10}", "profile / bare decode (2 threads)", prof / decode2, "-");
+
+    println!();
+    println!("{:<44} {:>9} {:>9} {:>10} {:>6}", "peak memory (separate process)", "MiB", "seconds", "target", "met");
+    let mut sizes = vec![rows];
+    if large_rows > 0 {
+        sizes.push(large_rows);
+    }
+    for n in sizes {
+        let p = ensure_file(dir, n)?;
+        let (rss, secs) = measure_child(&p)?;
+        let mib = rss as f64 / 1_048_576.0;
+        println!("{:<44} {:>9.1} {:>9.3} {:>10} {:>6}", format!("profile of {n} rows"), mib, secs, "< 512", verdict(mib < 512.0));
+    }
+    let _ = Duration::ZERO;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Errors of the worker and the CLI, each mapped to a documented exit code.
+
+use std::path::PathBuf;
+
+use profiler_engine::EngineError;
+
+/// Process exit codes of the `profiler` CLI (and, later, of the Fargate worker).
+pub mod exit_code {
+    /// The profile was written.
+    pub const SUCCESS: i32 = 0;
+    /// Something unexpected inside the profiler (a bug): report it.
+    pub const INTERNAL: i32 = 1;
+    /// Bad input: a missing file, an unknown column, a table or snapshot that does not exist, an
+    /// invalid option. Retrying will not help; fix the request.
+    pub const BAD_INPUT: i32 = 2;
+    /// The source exists but could not be read (corrupt file, I/O error).
+    pub const SOURCE_UNREADABLE: i32 = 3;
+    /// The profile was computed but could not be written.
+    pub const OUTPUT_FAILED: i32 = 4;
+}
+
+/// Everything that can stop a profiling run.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// No file or directory at the given path, and it is not a glob that matches anything.
+    #[error("{0}: no such file or directory")]
+    NotFound(PathBuf),
+    /// A directory or glob that contains no Parquet file.
+    #[error("{0}: no Parquet files found")]
+    NoFiles(String),
+    /// A malformed glob pattern.
+    #[error("{pattern}: invalid glob pattern: {reason}")]
+    BadGlob {
+        /// The pattern.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file that is not readable Parquet.
+    #[error("{path}: not a readable Parquet file: {reason}")]
+    UnreadableParquet {
+        /// The file.
+        path: PathBuf,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// Files of one source with different schemas.
+    #[error("{path}: schema differs from {first}; profile files of one schema at a time")]
+    SchemaDiffers {
+        /// The odd file.
+        path: PathBuf,
+        /// The file whose schema was taken as the reference.
+        first: PathBuf,
+    },
+    /// A requested column that the source does not have.
+    #[error("unknown column {name:?}; the source has: {available}")]
+    UnknownColumn {
+        /// Requested name.
+        name: String,
+        /// Comma-separated column names of the source.
+        available: String,
+    },
+    /// An Iceberg table that does not exist where the user pointed.
+    #[error("Iceberg table not found: {location} ({reason})")]
+    TableNotFound {
+        /// Metadata file, table directory or catalog identifier.
+        location: String,
+        /// What was looked for.
+        reason: String,
+    },
+    /// A snapshot id that the table does not have.
+    #[error("Iceberg snapshot {id} not found; the table has snapshots: {available}")]
+    SnapshotNotFound {
+        /// Requested snapshot id.
+        id: i64,
+        /// Snapshot ids of the table.
+        available: String,
+    },
+    /// Metadata mode asked of a table whose manifests cannot answer it.
+    #[error("metadata-only profiling is not possible: {0}")]
+    MetadataUnavailable(String),
+    /// An Iceberg operation failed.
+    #[error("Iceberg {step} failed for {location}: {reason}")]
+    Iceberg {
+        /// What was being done (open table, plan files, read data file...).
+        step: &'static str,
+        /// The table.
+        location: String,
+        /// The library's message.
+        reason: String,
+    },
+    /// An invalid request (option values, conflicting flags).
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// Writing an output failed.
+    #[error("cannot write {path}: {reason}")]
+    Output {
+        /// Output path.
+        path: PathBuf,
+        /// The I/O error.
+        reason: String,
+    },
+    /// An input profile (for merging) could not be read.
+    #[error("{path}: not a profile document: {reason}")]
+    BadProfile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The engine refused the data or options.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl WorkerError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        use exit_code::*;
+        match self {
+            Self::NotFound(_)
+            | Self::NoFiles(_)
+            | Self::BadGlob { .. }
+            | Self::SchemaDiffers { .. }
+            | Self::UnknownColumn { .. }
+            | Self::TableNotFound { .. }
+            | Self::SnapshotNotFound { .. }
+            | Self::MetadataUnavailable(_)
+            | Self::InvalidRequest(_)
+            | Self::BadProfile { .. } => BAD_INPUT,
+            Self::UnreadableParquet { .. } | Self::Iceberg { .. } => SOURCE_UNREADABLE,
+            Self::Output { .. } => OUTPUT_FAILED,
+            Self::Engine(e) => match e {
+                EngineError::InvalidOption { .. } | EngineError::Incompatible(_) | EngineError::BadSketch { .. } => BAD_INPUT,
+                EngineError::SchemaMismatch { .. } | EngineError::MissingColumn(_) => SOURCE_UNREADABLE,
+                EngineError::ThreadPanicked(_) => INTERNAL,
+            },
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! `report.html`: one self-contained page (inline CSS and SVG; no script, font or image is
+//! fetched) with the table overview and a card per column.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use profiler_crds::{ColumnProfile, HistogramBin, ProfileMode, TableProfile, ValueCount};
+
+use super::{short_number, truncate};
+use crate::error::WorkerError;
+
+const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem;color:#1d2433;background:#f6f7f9}\
+h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.05rem;margin:0 0 .5rem}.muted{color:#5b6475}\
+table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #e3e6eb}\
+th{font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1rem;margin-top:1rem}\
+.card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:1rem}\
+.kind{font-size:.75rem;background:#eef1f6;border-radius:4px;padding:.05rem .4rem;margin-left:.4rem}\
+svg text{font:11px system-ui,sans-serif;fill:#5b6475}.bar{fill:#4c78a8}.overview td{border:0}";
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes the report of `profile` to `path`.
+pub fn write(profile: &TableProfile, path: &Path) -> Result<(), WorkerError> {
+    std::fs::write(path, render(profile)).map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+/// The report as a string.
+pub fn render(p: &TableProfile) -> String {
+    let mut h = String::new();
+    let title = format!("Profile of {}", p.source.location);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{}</title><style>{STYLE}</style></head><body><h1>{}</h1>",
+        escape(&title),
+        escape(&title)
+    );
+    let mode = match p.mode {
+        ProfileMode::Scan => "scan",
+        ProfileMode::Metadata => "metadata only (from Iceberg manifests; no data file read)",
+    };
+    let _ = write!(h, "<p class=\"muted\">profiler {} · started {} · {} ms</p>", escape(&p.profiler_version), escape(&p.started_at), p.duration_ms);
+    let _ = write!(h, "<table class=\"overview\">");
+    let sampling = serde_json::to_string(&p.sampling.sampling).unwrap_or_default();
+    for (k, v) in [
+        ("Source", format!("{:?} · {}", p.source.kind, p.source.location)),
+        ("Files", p.source.files.to_string()),
+        ("Snapshot", p.source.snapshot_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into())),
+        ("Mode", mode.to_owned()),
+        ("Sampling", sampling),
+        ("Rows read", p.sampling.rows_read.to_string()),
+        ("Rows profiled", p.row_count.to_string()),
+        ("Columns", p.column_count.to_string()),
+    ] {
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>");
+    h.push_str("<h2 style=\"margin-top:1.5rem\">Columns</h2><table><tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>min</th><th>max</th></tr>");
+    for c in &p.columns {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#col-{i}\">{}</a></td><td>{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&c.name),
+            escape(&c.data_type),
+            c.null_fraction * 100.0,
+            c.distinct.as_ref().map(|d| short_number(d.estimate.round())).unwrap_or_else(|| "-".into()),
+            escape(&truncate(c.min.as_deref().unwrap_or("-"), 40)),
+            escape(&truncate(c.max.as_deref().unwrap_or("-"), 40)),
+            i = anchor(&c.name),
+        );
+    }
+    h.push_str("</table><div class=\"grid\">");
+    for c in &p.columns {
+        column_card(&mut h, c);
+    }
+    h.push_str("</div></body></html>\n");
+    h
+}
+
+fn anchor(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+fn column_card(h: &mut String, c: &ColumnProfile) {
+    let _ = write!(
+        h,
+        "<section class=\"card\" id=\"col-{}\"><h2>{}<span class=\"kind\">{}</span></h2><table>",
+        anchor(&c.name),
+        escape(&c.name),
+        escape(&c.data_type)
+    );
+    let mut rows: Vec<(&str, String)> = vec![
+        ("rows", c.count.to_string()),
+        ("nulls", format!("{} ({:.2}%)", c.nulls, c.null_fraction * 100.0)),
+    ];
+    if let Some(d) = &c.distinct {
+        let bound = if d.exact { String::new() } else { format!(" (95%: {}–{})", short_number(d.lower_bound.round()), short_number(d.upper_bound.round())) };
+        rows.push(("distinct", format!("{}{bound}", short_number(d.estimate.round()))));
+    }
+    if let Some(m) = &c.min {
+        rows.push(("min", truncate(m, 60)));
+    }
+    if let Some(m) = &c.max {
+        rows.push(("max", truncate(m, 60)));
+    }
+    if let Some(n) = &c.numeric {
+        for (k, v) in [("mean", n.mean), ("stddev", n.stddev)] {
+            if let Some(v) = v {
+                rows.push((k, short_number(v)));
+            }
+        }
+        rows.push(("sum", short_number(n.sum)));
+        rows.push(("zeros / negatives", format!("{} / {}", n.zeros, n.negatives)));
+        if n.nan + n.positive_infinity + n.negative_infinity > 0 {
+            rows.push(("NaN / +inf / -inf", format!("{} / {} / {}", n.nan, n.positive_infinity, n.negative_infinity)));
+        }
+    }
+    let distribution = c.numeric.as_ref().and_then(|n| n.distribution.as_ref()).or_else(|| c.temporal.as_ref().and_then(|t| t.distribution.as_ref()));
+    if let Some(d) = distribution {
+        let q = d.quantiles.iter().map(|q| format!("p{}: {}", (q.rank * 100.0).round(), q.label)).collect::<Vec<_>>().join(" · ");
+        rows.push(("quantiles", q));
+    }
+    if let Some(t) = &c.text {
+        if let (Some(a), Some(b), Some(m)) = (t.min_length, t.max_length, t.mean_length) {
+            rows.push(("length min / mean / max", format!("{a} / {} / {b}", short_number(m))));
+        }
+        rows.push(("empty", t.empty.to_string()));
+        if let Some(i) = &t.inferred_type {
+            rows.push(("content", format!("{:?} ({:.1}%)", i.content_type, i.fraction * 100.0).to_lowercase()));
+        }
+    }
+    if let Some(b) = &c.boolean {
+        rows.push(("true / false", format!("{} / {}", b.true_count, b.false_count)));
+    }
+    if let Some(l) = &c.list {
+        if let (Some(a), Some(b), Some(m)) = (l.min_length, l.max_length, l.mean_length) {
+            rows.push(("length min / mean / max", format!("{a} / {} / {b}", short_number(m))));
+        }
+        rows.push(("empty lists", l.empty.to_string()));
+    }
+    if let Some(m) = &c.metadata {
+        rows.push(("files with stats", format!("{} of {}", m.files_with_stats, m.files)));
+        if m.bounds_may_be_truncated {
+            rows.push(("note", "min/max are file bounds and may be truncated".into()));
+        }
+    }
+    for (k, v) in rows {
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    h.push_str("</table>");
+    if let Some(d) = distribution {
+        histogram_svg(h, &d.histogram);
+    } else if let Some(t) = &c.text {
+        if !t.top_values.is_empty() {
+            bars_svg(h, &t.top_values);
+        }
+    } else if let Some(b) = &c.boolean {
+        bars_svg(h, &[ValueCount { value: "true".into(), count: b.true_count }, ValueCount { value: "false".into(), count: b.false_count }]);
+    }
+    h.push_str("</section>");
+}
+
+fn histogram_svg(h: &mut String, bins: &[HistogramBin]) {
+    let (w, ht, base) = (440.0, 150.0, 130.0);
+    let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
+    let bw = w / bins.len().max(1) as f64;
+    let _ = write!(h, "<svg role=\"img\" aria-label=\"histogram\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">");
+    for (i, b) in bins.iter().enumerate() {
+        let bh = (b.count as f64 / max) * (base - 10.0);
+        let _ = write!(
+            h,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>[{}, {}): {}</title></rect>",
+            i as f64 * bw + 1.0,
+            base - bh,
+            (bw - 2.0).max(1.0),
+            bh,
+            escape(&short_number(b.lower)),
+            escape(&short_number(b.upper)),
+            b.count
+        );
+    }
+    if let (Some(first), Some(last)) = (bins.first(), bins.last()) {
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"146\">{}</text><text x=\"{w}\" y=\"146\" text-anchor=\"end\">{}</text>",
+            escape(&short_number(first.lower)),
+            escape(&short_number(last.upper))
+        );
+    }
+    h.push_str("</svg>");
+}
+
+fn bars_svg(h: &mut String, values: &[ValueCount]) {
+    let row = 20.0;
+    let (w, label_w) = (440.0, 150.0);
+    let ht = row * values.len() as f64 + 4.0;
+    let max = values.iter().map(|v| v.count).max().unwrap_or(0).max(1) as f64;
+    let _ = write!(h, "<svg role=\"img\" aria-label=\"top values\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">");
+    for (i, v) in values.iter().enumerate() {
+        let y = i as f64 * row + 2.0;
+        let bw = (v.count as f64 / max) * (w - label_w - 60.0);
+        let _ = write!(
+            h,
+            "<text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"bar\" x=\"{label_w}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{:.1}\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label_w - 6.0,
+            y + 13.0,
+            escape(&truncate(&v.value, 22)),
+            row - 4.0,
+            escape(&v.value),
+            v.count,
+            label_w + bw + 4.0,
+            y + 13.0,
+            v.count
+        );
+    }
+    h.push_str("</svg>");
+}

@@ -1,0 +1,103 @@
+//! One profiling run: open the source, scan it (or read its metadata), assemble the document.
+
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use chrono::{SecondsFormat, Utc};
+use profiler_crds::{PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile};
+use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, scan};
+use tracing::{info, info_span};
+
+use crate::error::WorkerError;
+use crate::source::iceberg::IcebergSource;
+use crate::source::parquet::ParquetSource;
+use crate::source::{SourcePartition, SourceSpec};
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone)]
+pub struct ProfileRequest {
+    /// What to profile.
+    pub source: SourceSpec,
+    /// Top-level columns to profile, in this order; all when None.
+    pub columns: Option<Vec<String>>,
+    /// Row sampling.
+    pub sampling: Sampling,
+    /// Read only table metadata (Iceberg manifests), never a data file.
+    pub metadata_only: bool,
+    /// Metric options.
+    pub options: ProfileOptions,
+    /// Threads of the scan.
+    pub threads: usize,
+}
+
+/// Rows read so far and rows expected (0 when unknown), for a progress display.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Rows read so far.
+    pub rows: AtomicU64,
+    /// Rows the source holds, when known before the scan.
+    pub total: AtomicU64,
+}
+
+/// Runs the request and returns the profile document.
+pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TableProfile, WorkerError> {
+    let _span = info_span!("profile", source = request.source.location()).entered();
+    request.options.validate()?;
+    if request.metadata_only && request.sampling != Sampling::Full {
+        return Err(WorkerError::InvalidRequest("metadata-only mode reads no rows, so it takes no sampling option".into()));
+    }
+    let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let clock = Instant::now();
+    let columns = request.columns.as_deref();
+    let (source, mode, scanned) = match &request.source {
+        SourceSpec::Parquet { location } => {
+            if request.metadata_only {
+                return Err(WorkerError::InvalidRequest(
+                    "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
+                ));
+            }
+            let parquet = ParquetSource::open(location, columns)?;
+            progress.total.store(parquet.total_rows, std::sync::atomic::Ordering::Relaxed);
+            let info = SourceInfo { kind: SourceKind::Parquet, location: location.clone(), files: parquet.file_count(), snapshot_id: None };
+            let partitions = parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
+            let out = scan(parquet.schema.clone(), partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+            (info, ProfileMode::Scan, out)
+        }
+        SourceSpec::Iceberg { location, snapshot_id } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(request.threads.max(1))
+                .enable_all()
+                .build()
+                .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+            let table = runtime.block_on(IcebergSource::open(location, *snapshot_id, columns))?;
+            let snapshot = table.snapshot_id();
+            if request.metadata_only {
+                let (columns, files) = runtime.block_on(table.metadata_profile())?;
+                let rows = columns.iter().map(|c| c.count).max().unwrap_or(0);
+                let info = SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files, snapshot_id: snapshot };
+                (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows })
+            } else {
+                let schema = table.schema.clone();
+                let partitions: Vec<SourcePartition> =
+                    runtime.block_on(table.partitions())?.into_iter().map(SourcePartition::Iceberg).collect();
+                let info = SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files: partitions.len() as u64, snapshot_id: snapshot };
+                let out = scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+                (info, ProfileMode::Scan, out)
+            }
+        }
+    };
+    let duration_ms = clock.elapsed().as_millis() as u64;
+    info!(rows_read = scanned.rows_read, rows_profiled = scanned.rows_profiled, duration_ms, "profile computed");
+    Ok(TableProfile {
+        format_version: PROFILE_FORMAT_VERSION,
+        profiler_version: ENGINE_VERSION.to_owned(),
+        source,
+        mode,
+        sampling: SamplingReport { sampling: request.sampling, rows_read: scanned.rows_read, rows_profiled: scanned.rows_profiled },
+        row_count: scanned.rows_profiled,
+        column_count: scanned.columns.len() as u64,
+        started_at,
+        duration_ms,
+        columns: scanned.columns,
+    })
+}

@@ -1,0 +1,84 @@
+//! Where a profile's data comes from: Parquet files or a local Iceberg table.
+
+pub mod iceberg;
+pub mod parquet;
+
+use arrow_array::RecordBatch;
+use arrow_schema::Schema;
+use profiler_engine::{EngineError, Partition};
+
+use crate::error::WorkerError;
+
+/// A source as the user names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceSpec {
+    /// A Parquet file, a directory of Parquet files, or a glob.
+    Parquet {
+        /// Path, directory or glob.
+        location: String,
+    },
+    /// A local Iceberg table: its metadata JSON file or its directory.
+    Iceberg {
+        /// Metadata file or table directory.
+        location: String,
+        /// Snapshot to read; the current one when absent.
+        snapshot_id: Option<i64>,
+    },
+}
+
+impl SourceSpec {
+    /// Picks the source kind from a location: an Iceberg table when it is a `*.metadata.json`
+    /// file or a directory that holds a `metadata/` folder, Parquet otherwise.
+    pub fn detect(location: &str, snapshot_id: Option<i64>) -> Self {
+        let path = std::path::Path::new(location.strip_prefix("file://").unwrap_or(location));
+        let iceberg = location.ends_with(".metadata.json") || (path.is_dir() && path.join("metadata").is_dir());
+        if iceberg {
+            Self::Iceberg { location: location.to_owned(), snapshot_id }
+        } else {
+            Self::Parquet { location: location.to_owned() }
+        }
+    }
+
+    /// The location as given.
+    pub fn location(&self) -> &str {
+        match self {
+            Self::Parquet { location } | Self::Iceberg { location, .. } => location,
+        }
+    }
+}
+
+/// Indices of the requested top-level columns in `schema` (all when `columns` is None), or an
+/// error naming the first unknown column and the available ones.
+pub fn select_columns(schema: &Schema, columns: Option<&[String]>) -> Result<Vec<usize>, WorkerError> {
+    let Some(columns) = columns else {
+        return Ok((0..schema.fields().len()).collect());
+    };
+    columns
+        .iter()
+        .map(|name| {
+            schema.index_of(name).map_err(|_| WorkerError::UnknownColumn {
+                name: name.clone(),
+                available: schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", "),
+            })
+        })
+        .collect()
+}
+
+/// One partition of any source.
+pub enum SourcePartition {
+    /// A Parquet row group.
+    Parquet(parquet::RowGroupPartition),
+    /// An Iceberg data file.
+    Iceberg(iceberg::DataFilePartition),
+}
+
+impl Partition for SourcePartition {
+    type Error = WorkerError;
+
+    fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
+        match self {
+            Self::Parquet(p) => p.read(sink),
+            Self::Iceberg(p) => p.read(sink),
+        }
+    }
+}
