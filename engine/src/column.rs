@@ -99,7 +99,9 @@ impl ColumnAccumulator {
         let decoded;
         let values: &dyn Array = match &self.data_type {
             DataType::Dictionary(_, v) => {
-                decoded = arrow_cast::cast(array, v).map_err(|e| EngineError::Incompatible(format!("column {}: cannot decode dictionary: {e}", self.name)))?;
+                decoded = arrow_cast::cast(array, v).map_err(|e| {
+                    EngineError::Incompatible(format!("column {}: cannot decode dictionary: {e}", self.name))
+                })?;
                 decoded.as_ref()
             }
             _ => array.as_ref(),
@@ -171,7 +173,10 @@ impl ColumnAccumulator {
     /// Rebuilds the accumulator of a column from its profile, so profiles can be merged.
     pub fn restore(profile: &ColumnProfile, options: &ProfileOptions) -> Result<Self, EngineError> {
         let data_type: DataType = profile.data_type.parse().map_err(|e| {
-            EngineError::Incompatible(format!("column {}: unknown data type {:?}: {e}", profile.name, profile.data_type))
+            EngineError::Incompatible(format!(
+                "column {}: unknown data type {:?}: {e}",
+                profile.name, profile.data_type
+            ))
         })?;
         let mut acc = Self::new(profile.name.clone(), data_type, options)?;
         acc.count = profile.count;
@@ -180,7 +185,9 @@ impl ColumnAccumulator {
         acc.stats = match acc.stats {
             Stats::Numeric(_) => Stats::Numeric(Box::new(NumericAccumulator::restore(&t, profile, options)?)),
             Stats::Temporal(_) => Stats::Temporal(Box::new(TemporalAccumulator::restore(&t, profile, options)?)),
-            Stats::Text(_) => Stats::Text(Box::new(TextAccumulator::restore(text_kind(&t) == Some(true), profile, options)?)),
+            Stats::Text(_) => {
+                Stats::Text(Box::new(TextAccumulator::restore(text_kind(&t) == Some(true), profile, options)?))
+            }
             Stats::Boolean(_) => Stats::Boolean(BooleanAccumulator::restore(profile)?),
             Stats::List(_) => Stats::List(ListAccumulator::restore(profile)?),
             Stats::Other => Stats::Other,

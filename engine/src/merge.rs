@@ -9,9 +9,16 @@ use crate::options::ProfileOptions;
 /// The profile of the rows of `a` and `b` together. Counts, moments, min/max and lengths merge
 /// exactly; distinct counts, quantiles, histograms and top values merge through their sketches.
 /// Both profiles must come from scans of the same columns with compatible sampling.
-pub fn merge_profiles(a: &TableProfile, b: &TableProfile, options: &ProfileOptions) -> Result<TableProfile, EngineError> {
+pub fn merge_profiles(
+    a: &TableProfile,
+    b: &TableProfile,
+    options: &ProfileOptions,
+) -> Result<TableProfile, EngineError> {
     if a.format_version != b.format_version {
-        return Err(EngineError::Incompatible(format!("format versions {} and {} differ", a.format_version, b.format_version)));
+        return Err(EngineError::Incompatible(format!(
+            "format versions {} and {} differ",
+            a.format_version, b.format_version
+        )));
     }
     if a.mode != ProfileMode::Scan || b.mode != ProfileMode::Scan {
         return Err(EngineError::Incompatible("metadata-mode profiles carry no sketches to merge".into()));

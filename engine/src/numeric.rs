@@ -51,9 +51,10 @@ impl NumericAccumulator {
     pub fn new(data_type: &DataType, options: &ProfileOptions) -> Result<Self, EngineError> {
         let format = match data_type {
             DataType::Float16 | DataType::Float32 | DataType::Float64 => Format::Float,
-            DataType::Decimal32(_, s) | DataType::Decimal64(_, s) | DataType::Decimal128(_, s) | DataType::Decimal256(_, s) => {
-                Format::Decimal(*s)
-            }
+            DataType::Decimal32(_, s)
+            | DataType::Decimal64(_, s)
+            | DataType::Decimal128(_, s)
+            | DataType::Decimal256(_, s) => Format::Decimal(*s),
             _ => Format::Integer,
         };
         Ok(Self {
@@ -96,13 +97,16 @@ impl NumericAccumulator {
             DataType::UInt16 => self.primitive::<UInt16Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
             DataType::UInt32 => self.primitive::<UInt32Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
             DataType::UInt64 => self.primitive::<UInt64Type>(array, |v| v as f64, |d, v| d.update(v)),
-            DataType::Float16 => self.primitive::<Float16Type>(array, |v| v.to_f64(), |d, v| {
-                d.update(canonical_float::from_f64(v.to_f64()))
-            }),
-            DataType::Float32 => self.primitive::<Float32Type>(array, f64::from, |d, v| {
-                d.update(canonical_float::from_f64(f64::from(v)))
-            }),
-            DataType::Float64 => self.primitive::<Float64Type>(array, |v| v, |d, v| d.update(canonical_float::from_f64(v))),
+            DataType::Float16 => self.primitive::<Float16Type>(
+                array,
+                |v| v.to_f64(),
+                |d, v| d.update(canonical_float::from_f64(v.to_f64())),
+            ),
+            DataType::Float32 => self
+                .primitive::<Float32Type>(array, f64::from, |d, v| d.update(canonical_float::from_f64(f64::from(v)))),
+            DataType::Float64 => {
+                self.primitive::<Float64Type>(array, |v| v, |d, v| d.update(canonical_float::from_f64(v)))
+            }
             DataType::Decimal32(_, s) => {
                 let scale = 10f64.powi(i32::from(*s));
                 self.primitive::<Decimal32Type>(array, |v| f64::from(v) / scale, |d, v| d.update(i64::from(v)))
@@ -246,7 +250,11 @@ impl NumericAccumulator {
     }
 
     /// Rebuilds the accumulator from a profile written by [`Self::finish`].
-    pub fn restore(data_type: &DataType, profile: &ColumnProfile, options: &ProfileOptions) -> Result<Self, EngineError> {
+    pub fn restore(
+        data_type: &DataType,
+        profile: &ColumnProfile,
+        options: &ProfileOptions,
+    ) -> Result<Self, EngineError> {
         let mut acc = Self::new(data_type, options)?;
         let stats = profile.numeric.as_ref().ok_or_else(|| missing(profile, "numeric"))?;
         acc.moments = stats.moments;
@@ -262,8 +270,14 @@ impl NumericAccumulator {
             acc.int_max = profile.max.as_deref().and_then(|s| s.parse().ok());
         }
         let sketches = &profile.sketches;
-        acc.quantiles = QuantileSketch::from_base64(&profile.name, sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?)?;
-        acc.distinct = DistinctSketch::from_base64(&profile.name, sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?)?;
+        acc.quantiles = QuantileSketch::from_base64(
+            &profile.name,
+            sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?,
+        )?;
+        acc.distinct = DistinctSketch::from_base64(
+            &profile.name,
+            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
+        )?;
         Ok(acc)
     }
 }

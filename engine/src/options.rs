@@ -22,13 +22,7 @@ pub struct ProfileOptions {
 
 impl Default for ProfileOptions {
     fn default() -> Self {
-        Self {
-            histogram_bins: 20,
-            top_k: 10,
-            hll_lg_k: 14,
-            kll_k: 400,
-            frequent_items_map_size: 1024,
-        }
+        Self { histogram_bins: 20, top_k: 10, hll_lg_k: 14, kll_k: 400, frequent_items_map_size: 1024 }
     }
 }
 
@@ -50,10 +44,7 @@ impl ProfileOptions {
         }
         let size = self.frequent_items_map_size;
         if !size.is_power_of_two() || size < 8 || size < 2 * self.top_k {
-            return bad(
-                "frequent_items_map_size",
-                format!("must be a power of two >= 8 and >= 2 * top_k, got {size}"),
-            );
+            return bad("frequent_items_map_size", format!("must be a power of two >= 8 and >= 2 * top_k, got {size}"));
         }
         Ok(())
     }

@@ -34,11 +34,16 @@ fn arrow_err(e: arrow_schema::ArrowError) -> EngineError {
 }
 
 /// The rows of one batch the Bernoulli sampling keeps.
-pub fn bernoulli(batch: &RecordBatch, fraction: f64, seed: u64, partition: u64, first_row: u64) -> Result<RecordBatch, EngineError> {
+pub fn bernoulli(
+    batch: &RecordBatch,
+    fraction: f64,
+    seed: u64,
+    partition: u64,
+    first_row: u64,
+) -> Result<RecordBatch, EngineError> {
     let threshold = if fraction >= 1.0 { u64::MAX } else { (fraction * u64::MAX as f64) as u64 };
-    let mask: BooleanArray = (0..batch.num_rows() as u64)
-        .map(|r| Some(row_key(seed, partition, first_row + r) <= threshold))
-        .collect();
+    let mask: BooleanArray =
+        (0..batch.num_rows() as u64).map(|r| Some(row_key(seed, partition, first_row + r) <= threshold)).collect();
     filter_record_batch(batch, &mask).map_err(arrow_err)
 }
 
@@ -116,10 +121,12 @@ impl Reservoir {
 /// Checks a sampling request is well-formed.
 pub fn validate(sampling: &Sampling) -> Result<(), EngineError> {
     match *sampling {
-        Sampling::Bernoulli { fraction, .. } if !(fraction > 0.0 && fraction <= 1.0) => Err(EngineError::InvalidOption {
-            name: "sampling.fraction",
-            reason: format!("must be in (0, 1], got {fraction}"),
-        }),
+        Sampling::Bernoulli { fraction, .. } if !(fraction > 0.0 && fraction <= 1.0) => {
+            Err(EngineError::InvalidOption {
+                name: "sampling.fraction",
+                reason: format!("must be in (0, 1], got {fraction}"),
+            })
+        }
         Sampling::Reservoir { size: 0, .. } => {
             Err(EngineError::InvalidOption { name: "sampling.size", reason: "must be at least 1".into() })
         }

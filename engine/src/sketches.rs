@@ -17,11 +17,7 @@ use crate::error::EngineError;
 use crate::options::QUANTILE_RANKS;
 
 fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {
-    BASE64.decode(text).map_err(|e| EngineError::BadSketch {
-        column: column.to_owned(),
-        sketch,
-        reason: e.to_string(),
-    })
+    BASE64.decode(text).map_err(|e| EngineError::BadSketch { column: column.to_owned(), sketch, reason: e.to_string() })
 }
 
 fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError {
@@ -111,7 +107,6 @@ impl QuantileSketch {
         self.kll.merge(&other.kll).map_err(|e| EngineError::Incompatible(format!("KLL merge: {e}")))
     }
 
-
     /// Quantiles at [`QUANTILE_RANKS`] and `bins` equal-width bins over [min, max]; `label`
     /// renders a value for display. None when the sketch is empty.
     pub fn distribution(&self, bins: usize, label: &dyn Fn(f64) -> String) -> Option<Distribution> {
@@ -136,17 +131,17 @@ impl QuantileSketch {
     fn histogram(&self, min: f64, max: f64, bins: usize) -> Vec<HistogramBin> {
         let n = self.kll.n();
         let width = (max - min) / bins as f64;
-        if !(width > 0.0) || !width.is_finite() {
+        if width.is_nan() || width <= 0.0 || !width.is_finite() {
             return vec![HistogramBin { lower: min, upper: max, count: n }];
         }
         let edges: Vec<f64> = (0..=bins).map(|i| if i == bins { max } else { min + width * i as f64 }).collect();
         // Interior edges split the bins; values < edge fall left of it.
         let mut splits: Vec<KllFloat<f64>> = Vec::with_capacity(bins);
         for e in &edges[1..bins] {
-            if let Ok(v) = KllFloat::<f64>::new(*e) {
-                if splits.last().is_none_or(|last| last.into_inner() < *e) {
-                    splits.push(v);
-                }
+            if let Ok(v) = KllFloat::<f64>::new(*e)
+                && splits.last().is_none_or(|last| last.into_inner() < *e)
+            {
+                splits.push(v);
             }
         }
         let cdf = match self.kll.cdf(&splits, SearchCriteria::Exclusive) {

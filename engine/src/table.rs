@@ -86,10 +86,7 @@ fn flatten(
             DataType::Struct(children) if !children.is_empty() => {
                 flatten(children, &format!("{name}."), path, options, out)?;
             }
-            t => out.push(Leaf {
-                path: path.clone(),
-                accumulator: ColumnAccumulator::new(name, t.clone(), options)?,
-            }),
+            t => out.push(Leaf { path: path.clone(), accumulator: ColumnAccumulator::new(name, t.clone(), options)? }),
         }
         path.pop();
     }

@@ -22,7 +22,10 @@ enum Unit {
 
 /// Whether the engine profiles `data_type` as a temporal column.
 pub fn is_temporal(data_type: &DataType) -> bool {
-    matches!(data_type, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) | DataType::Time32(_) | DataType::Time64(_))
+    matches!(
+        data_type,
+        DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) | DataType::Time32(_) | DataType::Time64(_)
+    )
 }
 
 /// Running statistics of one temporal column.
@@ -128,8 +131,10 @@ impl TemporalAccumulator {
             (0, 0)
         };
         let text = match self.unit {
-            Unit::Days => NaiveDate::from_num_days_from_ce_opt((raw + 719_163).clamp(i32::MIN as i64, i32::MAX as i64) as i32)
-                .map(|d| d.to_string()),
+            Unit::Days => {
+                NaiveDate::from_num_days_from_ce_opt((raw + 719_163).clamp(i32::MIN as i64, i32::MAX as i64) as i32)
+                    .map(|d| d.to_string())
+            }
             Unit::Timestamp(_) => DateTime::from_timestamp(secs, nanos).map(|t| {
                 let naive = t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string();
                 if self.timezone.is_some() { format!("{naive}Z") } else { naive }
@@ -162,14 +167,24 @@ impl TemporalAccumulator {
     }
 
     /// Rebuilds the accumulator from a profile written by [`Self::finish`].
-    pub fn restore(data_type: &DataType, profile: &ColumnProfile, options: &ProfileOptions) -> Result<Self, EngineError> {
+    pub fn restore(
+        data_type: &DataType,
+        profile: &ColumnProfile,
+        options: &ProfileOptions,
+    ) -> Result<Self, EngineError> {
         let mut acc = Self::new(data_type, options)?;
         let stats = profile.temporal.as_ref().ok_or_else(|| missing(profile, "temporal"))?;
         acc.min = stats.min_raw.unwrap_or(i64::MAX);
         acc.max = stats.max_raw.unwrap_or(i64::MIN);
         let sketches = &profile.sketches;
-        acc.quantiles = QuantileSketch::from_base64(&profile.name, sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?)?;
-        acc.distinct = DistinctSketch::from_base64(&profile.name, sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?)?;
+        acc.quantiles = QuantileSketch::from_base64(
+            &profile.name,
+            sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?,
+        )?;
+        acc.distinct = DistinctSketch::from_base64(
+            &profile.name,
+            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
+        )?;
         Ok(acc)
     }
 }

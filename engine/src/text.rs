@@ -91,8 +91,12 @@ impl TextAccumulator {
         self.values(array, |b: &[u8]| (b, None), |b| b.len() as u64);
     }
 
-    fn values<'a, A, V>(&mut self, array: A, split: impl Fn(V) -> (&'a [u8], Option<&'a str>), length: impl Fn(V) -> u64)
-    where
+    fn values<'a, A, V>(
+        &mut self,
+        array: A,
+        split: impl Fn(V) -> (&'a [u8], Option<&'a str>),
+        length: impl Fn(V) -> u64,
+    ) where
         A: ArrayAccessor<Item = V>,
         V: Copy + 'a,
     {
@@ -149,15 +153,15 @@ impl TextAccumulator {
         for (a, b) in self.content.iter_mut().zip(other.content) {
             *a += b;
         }
-        if let Some(m) = &other.min {
-            if self.min.as_ref().is_none_or(|s| m < s) {
-                self.min = Some(m.clone());
-            }
+        if let Some(m) = &other.min
+            && self.min.as_ref().is_none_or(|s| m < s)
+        {
+            self.min = Some(m.clone());
         }
-        if let Some(m) = &other.max {
-            if self.max.as_ref().is_none_or(|s| m > s) {
-                self.max = Some(m.clone());
-            }
+        if let Some(m) = &other.max
+            && self.max.as_ref().is_none_or(|s| m > s)
+        {
+            self.max = Some(m.clone());
         }
         self.top.merge(&other.top);
         self.top_skipped_batches += other.top_skipped_batches;
@@ -188,7 +192,12 @@ impl TextAccumulator {
             InferredType {
                 content_type: content_type::ALL[best],
                 fraction: count as f64 / n as f64,
-                counts: content_type::ALL.iter().zip(self.content).filter(|(_, c)| *c > 0).map(|(t, c)| (*t, c)).collect(),
+                counts: content_type::ALL
+                    .iter()
+                    .zip(self.content)
+                    .filter(|(_, c)| *c > 0)
+                    .map(|(t, c)| (*t, c))
+                    .collect(),
             }
         });
         out.text = Some(TextStats {
@@ -213,7 +222,9 @@ impl TextAccumulator {
             match s {
                 None => Ok(None),
                 Some(s) if is_utf8 => Ok(Some(s.as_bytes().to_vec())),
-                Some(s) => unhex(s).map(Some).ok_or_else(|| EngineError::Incompatible(format!("column {}: {s:?} is not hex", profile.name))),
+                Some(s) => unhex(s)
+                    .map(Some)
+                    .ok_or_else(|| EngineError::Incompatible(format!("column {}: {s:?} is not hex", profile.name))),
             }
         };
         acc.min = parse(&profile.min)?;
@@ -228,8 +239,14 @@ impl TextAccumulator {
             }
         }
         let sketches = &profile.sketches;
-        acc.top = TopValuesSketch::from_base64(&profile.name, sketches.frequent_items.as_deref().ok_or_else(|| missing(profile, "sketches.frequentItems"))?)?;
-        acc.distinct = DistinctSketch::from_base64(&profile.name, sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?)?;
+        acc.top = TopValuesSketch::from_base64(
+            &profile.name,
+            sketches.frequent_items.as_deref().ok_or_else(|| missing(profile, "sketches.frequentItems"))?,
+        )?;
+        acc.distinct = DistinctSketch::from_base64(
+            &profile.name,
+            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
+        )?;
         acc.top_skipped_batches = stats.top_values_max_error.saturating_sub(acc.top.top(1).1);
         Ok(acc)
     }
@@ -252,8 +269,5 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     if digits.len() % 2 != 0 {
         return None;
     }
-    digits
-        .chunks_exact(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect()
+    digits.chunks_exact(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()).collect()
 }

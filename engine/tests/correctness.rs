@@ -4,15 +4,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use arrow_array::builder::{Decimal128Builder, Int32Builder, ListBuilder};
 use arrow_array::Array;
+use arrow_array::builder::{Decimal128Builder, Int32Builder, ListBuilder};
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, StructArray,
     TimestampMicrosecondArray, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
-use profiler_crds::{ColumnProfile, ContentType, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile};
-use profiler_engine::{Partition, ProfileOptions, TableProfiler, merge_profiles, scan, EngineError};
+use profiler_crds::{
+    ColumnProfile, ContentType, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind,
+    TableProfile,
+};
+use profiler_engine::{EngineError, Partition, ProfileOptions, TableProfiler, merge_profiles, scan};
 
 /// SplitMix64 for reproducible test data.
 struct Rng(u64);
@@ -63,7 +66,11 @@ fn data(rows: usize, seed: u64) -> Data {
         let w = (r.unit() * r.unit() * words.len() as f64) as usize;
         d.words.push(if i % 50 == 0 { None } else { Some(words[w].to_owned()) });
         d.emails.push(if i % 7 == 0 { None } else { Some(format!("user{}@example.com", r.next() % 120_000)) });
-        d.flags.push(match r.next() % 10 { 0 => None, 1..=3 => Some(true), _ => Some(false) });
+        d.flags.push(match r.next() % 10 {
+            0 => None,
+            1..=3 => Some(true),
+            _ => Some(false),
+        });
     }
     d
 }
@@ -111,7 +118,13 @@ fn assert_quantile_ranks(c: &ColumnProfile, sorted: &[f64]) {
     for q in &dist.quantiles {
         let below = sorted.partition_point(|x| *x < q.value) as f64 / sorted.len() as f64;
         let upto = sorted.partition_point(|x| *x <= q.value) as f64 / sorted.len() as f64;
-        let err = if q.rank < below { below - q.rank } else if q.rank > upto { q.rank - upto } else { 0.0 };
+        let err = if q.rank < below {
+            below - q.rank
+        } else if q.rank > upto {
+            q.rank - upto
+        } else {
+            0.0
+        };
         assert!(err <= 0.01, "{}: p{} = {} has rank in [{below}, {upto}]", c.name, q.rank * 100.0, q.value);
     }
     let hist_total: u64 = dist.histogram.iter().map(|b| b.count).sum();
@@ -259,11 +272,22 @@ fn decimals_dates_unsigned_nested_and_lists() {
     }
     list.append(false);
     let inner = StructArray::from(vec![
-        (Arc::new(Field::new("city", DataType::Utf8, true)), Arc::new(StringArray::from(vec![Some("Oslo"), None, Some("Lima"), Some("Oslo"), Some("x")])) as ArrayRef),
-        (Arc::new(Field::new("zip", DataType::UInt64, true)), Arc::new(UInt64Array::from(vec![Some(1), Some(2), Some(u64::MAX), None, Some(5)])) as ArrayRef),
+        (
+            Arc::new(Field::new("city", DataType::Utf8, true)),
+            Arc::new(StringArray::from(vec![Some("Oslo"), None, Some("Lima"), Some("Oslo"), Some("x")])) as ArrayRef,
+        ),
+        (
+            Arc::new(Field::new("zip", DataType::UInt64, true)),
+            Arc::new(UInt64Array::from(vec![Some(1), Some(2), Some(u64::MAX), None, Some(5)])) as ArrayRef,
+        ),
     ]);
     // The struct itself is null in the last row: its fields count as null there.
-    let address = StructArray::try_new(inner.fields().clone(), inner.columns().to_vec(), Some(vec![true, true, true, true, false].into())).unwrap();
+    let address = StructArray::try_new(
+        inner.fields().clone(),
+        inner.columns().to_vec(),
+        Some(vec![true, true, true, true, false].into()),
+    )
+    .unwrap();
     let schema = Arc::new(Schema::new(vec![
         Field::new("price", DataType::Decimal128(12, 2), true),
         Field::new("day", DataType::Date32, true),
@@ -284,7 +308,10 @@ fn decimals_dates_unsigned_nested_and_lists() {
         vec![
             Arc::new(dec.finish()),
             Arc::new(Date32Array::from(vec![Some(19_782), Some(0), None, Some(-1), Some(20_000)])),
-            Arc::new(TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_000), None, Some(0), Some(1), Some(2)]).with_timezone("UTC")),
+            Arc::new(
+                TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_000), None, Some(0), Some(1), Some(2)])
+                    .with_timezone("UTC"),
+            ),
             Arc::new(list.finish()),
             Arc::new(address),
         ],
@@ -339,24 +366,43 @@ fn merge_of_partial_profiles_equals_single_pass() {
     let b = profile_batches(&s, &[batch(&d, cut..ROWS)]);
     // Through JSON, as a later run would read them back.
     let a: TableProfile = serde_json::from_str(&serde_json::to_string(&document(a, cut as u64)).unwrap()).unwrap();
-    let b: TableProfile = serde_json::from_str(&serde_json::to_string(&document(b, (ROWS - cut) as u64)).unwrap()).unwrap();
+    let b: TableProfile =
+        serde_json::from_str(&serde_json::to_string(&document(b, (ROWS - cut) as u64)).unwrap()).unwrap();
     let merged = merge_profiles(&a, &b, &ProfileOptions::default()).unwrap();
     assert_eq!(merged.row_count, ROWS as u64);
     for (m, w) in merged.columns.iter().zip(&whole) {
         assert_eq!((m.count, m.nulls, &m.min, &m.max), (w.count, w.nulls, &w.min, &w.max), "{}", w.name);
         let (dm, dw) = (m.distinct.as_ref().unwrap(), w.distinct.as_ref().unwrap());
-        assert!((dm.estimate - dw.estimate).abs() <= dw.estimate * 0.02, "{}: {} vs {}", w.name, dm.estimate, dw.estimate);
+        assert!(
+            (dm.estimate - dw.estimate).abs() <= dw.estimate * 0.02,
+            "{}: {} vs {}",
+            w.name,
+            dm.estimate,
+            dw.estimate
+        );
         if let (Some(nm), Some(nw)) = (&m.numeric, &w.numeric) {
             assert_eq!((nm.zeros, nm.negatives, nm.nan, nm.moments.n), (nw.zeros, nw.negatives, nw.nan, nw.moments.n));
             assert!((nm.mean.unwrap() - nw.mean.unwrap()).abs() <= nw.mean.unwrap().abs() * 1e-9 + 1e-9);
             assert!((nm.variance.unwrap() - nw.variance.unwrap()).abs() <= nw.variance.unwrap() * 1e-9);
-            for (qm, qw) in nm.distribution.as_ref().unwrap().quantiles.iter().zip(&nw.distribution.as_ref().unwrap().quantiles) {
+            for (qm, qw) in
+                nm.distribution.as_ref().unwrap().quantiles.iter().zip(&nw.distribution.as_ref().unwrap().quantiles)
+            {
                 let span = nw.max.unwrap() - nw.min.unwrap();
-                assert!((qm.value - qw.value).abs() <= span * 0.03, "{} p{}: {} vs {}", w.name, qw.rank, qm.value, qw.value);
+                assert!(
+                    (qm.value - qw.value).abs() <= span * 0.03,
+                    "{} p{}: {} vs {}",
+                    w.name,
+                    qw.rank,
+                    qm.value,
+                    qw.value
+                );
             }
         }
         if let (Some(tm), Some(tw)) = (&m.text, &w.text) {
-            assert_eq!((tm.total_length, tm.empty, tm.min_length, tm.max_length), (tw.total_length, tw.empty, tw.min_length, tw.max_length));
+            assert_eq!(
+                (tm.total_length, tm.empty, tm.min_length, tm.max_length),
+                (tw.total_length, tw.empty, tw.min_length, tw.max_length)
+            );
             assert_eq!(tm.inferred_type, tw.inferred_type);
             if tw.top_values_max_error == 0 {
                 assert_eq!(tm.top_values, tw.top_values, "{}", w.name);
@@ -380,7 +426,8 @@ impl Partition for Chunk {
 }
 
 fn scan_data(d: &Data, sampling: Sampling, threads: usize) -> profiler_engine::ScanOutput {
-    let parts: Vec<Chunk> = (0..ROWS).step_by(25_000).map(|s| Chunk(chunks_range(d, s, (s + 25_000).min(ROWS)))).collect();
+    let parts: Vec<Chunk> =
+        (0..ROWS).step_by(25_000).map(|s| Chunk(chunks_range(d, s, (s + 25_000).min(ROWS)))).collect();
     scan(schema(), parts, sampling, &ProfileOptions::default(), threads, &AtomicU64::new(0)).unwrap()
 }
 
@@ -395,7 +442,10 @@ fn parallel_scan_equals_single_thread_and_sampling_is_reproducible() {
     let two = scan_data(&d, Sampling::Full, 2);
     assert_eq!((one.rows_read, one.rows_profiled), (ROWS as u64, ROWS as u64));
     for (a, b) in one.columns.iter().zip(&two.columns) {
-        assert_eq!((a.count, a.nulls, &a.min, &a.max, &a.text, &a.boolean), (b.count, b.nulls, &b.min, &b.max, &b.text, &b.boolean));
+        assert_eq!(
+            (a.count, a.nulls, &a.min, &a.max, &a.text, &a.boolean),
+            (b.count, b.nulls, &b.min, &b.max, &b.text, &b.boolean)
+        );
         assert_eq!(a.distinct.as_ref().map(|d| d.estimate), b.distinct.as_ref().map(|d| d.estimate), "{}", a.name);
     }
 
@@ -404,7 +454,12 @@ fn parallel_scan_equals_single_thread_and_sampling_is_reproducible() {
     let r2 = scan_data(&d, reservoir, 2);
     assert_eq!((r1.rows_read, r1.rows_profiled), (ROWS as u64, 5_000));
     for (a, b) in r1.columns.iter().zip(&r2.columns) {
-        assert_eq!((a.nulls, &a.min, &a.max, &a.text), (b.nulls, &b.min, &b.max, &b.text), "same seed, same rows: {}", a.name);
+        assert_eq!(
+            (a.nulls, &a.min, &a.max, &a.text),
+            (b.nulls, &b.min, &b.max, &b.text),
+            "same seed, same rows: {}",
+            a.name
+        );
     }
     // A uniform sample's null fraction is close to the table's (5 sigma).
     let (full, sample) = (&one.columns[2], &r1.columns[2]);
@@ -412,7 +467,11 @@ fn parallel_scan_equals_single_thread_and_sampling_is_reproducible() {
 
     let bernoulli = scan_data(&d, Sampling::Bernoulli { fraction: 0.1, seed: 3 }, 2);
     let expected = ROWS as f64 * 0.1;
-    assert!((bernoulli.rows_profiled as f64 - expected).abs() < 5.0 * (expected * 0.9).sqrt(), "{}", bernoulli.rows_profiled);
+    assert!(
+        (bernoulli.rows_profiled as f64 - expected).abs() < 5.0 * (expected * 0.9).sqrt(),
+        "{}",
+        bernoulli.rows_profiled
+    );
     assert_eq!(bernoulli.columns[0].count, bernoulli.rows_profiled);
     let again = scan_data(&d, Sampling::Bernoulli { fraction: 0.1, seed: 3 }, 1);
     assert_eq!(again.rows_profiled, bernoulli.rows_profiled);

@@ -4,7 +4,9 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::ArrowWriter;
@@ -86,7 +88,13 @@ pub fn orders_batch(first: u64, rows: usize, rng: &mut Rng) -> Result<RecordBatc
         }
         let u = rng.unit();
         let mut acc = 0.0;
-        let s = STATUS_WEIGHTS.iter().position(|w| { acc += w; u < acc }).unwrap_or(4);
+        let s = STATUS_WEIGHTS
+            .iter()
+            .position(|w| {
+                acc += w;
+                u < acc
+            })
+            .unwrap_or(4);
         status.append_value(STATUSES[s]);
         name.clear();
         use std::fmt::Write;

@@ -131,7 +131,9 @@ impl WorkerError {
             Self::UnreadableParquet { .. } | Self::Iceberg { .. } => SOURCE_UNREADABLE,
             Self::Output { .. } => OUTPUT_FAILED,
             Self::Engine(e) => match e {
-                EngineError::InvalidOption { .. } | EngineError::Incompatible(_) | EngineError::BadSketch { .. } => BAD_INPUT,
+                EngineError::InvalidOption { .. } | EngineError::Incompatible(_) | EngineError::BadSketch { .. } => {
+                    BAD_INPUT
+                }
                 EngineError::SchemaMismatch { .. } | EngineError::MissingColumn(_) => SOURCE_UNREADABLE,
                 EngineError::ThreadPanicked(_) => INTERNAL,
             },

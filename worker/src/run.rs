@@ -4,7 +4,9 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
-use profiler_crds::{PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile};
+use profiler_crds::{
+    PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile,
+};
 use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, scan};
 use tracing::{info, info_span};
 
@@ -44,7 +46,9 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
     let _span = info_span!("profile", source = request.source.location()).entered();
     request.options.validate()?;
     if request.metadata_only && request.sampling != Sampling::Full {
-        return Err(WorkerError::InvalidRequest("metadata-only mode reads no rows, so it takes no sampling option".into()));
+        return Err(WorkerError::InvalidRequest(
+            "metadata-only mode reads no rows, so it takes no sampling option".into(),
+        ));
     }
     let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let clock = Instant::now();
@@ -58,9 +62,21 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             }
             let parquet = ParquetSource::open(location, columns)?;
             progress.total.store(parquet.total_rows, std::sync::atomic::Ordering::Relaxed);
-            let info = SourceInfo { kind: SourceKind::Parquet, location: location.clone(), files: parquet.file_count(), snapshot_id: None };
+            let info = SourceInfo {
+                kind: SourceKind::Parquet,
+                location: location.clone(),
+                files: parquet.file_count(),
+                snapshot_id: None,
+            };
             let partitions = parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
-            let out = scan(parquet.schema.clone(), partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+            let out = scan(
+                parquet.schema.clone(),
+                partitions,
+                request.sampling,
+                &request.options,
+                request.threads,
+                &progress.rows,
+            )?;
             (info, ProfileMode::Scan, out)
         }
         SourceSpec::Iceberg { location, snapshot_id } => {
@@ -74,14 +90,24 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             if request.metadata_only {
                 let (columns, files) = runtime.block_on(table.metadata_profile())?;
                 let rows = columns.iter().map(|c| c.count).max().unwrap_or(0);
-                let info = SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files, snapshot_id: snapshot };
+                let info =
+                    SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files, snapshot_id: snapshot };
                 (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows })
             } else {
                 let schema = table.schema.clone();
-                let partitions: Vec<SourcePartition> =
-                    runtime.block_on(table.partitions())?.into_iter().map(SourcePartition::Iceberg).collect();
-                let info = SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files: partitions.len() as u64, snapshot_id: snapshot };
-                let out = scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+                let partitions: Vec<SourcePartition> = runtime
+                    .block_on(table.partitions())?
+                    .into_iter()
+                    .map(|p| SourcePartition::Iceberg(Box::new(p)))
+                    .collect();
+                let info = SourceInfo {
+                    kind: SourceKind::Iceberg,
+                    location: location.clone(),
+                    files: partitions.len() as u64,
+                    snapshot_id: snapshot,
+                };
+                let out =
+                    scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
                 (info, ProfileMode::Scan, out)
             }
         }
@@ -93,7 +119,11 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
         profiler_version: ENGINE_VERSION.to_owned(),
         source,
         mode,
-        sampling: SamplingReport { sampling: request.sampling, rows_read: scanned.rows_read, rows_profiled: scanned.rows_profiled },
+        sampling: SamplingReport {
+            sampling: request.sampling,
+            rows_read: scanned.rows_read,
+            rows_profiled: scanned.rows_profiled,
+        },
         row_count: scanned.rows_profiled,
         column_count: scanned.columns.len() as u64,
         started_at,

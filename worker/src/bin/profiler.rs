@@ -133,7 +133,8 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     })?;
-    std::fs::create_dir_all(&args.out).map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
     let json_path = args.out.join("profile.json");
     let html_path = args.out.join("report.html");
     json::write(&result, &json_path)?;

@@ -178,13 +178,20 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
     let path = ensure_file(dir, rows)?;
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("profiler benchmark: {} ({rows} rows x 8 columns, {:.0} MB), {cpus} CPUs, best of {repeat}", path.display(), size as f64 / 1e6);
+    println!(
+        "profiler benchmark: {} ({rows} rows x 8 columns, {:.0} MB), {cpus} CPUs, best of {repeat}",
+        path.display(),
+        size as f64 / 1e6
+    );
     // Warm the page cache so every tool reads from memory.
     std::hint::black_box(std::fs::read(&path).map_err(|e| e.to_string())?);
     let decode1 = best(repeat, || bare_decode(&path, 1))?;
     let decode2 = best(repeat, || bare_decode(&path, 2))?;
     let prof = best(repeat, || profile_once(&path, 2).map_err(|e| e.to_string()))?;
-    let duck = (0..repeat).map(|_| duckdb_summarize(python, &path)).collect::<Result<Vec<_>, _>>().map(|v| v.into_iter().fold(f64::INFINITY, f64::min));
+    let duck = (0..repeat)
+        .map(|_| duckdb_summarize(python, &path))
+        .collect::<Result<Vec<_>, _>>()
+        .map(|v| v.into_iter().fold(f64::INFINITY, f64::min));
 
     println!();
     println!("{:<44} {:>9}", "measurement", "seconds");
@@ -200,10 +207,22 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
     let verdict = |ok: bool| if ok { "yes" } else { "NO" };
     if let Ok(d) = duck {
         let speedup = d / prof;
-        println!("{:<44} {:>8.1}x {:>10} {:>6}", "DuckDB SUMMARIZE / profile", speedup, ">= 5x", verdict(speedup >= 5.0));
+        println!(
+            "{:<44} {:>8.1}x {:>10} {:>6}",
+            "DuckDB SUMMARIZE / profile",
+            speedup,
+            ">= 5x",
+            verdict(speedup >= 5.0)
+        );
     }
     let over_decode = prof / decode1;
-    println!("{:<44} {:>8.2}x {:>10} {:>6}", "profile / bare decode (1 thread)", over_decode, "<= 3x", verdict(over_decode <= 3.0));
+    println!(
+        "{:<44} {:>8.2}x {:>10} {:>6}",
+        "profile / bare decode (1 thread)",
+        over_decode,
+        "<= 3x",
+        verdict(over_decode <= 3.0)
+    );
     println!("{:<44} {:>8.2}x {:>10}", "profile / bare decode (2 threads)", prof / decode2, "-");
 
     println!();
@@ -216,7 +235,14 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
         let p = ensure_file(dir, n)?;
         let (rss, secs) = measure_child(&p)?;
         let mib = rss as f64 / 1_048_576.0;
-        println!("{:<44} {:>9.1} {:>9.3} {:>10} {:>6}", format!("profile of {n} rows"), mib, secs, "< 512", verdict(mib < 512.0));
+        println!(
+            "{:<44} {:>9.1} {:>9.3} {:>10} {:>6}",
+            format!("profile of {n} rows"),
+            mib,
+            secs,
+            "< 512",
+            verdict(mib < 512.0)
+        );
     }
     let _ = Duration::ZERO;
     Ok(())

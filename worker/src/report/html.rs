@@ -36,7 +36,8 @@ pub fn escape(s: &str) -> String {
 
 /// Writes the report of `profile` to `path`.
 pub fn write(profile: &TableProfile, path: &Path) -> Result<(), WorkerError> {
-    std::fs::write(path, render(profile)).map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })
+    std::fs::write(path, render(profile))
+        .map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })
 }
 
 /// The report as a string.
@@ -54,7 +55,13 @@ pub fn render(p: &TableProfile) -> String {
         ProfileMode::Scan => "scan",
         ProfileMode::Metadata => "metadata only (from Iceberg manifests; no data file read)",
     };
-    let _ = write!(h, "<p class=\"muted\">profiler {} · started {} · {} ms</p>", escape(&p.profiler_version), escape(&p.started_at), p.duration_ms);
+    let _ = write!(
+        h,
+        "<p class=\"muted\">profiler {} · started {} · {} ms</p>",
+        escape(&p.profiler_version),
+        escape(&p.started_at),
+        p.duration_ms
+    );
     let _ = write!(h, "<table class=\"overview\">");
     let sampling = serde_json::to_string(&p.sampling.sampling).unwrap_or_default();
     for (k, v) in [
@@ -104,12 +111,14 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
         escape(&c.name),
         escape(&c.data_type)
     );
-    let mut rows: Vec<(&str, String)> = vec![
-        ("rows", c.count.to_string()),
-        ("nulls", format!("{} ({:.2}%)", c.nulls, c.null_fraction * 100.0)),
-    ];
+    let mut rows: Vec<(&str, String)> =
+        vec![("rows", c.count.to_string()), ("nulls", format!("{} ({:.2}%)", c.nulls, c.null_fraction * 100.0))];
     if let Some(d) = &c.distinct {
-        let bound = if d.exact { String::new() } else { format!(" (95%: {}–{})", short_number(d.lower_bound.round()), short_number(d.upper_bound.round())) };
+        let bound = if d.exact {
+            String::new()
+        } else {
+            format!(" (95%: {}–{})", short_number(d.lower_bound.round()), short_number(d.upper_bound.round()))
+        };
         rows.push(("distinct", format!("{}{bound}", short_number(d.estimate.round()))));
     }
     if let Some(m) = &c.min {
@@ -130,9 +139,18 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
             rows.push(("NaN / +inf / -inf", format!("{} / {} / {}", n.nan, n.positive_infinity, n.negative_infinity)));
         }
     }
-    let distribution = c.numeric.as_ref().and_then(|n| n.distribution.as_ref()).or_else(|| c.temporal.as_ref().and_then(|t| t.distribution.as_ref()));
+    let distribution = c
+        .numeric
+        .as_ref()
+        .and_then(|n| n.distribution.as_ref())
+        .or_else(|| c.temporal.as_ref().and_then(|t| t.distribution.as_ref()));
     if let Some(d) = distribution {
-        let q = d.quantiles.iter().map(|q| format!("p{}: {}", (q.rank * 100.0).round(), q.label)).collect::<Vec<_>>().join(" · ");
+        let q = d
+            .quantiles
+            .iter()
+            .map(|q| format!("p{}: {}", (q.rank * 100.0).round(), q.label))
+            .collect::<Vec<_>>()
+            .join(" · ");
         rows.push(("quantiles", q));
     }
     if let Some(t) = &c.text {
@@ -170,7 +188,13 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
             bars_svg(h, &t.top_values);
         }
     } else if let Some(b) = &c.boolean {
-        bars_svg(h, &[ValueCount { value: "true".into(), count: b.true_count }, ValueCount { value: "false".into(), count: b.false_count }]);
+        bars_svg(
+            h,
+            &[
+                ValueCount { value: "true".into(), count: b.true_count },
+                ValueCount { value: "false".into(), count: b.false_count },
+            ],
+        );
     }
     h.push_str("</section>");
 }
@@ -179,7 +203,8 @@ fn histogram_svg(h: &mut String, bins: &[HistogramBin]) {
     let (w, ht, base) = (440.0, 150.0, 130.0);
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     let bw = w / bins.len().max(1) as f64;
-    let _ = write!(h, "<svg role=\"img\" aria-label=\"histogram\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">");
+    let _ =
+        write!(h, "<svg role=\"img\" aria-label=\"histogram\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">");
     for (i, b) in bins.iter().enumerate() {
         let bh = (b.count as f64 / max) * (base - 10.0);
         let _ = write!(
@@ -210,7 +235,10 @@ fn bars_svg(h: &mut String, values: &[ValueCount]) {
     let (w, label_w) = (440.0, 150.0);
     let ht = row * values.len() as f64 + 4.0;
     let max = values.iter().map(|v| v.count).max().unwrap_or(0).max(1) as f64;
-    let _ = write!(h, "<svg role=\"img\" aria-label=\"top values\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">");
+    let _ = write!(
+        h,
+        "<svg role=\"img\" aria-label=\"top values\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\">"
+    );
     for (i, v) in values.iter().enumerate() {
         let y = i as f64 * row + 2.0;
         let bw = (v.count as f64 / max) * (w - label_w - 60.0);

@@ -10,7 +10,8 @@ use crate::error::WorkerError;
 pub fn write(profile: &TableProfile, path: &Path) -> Result<(), WorkerError> {
     let text = serde_json::to_string_pretty(profile)
         .map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })?;
-    std::fs::write(path, text + "\n").map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })
+    std::fs::write(path, text + "\n")
+        .map_err(|e| WorkerError::Output { path: path.to_path_buf(), reason: e.to_string() })
 }
 
 /// Reads a profile document, refusing format versions this build does not know.
@@ -20,7 +21,11 @@ pub fn read(path: &Path) -> Result<TableProfile, WorkerError> {
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
     match value.get("formatVersion").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(PROFILE_FORMAT_VERSION) => {}
-        Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {PROFILE_FORMAT_VERSION})"))),
+        Some(v) => {
+            return Err(bad(format!(
+                "format version {v} is not supported (this build reads {PROFILE_FORMAT_VERSION})"
+            )));
+        }
         None => return Err(bad("no formatVersion field".into())),
     }
     serde_json::from_value(value).map_err(|e| bad(e.to_string()))

@@ -33,7 +33,10 @@ pub fn render(profile: &TableProfile) -> String {
                 truncate(&c.name, 28),
                 truncate(&c.data_type, 22),
                 format!("{:.1}%", c.null_fraction * 100.0),
-                c.distinct.as_ref().map(|d| format!("~{}", short_number(d.estimate.round()))).unwrap_or_else(|| "-".into()),
+                c.distinct
+                    .as_ref()
+                    .map(|d| format!("~{}", short_number(d.estimate.round())))
+                    .unwrap_or_else(|| "-".into()),
                 truncate(c.min.as_deref().unwrap_or("-"), 24),
                 truncate(c.max.as_deref().unwrap_or("-"), 24),
                 headline(c),

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_schema::{Schema, SchemaRef};
 use futures::{StreamExt, TryStreamExt};
+use iceberg::TableIdent;
 use iceberg::arrow::{schema_to_arrow_schema, type_to_arrow_type};
 use iceberg::io::FileIO;
 use iceberg::scan::FileScanTask;
-use iceberg::spec::{DataContentType, Datum, ManifestList, NestedFieldRef, PrimitiveLiteral, Type};
+use iceberg::spec::{DataContentType, Datum, ManifestList, NestedFieldRef, PrimitiveLiteral, PrimitiveType, Type};
 use iceberg::table::StaticTable;
-use iceberg::TableIdent;
 use profiler_crds::{ColumnKind, ColumnProfile, ColumnSketches, MetadataStats};
 use profiler_engine::{EngineError, column_kind, hex};
 use tokio::runtime::Handle;
@@ -74,7 +74,11 @@ pub fn metadata_file(location: &str) -> Result<PathBuf, WorkerError> {
 
 impl IcebergSource {
     /// Opens the table, checks the snapshot and the columns. Must run inside a tokio runtime.
-    pub async fn open(location: &str, snapshot_id: Option<i64>, columns: Option<&[String]>) -> Result<Self, WorkerError> {
+    pub async fn open(
+        location: &str,
+        snapshot_id: Option<i64>,
+        columns: Option<&[String]>,
+    ) -> Result<Self, WorkerError> {
         let metadata_path = metadata_file(location)?;
         let metadata_path = std::fs::canonicalize(&metadata_path).unwrap_or(metadata_path);
         let ident = TableIdent::from_strs(["local", "table"]).map_err(iceberg_err("open table", location))?;
@@ -169,8 +173,14 @@ impl IcebergSource {
                 }
                 files += 1;
                 for leaf in &mut leaves {
-                    leaf.add(data_file.record_count(), data_file.null_value_counts(), data_file.value_counts(),
-                        data_file.nan_value_counts(), data_file.lower_bounds(), data_file.upper_bounds());
+                    leaf.add(
+                        data_file.record_count(),
+                        data_file.null_value_counts(),
+                        data_file.value_counts(),
+                        data_file.nan_value_counts(),
+                        data_file.lower_bounds(),
+                        data_file.upper_bounds(),
+                    );
                 }
             }
         }
@@ -239,15 +249,15 @@ impl ManifestLeaf {
         if let Some(n) = nans.get(&self.id) {
             *self.nans.get_or_insert(0) += n;
         }
-        if let Some(l) = lower.get(&self.id) {
-            if self.lower.as_ref().is_none_or(|cur| l < cur) {
-                self.lower = Some(l.clone());
-            }
+        if let Some(l) = lower.get(&self.id)
+            && self.lower.as_ref().is_none_or(|cur| l < cur)
+        {
+            self.lower = Some(l.clone());
         }
-        if let Some(u) = upper.get(&self.id) {
-            if self.upper.as_ref().is_none_or(|cur| u > cur) {
-                self.upper = Some(u.clone());
-            }
+        if let Some(u) = upper.get(&self.id)
+            && self.upper.as_ref().is_none_or(|cur| u > cur)
+        {
+            self.upper = Some(u.clone());
         }
     }
 
@@ -284,12 +294,32 @@ impl ManifestLeaf {
     }
 }
 
+/// Renders a bound like the scan renders values: ISO 8601 for temporal values, hex for bytes.
 fn render(d: &Datum) -> String {
-    match d.literal() {
-        PrimitiveLiteral::String(s) => s.clone(),
-        PrimitiveLiteral::Binary(b) => hex(b),
-        _ => d.to_string(),
-    }
+    let iso = |t: Option<chrono::DateTime<chrono::Utc>>, zone: bool| {
+        t.map(|t| format!("{}{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f"), if zone { "Z" } else { "" }))
+    };
+    let text = match (d.data_type(), d.literal()) {
+        (_, PrimitiveLiteral::String(s)) => Some(s.clone()),
+        (_, PrimitiveLiteral::Binary(b)) => Some(hex(b)),
+        (PrimitiveType::Timestamp, PrimitiveLiteral::Long(v)) => {
+            iso(chrono::DateTime::from_timestamp_micros(*v), false)
+        }
+        (PrimitiveType::Timestamptz, PrimitiveLiteral::Long(v)) => {
+            iso(chrono::DateTime::from_timestamp_micros(*v), true)
+        }
+        (PrimitiveType::TimestampNs, PrimitiveLiteral::Long(v)) => {
+            iso(Some(chrono::DateTime::from_timestamp_nanos(*v)), false)
+        }
+        (PrimitiveType::TimestamptzNs, PrimitiveLiteral::Long(v)) => {
+            iso(Some(chrono::DateTime::from_timestamp_nanos(*v)), true)
+        }
+        // Writers store -0.0 as the lower bound of a column whose minimum is 0.
+        (_, PrimitiveLiteral::Double(v)) if v.0 == 0.0 => Some("0".into()),
+        (_, PrimitiveLiteral::Float(v)) if v.0 == 0.0 => Some("0".into()),
+        _ => None,
+    };
+    text.unwrap_or_else(|| d.to_string())
 }
 
 impl DataFilePartition {

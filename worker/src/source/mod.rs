@@ -69,7 +69,7 @@ pub enum SourcePartition {
     /// A Parquet row group.
     Parquet(parquet::RowGroupPartition),
     /// An Iceberg data file.
-    Iceberg(iceberg::DataFilePartition),
+    Iceberg(Box<iceberg::DataFilePartition>),
 }
 
 impl Partition for SourcePartition {
@@ -78,7 +78,7 @@ impl Partition for SourcePartition {
     fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
         match self {
             Self::Parquet(p) => p.read(sink),
-            Self::Iceberg(p) => p.read(sink),
+            Self::Iceberg(p) => (*p).read(sink),
         }
     }
 }

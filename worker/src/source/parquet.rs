@@ -38,6 +38,13 @@ pub struct RowGroupPartition {
     row_group: usize,
 }
 
+/// Positions that put columns decoded in file order back into the requested order.
+fn requested_order(roots: &[usize]) -> Vec<usize> {
+    let mut sorted = roots.to_vec();
+    sorted.sort_unstable();
+    roots.iter().map(|r| sorted.iter().position(|s| s == r).unwrap_or(0)).collect()
+}
+
 /// Expands a file, directory or glob into the Parquet files it names, sorted.
 pub fn resolve_files(location: &str) -> Result<Vec<PathBuf>, WorkerError> {
     let path = Path::new(location);
@@ -45,14 +52,17 @@ pub fn resolve_files(location: &str) -> Result<Vec<PathBuf>, WorkerError> {
     if path.is_file() {
         files.push(path.to_path_buf());
     } else if path.is_dir() {
-        collect_dir(path, &mut files).map_err(|e| WorkerError::UnreadableParquet { path: path.into(), reason: e.to_string() })?;
+        collect_dir(path, &mut files)
+            .map_err(|e| WorkerError::UnreadableParquet { path: path.into(), reason: e.to_string() })?;
         if files.is_empty() {
             return Err(WorkerError::NoFiles(location.to_owned()));
         }
     } else if location.contains(['*', '?', '[']) {
-        let entries = glob::glob(location).map_err(|e| WorkerError::BadGlob { pattern: location.to_owned(), reason: e.to_string() })?;
+        let entries = glob::glob(location)
+            .map_err(|e| WorkerError::BadGlob { pattern: location.to_owned(), reason: e.to_string() })?;
         for entry in entries {
-            let p = entry.map_err(|e| WorkerError::UnreadableParquet { path: e.path().into(), reason: e.error().to_string() })?;
+            let p = entry
+                .map_err(|e| WorkerError::UnreadableParquet { path: e.path().into(), reason: e.error().to_string() })?;
             if p.is_file() {
                 files.push(p);
             }
@@ -89,7 +99,10 @@ fn unreadable(path: &Path, e: impl ToString) -> WorkerError {
 
 fn same_schema(a: &Schema, b: &Schema) -> bool {
     a.fields().len() == b.fields().len()
-        && a.fields().iter().zip(b.fields()).all(|(x, y)| x.name() == y.name() && x.data_type().equals_datatype(y.data_type()))
+        && a.fields()
+            .iter()
+            .zip(b.fields())
+            .all(|(x, y)| x.name() == y.name() && x.data_type().equals_datatype(y.data_type()))
 }
 
 impl ParquetSource {
@@ -99,7 +112,8 @@ impl ParquetSource {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let file = File::open(&path).map_err(|e| unreadable(&path, e))?;
-            let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| unreadable(&path, e))?;
+            let metadata =
+                ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| unreadable(&path, e))?;
             if let Some((first, first_meta)) = files.first() {
                 let first_meta: &ArrowReaderMetadata = first_meta;
                 if !same_schema(first_meta.schema(), metadata.schema()) {
@@ -108,7 +122,8 @@ impl ParquetSource {
             }
             files.push((path, metadata));
         }
-        let full = files.first().map(|(_, m)| m.schema().clone()).ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
+        let full =
+            files.first().map(|(_, m)| m.schema().clone()).ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
         let roots = select_columns(&full, columns)?;
         let schema = Arc::new(full.project(&roots).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?);
         let total_rows = files.iter().map(|(_, m)| m.metadata().file_metadata().num_rows().max(0) as u64).sum();
@@ -147,8 +162,11 @@ impl RowGroupPartition {
             .with_batch_size(BATCH_ROWS)
             .build()
             .map_err(|e| unreadable(&self.path, e))?;
+        // The reader yields projected columns in file order; the schema lists them as requested.
+        let order = requested_order(&self.roots);
         for batch in reader {
-            sink(batch.map_err(|e| unreadable(&self.path, e))?)?;
+            let batch = batch.map_err(|e| unreadable(&self.path, e))?;
+            sink(batch.project(&order).map_err(|e| unreadable(&self.path, e))?)?;
         }
         Ok(())
     }
