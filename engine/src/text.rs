@@ -17,7 +17,9 @@ use profiler_crds::{ColumnProfile, InferredType, TextStats};
 
 use crate::content_type;
 use crate::error::EngineError;
-use crate::fxhash::FxBuildHasher;
+use std::hash::Hasher;
+
+use crate::fxhash::{FxBuildHasher, FxHasher};
 use crate::numeric::missing;
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, TopValuesSketch};
@@ -31,8 +33,12 @@ pub fn text_kind(data_type: &DataType) -> Option<bool> {
     }
 }
 
-/// Distinct-to-rows ratio above which a batch skips the counting table.
+/// Distinct-to-rows ratio above which a batch counts as mostly unique.
 const UNIQUE_RATIO: f64 = 0.5;
+/// A mostly unique column is counted again every this many batches, in case it changes.
+const RECOUNT_EVERY: u32 = 16;
+/// Size of the per-batch second-occurrence bit set.
+const SEEN_BITS: usize = 1 << 16;
 
 /// Running statistics of one string or binary column.
 #[derive(Debug, Clone)]
@@ -49,6 +55,12 @@ pub struct TextAccumulator {
     distinct: DistinctSketch,
     /// Batches whose once-seen values were kept out of the top-values sketch.
     top_skipped_batches: u64,
+    /// Whether the last counted batch was mostly unique values.
+    mostly_unique: bool,
+    /// Batches since the last counted one.
+    batches_since_count: u32,
+    /// Bit set of value hashes seen in the current batch (second-occurrence filter).
+    seen: Vec<u64>,
 }
 
 impl TextAccumulator {
@@ -66,6 +78,9 @@ impl TextAccumulator {
             top: TopValuesSketch::new(options.frequent_items_map_size)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
             top_skipped_batches: 0,
+            mostly_unique: false,
+            batches_since_count: 0,
+            seen: Vec::new(),
         })
     }
 
@@ -103,6 +118,12 @@ impl TextAccumulator {
         let nulls = array.logical_nulls().filter(|n| n.null_count() > 0);
         let valid = |i: usize| nulls.as_ref().is_none_or(|n| n.is_valid(i));
         let rows = array.len();
+        if self.mostly_unique && self.batches_since_count < RECOUNT_EVERY {
+            self.batches_since_count += 1;
+            self.unique_values(&array, &valid, &split, &length);
+            return;
+        }
+        self.batches_since_count = 0;
         let mut table: HashMap<&'a [u8], (V, u64), FxBuildHasher> =
             HashMap::with_capacity_and_hasher(rows, FxBuildHasher::default());
         for i in (0..rows).filter(|i| valid(*i)) {
@@ -110,12 +131,43 @@ impl TextAccumulator {
             table.entry(split(v).0).or_insert((v, 0)).1 += 1;
         }
         let seen: u64 = table.values().map(|(_, c)| *c).sum();
-        let mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
+        self.mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
         let mut skipped = false;
         for (bytes, (v, count)) in table {
-            let offer_top = !mostly_unique || count > 1;
+            let offer_top = !self.mostly_unique || count > 1;
             skipped |= !offer_top;
             self.observe(bytes, split(v).1, length(v), count, offer_top);
+        }
+        self.top_skipped_batches += u64::from(skipped);
+    }
+
+    /// The path for batches of a mostly unique column: values are observed one by one and a bit
+    /// set of their hashes lets only second (and later) occurrences within the batch reach the
+    /// top-values sketch, which keeps the undercount bound of one per batch.
+    fn unique_values<'a, A, V>(
+        &mut self,
+        array: &A,
+        valid: &dyn Fn(usize) -> bool,
+        split: &impl Fn(V) -> (&'a [u8], Option<&'a str>),
+        length: &impl Fn(V) -> u64,
+    ) where
+        A: ArrayAccessor<Item = V>,
+        V: Copy + 'a,
+    {
+        self.seen.clear();
+        self.seen.resize(SEEN_BITS / 64, 0);
+        let mut skipped = false;
+        for i in (0..array.len()).filter(|i| valid(*i)) {
+            let v = array.value(i);
+            let (bytes, text) = split(v);
+            let mut hasher = FxHasher::default();
+            hasher.write(bytes);
+            let bit = (hasher.finish() >> 7) as usize % SEEN_BITS;
+            let word = &mut self.seen[bit / 64];
+            let repeat = *word & (1 << (bit % 64)) != 0;
+            *word |= 1 << (bit % 64);
+            skipped |= !repeat;
+            self.observe(bytes, text, length(v), 1, repeat);
         }
         self.top_skipped_batches += u64::from(skipped);
     }

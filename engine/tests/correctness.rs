@@ -483,3 +483,29 @@ fn schema_mismatch_is_an_error_not_a_panic() {
     let bad = ProfileOptions { histogram_bins: 0, ..ProfileOptions::default() };
     assert!(TableProfiler::new(&s, &bad).is_err());
 }
+
+#[test]
+fn heavy_hitter_in_a_mostly_unique_column_is_found_within_its_error() {
+    // 30% "N/A", the rest unique: batches are mostly unique, so the second-occurrence path runs.
+    let rows = 300_000;
+    let values: Vec<String> =
+        (0..rows).map(|i| if i % 10 < 3 { "N/A".to_owned() } else { format!("id-{i}") }).collect();
+    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Utf8, false)]));
+    let batches: Vec<RecordBatch> = values
+        .chunks(8192)
+        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(c.to_vec()))]).unwrap())
+        .collect();
+    let cols = profile_batches(&schema, &batches);
+    let t = cols[0].text.as_ref().unwrap();
+    let truth = (rows * 3 / 10) as u64;
+    let top = &t.top_values[0];
+    assert_eq!(top.value, "N/A");
+    assert!(
+        top.count <= truth && top.count + t.top_values_max_error >= truth,
+        "{} ± {} vs {truth}",
+        top.count,
+        t.top_values_max_error
+    );
+    assert_eq!(t.top_values.len(), 1, "no unique value is reported as frequent");
+    assert_distinct_within(&cols[0], rows * 7 / 10 + 1, 0.02);
+}

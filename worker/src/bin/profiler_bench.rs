@@ -144,10 +144,16 @@ fn best(repeat: usize, mut f: impl FnMut() -> Result<f64, String>) -> Result<f64
 }
 
 fn duckdb_summarize(python: &str, path: &Path) -> Result<f64, String> {
-    let script = "import sys,time,duckdb\ncon=duckdb.connect()\ncon.execute('PRAGMA threads=2')\n\
+    let script = "import sys,time,duckdb\ncon=duckdb.connect(config={'threads': 2})\ncon.execute('SET enable_progress_bar=false')\n\
                   t=time.perf_counter();con.execute(\"SUMMARIZE SELECT * FROM read_parquet(?)\",[sys.argv[1]]).fetchall();\
                   print(time.perf_counter()-t)";
     let out = Command::new(python).args(["-c", script]).arg(path).output().map_err(|e| format!("{python}: {e}"))?;
+    let version = Command::new(python)
+        .args(["-c", "import duckdb; print(duckdb.__version__)"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    eprintln!("DuckDB {version}");
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_owned());
     }
