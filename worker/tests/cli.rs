@@ -193,6 +193,28 @@ fn iceberg_scan_snapshot_and_metadata_modes_match_pyarrow() {
     assert_eq!(p["columns"].as_array().unwrap().len(), 2);
     assert_eq!(column(&p, "amount")["nulls"], fx["first"]["columns"]["amount"]["nulls"]);
 
+    // The same table named in pyiceberg's SQL catalog.
+    let out = tmp("ice-catalog");
+    let catalog = fx["catalog_uri"].as_str().unwrap();
+    let o = profiler(&["profile", "fixtures.orders", "--catalog", catalog, "-q", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = read_profile(&out);
+    assert_eq!(p["rowCount"], whole["rows"]);
+    assert_eq!(p["source"]["snapshotId"], fx["snapshot_2"]);
+    let o = profiler(&[
+        "profile",
+        "fixtures.orders",
+        "--catalog",
+        catalog,
+        "--catalog-name",
+        "fixtures",
+        "--metadata-only",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
     // Manifests only: counts and bounds without opening a data file.
     let out = tmp("ice-meta");
     let o = profiler(&["profile", table, "--metadata-only", "-q", "--out", out.to_str().unwrap()]);
@@ -263,6 +285,17 @@ fn bad_input_gives_one_line_and_an_exit_code() {
     let table = iceberg()["table_dir"].as_str().unwrap();
     assert_fails(&["profile", table, "--snapshot-id", "12345", "--out", out], 2, "Iceberg snapshot 12345 not found");
     assert_fails(&["profile", table, "--columns", "ghost", "--out", out], 2, "unknown column \"ghost\"");
+    let catalog = iceberg()["catalog_uri"].as_str().unwrap();
+    assert_fails(
+        &["profile", "fixtures.nope", "--catalog", catalog, "--out", out],
+        2,
+        "no such table; the catalog has: fixtures.orders",
+    );
+    assert_fails(
+        &["profile", "fixtures.orders", "--catalog", "sqlite:///no/such.db", "--out", out],
+        2,
+        "catalog database /no/such.db does not exist",
+    );
     // Output that cannot be written.
     assert_fails(
         &["profile", "examples/data/orders.parquet", "--out", garbage.join("x").to_str().unwrap()],

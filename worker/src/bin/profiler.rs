@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use profiler_crds::Sampling;
 use profiler_engine::{ProfileOptions, merge_profiles};
 use profiler_worker::report::{html, json, terminal};
+use profiler_worker::source::CatalogRef;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
 use tracing_subscriber::EnvFilter;
 
@@ -39,8 +40,16 @@ enum Command {
 
 #[derive(Args)]
 struct ProfileArgs {
-    /// Parquet file, directory or glob; or an Iceberg table directory or *.metadata.json file.
+    /// Parquet file, directory or glob; an Iceberg table directory or *.metadata.json file; or, with
+    /// --catalog, an Iceberg table as namespace.table.
     source: String,
+    /// SQL catalog holding the table (sqlite:///path/catalog.db, as pyiceberg's SqlCatalog writes);
+    /// SOURCE is then the table as namespace.table.
+    #[arg(long)]
+    catalog: Option<String>,
+    /// Name of the catalog inside the SQL catalog database (default: any, if unambiguous).
+    #[arg(long, requires = "catalog")]
+    catalog_name: Option<String>,
     /// Treat the source as Parquet or Iceberg instead of detecting it.
     #[arg(long, value_parser = ["parquet", "iceberg"])]
     format: Option<String>,
@@ -103,10 +112,22 @@ fn main() -> ExitCode {
 }
 
 fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
-    let source = match args.format.as_deref() {
-        Some("parquet") => SourceSpec::Parquet { location: args.source.clone() },
-        Some(_) => SourceSpec::Iceberg { location: args.source.clone(), snapshot_id: args.snapshot_id },
-        None => SourceSpec::detect(&args.source, args.snapshot_id),
+    let source = match (&args.catalog, args.format.as_deref()) {
+        (Some(uri), Some("parquet")) => {
+            return Err(WorkerError::InvalidRequest(format!(
+                "--catalog {uri} names Iceberg tables; drop --format parquet"
+            )));
+        }
+        (Some(uri), _) => SourceSpec::Iceberg {
+            location: args.source.clone(),
+            snapshot_id: args.snapshot_id,
+            catalog: Some(CatalogRef { uri: uri.clone(), name: args.catalog_name.clone() }),
+        },
+        (None, Some("parquet")) => SourceSpec::Parquet { location: args.source.clone() },
+        (None, Some(_)) => {
+            SourceSpec::Iceberg { location: args.source.clone(), snapshot_id: args.snapshot_id, catalog: None }
+        }
+        (None, None) => SourceSpec::detect(&args.source, args.snapshot_id),
     };
     if args.snapshot_id.is_some() && matches!(source, SourceSpec::Parquet { .. }) {
         return Err(WorkerError::InvalidRequest("--snapshot-id applies to Iceberg tables only".into()));

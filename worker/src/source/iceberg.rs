@@ -19,7 +19,7 @@ use profiler_crds::{ColumnKind, ColumnProfile, ColumnSketches, MetadataStats};
 use profiler_engine::{EngineError, column_kind, hex};
 use tokio::runtime::Handle;
 
-use super::select_columns;
+use super::{CatalogRef, select_columns};
 use crate::error::WorkerError;
 
 /// An opened Iceberg table at one snapshot, with the columns to profile.
@@ -76,10 +76,17 @@ impl IcebergSource {
     /// Opens the table, checks the snapshot and the columns. Must run inside a tokio runtime.
     pub async fn open(
         location: &str,
+        catalog: Option<&CatalogRef>,
         snapshot_id: Option<i64>,
         columns: Option<&[String]>,
     ) -> Result<Self, WorkerError> {
-        let metadata_path = metadata_file(location)?;
+        let metadata_path = match catalog {
+            Some(c) => {
+                let found = super::catalog::metadata_location(&c.uri, c.name.as_deref(), location).await?;
+                metadata_file(&found)?
+            }
+            None => metadata_file(location)?,
+        };
         let metadata_path = std::fs::canonicalize(&metadata_path).unwrap_or(metadata_path);
         let ident = TableIdent::from_strs(["local", "table"]).map_err(iceberg_err("open table", location))?;
         let file_io = FileIO::new_with_fs();

@@ -1,5 +1,6 @@
 //! Where a profile's data comes from: Parquet files or a local Iceberg table.
 
+pub mod catalog;
 pub mod iceberg;
 pub mod parquet;
 
@@ -17,12 +18,15 @@ pub enum SourceSpec {
         /// Path, directory or glob.
         location: String,
     },
-    /// A local Iceberg table: its metadata JSON file or its directory.
+    /// A local Iceberg table: its metadata JSON file or its directory, or `namespace.table` in a
+    /// SQL catalog.
     Iceberg {
-        /// Metadata file or table directory.
+        /// Metadata file, table directory, or `namespace.table` when `catalog` is set.
         location: String,
         /// Snapshot to read; the current one when absent.
         snapshot_id: Option<i64>,
+        /// SQL catalog holding the table (`sqlite:///path/catalog.db`), if the table is named.
+        catalog: Option<CatalogRef>,
     },
 }
 
@@ -33,7 +37,7 @@ impl SourceSpec {
         let path = std::path::Path::new(location.strip_prefix("file://").unwrap_or(location));
         let iceberg = location.ends_with(".metadata.json") || (path.is_dir() && path.join("metadata").is_dir());
         if iceberg {
-            Self::Iceberg { location: location.to_owned(), snapshot_id }
+            Self::Iceberg { location: location.to_owned(), snapshot_id, catalog: None }
         } else {
             Self::Parquet { location: location.to_owned() }
         }
@@ -45,6 +49,15 @@ impl SourceSpec {
             Self::Parquet { location } | Self::Iceberg { location, .. } => location,
         }
     }
+}
+
+/// A SQL catalog and, optionally, the catalog name inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogRef {
+    /// `sqlite:///path/catalog.db` or a path.
+    pub uri: String,
+    /// The catalog's name (pyiceberg's `SqlCatalog(name, ...)`); any when None.
+    pub name: Option<String>,
 }
 
 /// Indices of the requested top-level columns in `schema` (all when `columns` is None), or an
