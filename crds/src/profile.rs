@@ -149,6 +149,32 @@ pub struct ColumnProfile {
     pub sketches: ColumnSketches,
 }
 
+impl ColumnProfile {
+    /// A profile holding only identity and counts; the statistics blocks are filled by whoever
+    /// computed them.
+    pub fn with_counts(name: String, data_type: String, kind: ColumnKind, count: u64, nulls: u64) -> Self {
+        Self {
+            name,
+            data_type,
+            kind,
+            count,
+            non_null: count.saturating_sub(nulls),
+            nulls,
+            null_fraction: if count == 0 { 0.0 } else { nulls as f64 / count as f64 },
+            min: None,
+            max: None,
+            distinct: None,
+            numeric: None,
+            temporal: None,
+            text: None,
+            boolean: None,
+            list: None,
+            metadata: None,
+            sketches: ColumnSketches::default(),
+        }
+    }
+}
+
 /// Approximate distinct count from a HyperLogLog sketch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -2,7 +2,7 @@
 
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
-use profiler_crds::{ColumnKind, ColumnProfile, ColumnSketches};
+use profiler_crds::{ColumnKind, ColumnProfile};
 
 use crate::boolean::BooleanAccumulator;
 use crate::error::EngineError;
@@ -140,25 +140,13 @@ impl ColumnAccumulator {
 
     /// The column's profile.
     pub fn finish(&self, options: &ProfileOptions) -> ColumnProfile {
-        let mut out = ColumnProfile {
-            name: self.name.clone(),
-            data_type: self.data_type.to_string(),
-            kind: column_kind(&self.data_type),
-            count: self.count,
-            non_null: self.count - self.nulls,
-            nulls: self.nulls,
-            null_fraction: if self.count == 0 { 0.0 } else { self.nulls as f64 / self.count as f64 },
-            min: None,
-            max: None,
-            distinct: None,
-            numeric: None,
-            temporal: None,
-            text: None,
-            boolean: None,
-            list: None,
-            metadata: None,
-            sketches: ColumnSketches::default(),
-        };
+        let mut out = ColumnProfile::with_counts(
+            self.name.clone(),
+            self.data_type.to_string(),
+            column_kind(&self.data_type),
+            self.count,
+            self.nulls,
+        );
         match &self.stats {
             Stats::Numeric(a) => a.finish(options, &mut out),
             Stats::Temporal(a) => a.finish(options, &mut out),

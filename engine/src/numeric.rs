@@ -269,15 +269,8 @@ impl NumericAccumulator {
             acc.int_min = profile.min.as_deref().and_then(|s| s.parse().ok());
             acc.int_max = profile.max.as_deref().and_then(|s| s.parse().ok());
         }
-        let sketches = &profile.sketches;
-        acc.quantiles = QuantileSketch::from_base64(
-            &profile.name,
-            sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?,
-        )?;
-        acc.distinct = DistinctSketch::from_base64(
-            &profile.name,
-            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
-        )?;
+        acc.quantiles = QuantileSketch::from_profile(profile)?;
+        acc.distinct = DistinctSketch::from_profile(profile)?;
         Ok(acc)
     }
 }

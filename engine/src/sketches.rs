@@ -11,13 +11,25 @@ use datasketches::common::{NumStdDev, SearchCriteria};
 use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
 use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 use datasketches::kll::{KllFloat, KllSketch};
-use profiler_crds::{DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
+use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
 use crate::error::EngineError;
+use crate::numeric::missing;
 use crate::options::QUANTILE_RANKS;
 
 fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {
     BASE64.decode(text).map_err(|e| EngineError::BadSketch { column: column.to_owned(), sketch, reason: e.to_string() })
+}
+
+/// The base64 image of `which` sketch of a column profile, or an error naming what is missing.
+fn image<'a>(profile: &'a ColumnProfile, which: &'static str) -> Result<&'a str, EngineError> {
+    let sketches = &profile.sketches;
+    let image = match which {
+        "hll" => sketches.hll.as_deref(),
+        "kll" => sketches.kll.as_deref(),
+        _ => sketches.frequent_items.as_deref(),
+    };
+    image.ok_or_else(|| missing(profile, &format!("sketches.{which}")))
 }
 
 fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError {
@@ -78,6 +90,11 @@ impl DistinctSketch {
     pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
         let hll = HllSketch::deserialize(&decode(column, "hll", text)?).map_err(|e| bad(column, "hll", e))?;
         Ok(Self { lg_k: hll.lg_config_k(), hll })
+    }
+
+    /// Reads the sketch stored in a column profile.
+    pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
+        Self::from_base64(&profile.name, image(profile, "hll")?)
     }
 }
 
@@ -169,6 +186,11 @@ impl QuantileSketch {
         let kll = KllSketch::deserialize(&decode(column, "kll", text)?).map_err(|e| bad(column, "kll", e))?;
         Ok(Self { kll })
     }
+
+    /// Reads the sketch stored in a column profile.
+    pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
+        Self::from_base64(&profile.name, image(profile, "kll")?)
+    }
 }
 
 /// Frequent-items sketch of values rendered as strings.
@@ -219,6 +241,11 @@ impl TopValuesSketch {
         let items = FrequentItemsSketch::deserialize(&decode(column, "frequentItems", text)?)
             .map_err(|e| bad(column, "frequentItems", e))?;
         Ok(Self { items })
+    }
+
+    /// Reads the sketch stored in a column profile.
+    pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
+        Self::from_base64(&profile.name, image(profile, "frequentItems")?)
     }
 }
 

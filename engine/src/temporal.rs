@@ -176,15 +176,8 @@ impl TemporalAccumulator {
         let stats = profile.temporal.as_ref().ok_or_else(|| missing(profile, "temporal"))?;
         acc.min = stats.min_raw.unwrap_or(i64::MAX);
         acc.max = stats.max_raw.unwrap_or(i64::MIN);
-        let sketches = &profile.sketches;
-        acc.quantiles = QuantileSketch::from_base64(
-            &profile.name,
-            sketches.kll.as_deref().ok_or_else(|| missing(profile, "sketches.kll"))?,
-        )?;
-        acc.distinct = DistinctSketch::from_base64(
-            &profile.name,
-            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
-        )?;
+        acc.quantiles = QuantileSketch::from_profile(profile)?;
+        acc.distinct = DistinctSketch::from_profile(profile)?;
         Ok(acc)
     }
 }

@@ -290,15 +290,8 @@ impl TextAccumulator {
                 acc.content[content_type::index(*kind)] = *count;
             }
         }
-        let sketches = &profile.sketches;
-        acc.top = TopValuesSketch::from_base64(
-            &profile.name,
-            sketches.frequent_items.as_deref().ok_or_else(|| missing(profile, "sketches.frequentItems"))?,
-        )?;
-        acc.distinct = DistinctSketch::from_base64(
-            &profile.name,
-            sketches.hll.as_deref().ok_or_else(|| missing(profile, "sketches.hll"))?,
-        )?;
+        acc.top = TopValuesSketch::from_profile(profile)?;
+        acc.distinct = DistinctSketch::from_profile(profile)?;
         acc.top_skipped_batches = stats.top_values_max_error.saturating_sub(acc.top.top(1).1);
         Ok(acc)
     }

@@ -256,13 +256,8 @@ fn edge_cases_zero_rows_single_row_all_null() {
     serde_json::to_string(&all_null).unwrap();
 }
 
-#[test]
-fn decimals_dates_unsigned_nested_and_lists() {
-    let mut dec = Decimal128Builder::new().with_precision_and_scale(12, 2).unwrap();
-    for v in [12345i128, -50, 0, 99999999] {
-        dec.append_value(v);
-    }
-    dec.append_null();
+/// Lists of lengths 0, 3, 1, 5 and a null list.
+fn tags_list() -> arrow_array::ListArray {
     let mut list = ListBuilder::new(Int32Builder::new());
     for len in [0usize, 3, 1, 5] {
         for i in 0..len {
@@ -271,6 +266,16 @@ fn decimals_dates_unsigned_nested_and_lists() {
         list.append(true);
     }
     list.append(false);
+    list.finish()
+}
+
+#[test]
+fn decimals_dates_unsigned_nested_and_lists() {
+    let mut dec = Decimal128Builder::new().with_precision_and_scale(12, 2).unwrap();
+    for v in [12345i128, -50, 0, 99999999] {
+        dec.append_value(v);
+    }
+    dec.append_null();
     let inner = StructArray::from(vec![
         (
             Arc::new(Field::new("city", DataType::Utf8, true)),
@@ -292,17 +297,9 @@ fn decimals_dates_unsigned_nested_and_lists() {
         Field::new("price", DataType::Decimal128(12, 2), true),
         Field::new("day", DataType::Date32, true),
         Field::new("at", DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into())), true),
-        Field::new("tags", list.finish().data_type().clone(), true),
+        Field::new("tags", tags_list().data_type().clone(), true),
         Field::new("address", address.data_type().clone(), true),
     ]));
-    let mut list = ListBuilder::new(Int32Builder::new());
-    for len in [0usize, 3, 1, 5] {
-        for i in 0..len {
-            list.values().append_value(i as i32);
-        }
-        list.append(true);
-    }
-    list.append(false);
     let batch = RecordBatch::try_new(
         schema.clone(),
         vec![
@@ -312,7 +309,7 @@ fn decimals_dates_unsigned_nested_and_lists() {
                 TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_000), None, Some(0), Some(1), Some(2)])
                     .with_timezone("UTC"),
             ),
-            Arc::new(list.finish()),
+            Arc::new(tags_list()),
             Arc::new(address),
         ],
     )

@@ -15,7 +15,7 @@ use iceberg::io::FileIO;
 use iceberg::scan::FileScanTask;
 use iceberg::spec::{DataContentType, Datum, ManifestList, NestedFieldRef, PrimitiveLiteral, PrimitiveType, Type};
 use iceberg::table::StaticTable;
-use profiler_crds::{ColumnKind, ColumnProfile, ColumnSketches, MetadataStats};
+use profiler_crds::{ColumnKind, ColumnProfile, MetadataStats};
 use profiler_engine::{EngineError, column_kind, hex};
 use tokio::runtime::Handle;
 
@@ -275,28 +275,15 @@ impl ManifestLeaf {
     fn finish(self, files: u64) -> ColumnProfile {
         let kind = self.kind.unwrap_or(ColumnKind::Other);
         ColumnProfile {
-            name: self.name,
-            data_type: self.data_type,
-            kind,
-            count: self.rows,
-            non_null: self.rows.saturating_sub(self.nulls),
-            nulls: self.nulls,
-            null_fraction: if self.rows == 0 { 0.0 } else { self.nulls as f64 / self.rows as f64 },
             min: self.lower.as_ref().map(render),
             max: self.upper.as_ref().map(render),
-            distinct: None,
-            numeric: None,
-            temporal: None,
-            text: None,
-            boolean: None,
-            list: None,
             metadata: Some(MetadataStats {
                 files_with_stats: self.files_with_stats,
                 files,
                 nan_count: self.nans,
                 bounds_may_be_truncated: matches!(kind, ColumnKind::String | ColumnKind::Binary),
             }),
-            sketches: ColumnSketches::default(),
+            ..ColumnProfile::with_counts(self.name, self.data_type, kind, self.rows, self.nulls)
         }
     }
 }
