@@ -24,6 +24,10 @@ pub fn headline(c: &ColumnProfile) -> String {
     if let Some(n) = &c.numeric {
         return n.mean.map(|m| format!("mean {}", short_number(m))).unwrap_or_default();
     }
+    if let Some(t) = &c.temporal {
+        let median = t.distribution.as_ref().and_then(|d| d.quantiles.iter().find(|q| q.rank == 0.5));
+        return median.map(|q| format!("median {}", truncate(&q.label, 23))).unwrap_or_default();
+    }
     if let Some(t) = &c.text {
         if let Some(top) = t.top_values.first() {
             return format!("top {:?} ×{}", truncate(&top.value, 24), top.count);
