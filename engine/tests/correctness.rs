@@ -426,6 +426,18 @@ fn chunks_range(d: &Data, start: usize, end: usize) -> Vec<RecordBatch> {
     (start..end).step_by(8192).map(|s| batch(d, s..(s + 8192).min(end))).collect()
 }
 
+/// Text statistics without the frequent-items error bound, which depends on how rows were split
+/// into partitions (the top values themselves are kept when they are exact on both sides).
+fn exact_text(c: &ColumnProfile) -> Option<profiler_crds::TextStats> {
+    c.text.clone().map(|mut t| {
+        if t.top_values_max_error > 0 {
+            t.top_values.clear();
+        }
+        t.top_values_max_error = 0;
+        t
+    })
+}
+
 #[test]
 fn parallel_scan_equals_single_thread_and_sampling_is_reproducible() {
     let d = data(ROWS, 5);
@@ -433,10 +445,8 @@ fn parallel_scan_equals_single_thread_and_sampling_is_reproducible() {
     let two = scan_data(&d, Sampling::Full, 2);
     assert_eq!((one.rows_read, one.rows_profiled), (ROWS as u64, ROWS as u64));
     for (a, b) in one.columns.iter().zip(&two.columns) {
-        assert_eq!(
-            (a.count, a.nulls, &a.min, &a.max, &a.text, &a.boolean),
-            (b.count, b.nulls, &b.min, &b.max, &b.text, &b.boolean)
-        );
+        assert_eq!((a.count, a.nulls, &a.min, &a.max, &a.boolean), (b.count, b.nulls, &b.min, &b.max, &b.boolean));
+        assert_eq!(exact_text(a), exact_text(b), "{}", a.name);
         assert_eq!(a.distinct.as_ref().map(|d| d.estimate), b.distinct.as_ref().map(|d| d.estimate), "{}", a.name);
     }
 
