@@ -6,7 +6,7 @@ use std::path::Path;
 
 use profiler_crds::{ColumnProfile, HistogramBin, ProfileMode, TableProfile, ValueCount};
 
-use super::{short_number, truncate};
+use super::{describe_sampling, short_number, truncate};
 use crate::error::WorkerError;
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem;color:#1d2433;background:#f6f7f9}\
@@ -63,7 +63,7 @@ pub fn render(p: &TableProfile) -> String {
         p.duration_ms
     );
     let _ = write!(h, "<table class=\"overview\">");
-    let sampling = serde_json::to_string(&p.sampling.sampling).unwrap_or_default();
+    let sampling = describe_sampling(&p.sampling.sampling);
     for (k, v) in [
         ("Source", format!("{:?} · {}", p.source.kind, p.source.location)),
         ("Files", p.source.files.to_string()),

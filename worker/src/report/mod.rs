@@ -4,7 +4,16 @@ pub mod html;
 pub mod json;
 pub mod terminal;
 
-use profiler_crds::ColumnProfile;
+use profiler_crds::{ColumnProfile, Sampling};
+
+/// The sampling in words, e.g. "reservoir sample of 1000 rows (seed 42)".
+pub fn describe_sampling(sampling: &Sampling) -> String {
+    match *sampling {
+        Sampling::Full => "full scan".to_owned(),
+        Sampling::Reservoir { size, seed } => format!("reservoir sample of {size} rows (seed {seed})"),
+        Sampling::Bernoulli { fraction, seed } => format!("Bernoulli sample, fraction {fraction} (seed {seed})"),
+    }
+}
 
 /// A short, human summary of a number.
 pub fn short_number(x: f64) -> String {

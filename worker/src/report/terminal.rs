@@ -2,19 +2,15 @@
 
 use std::fmt::Write;
 
-use profiler_crds::{ProfileMode, Sampling, TableProfile};
+use profiler_crds::{ProfileMode, TableProfile};
 
-use super::{headline, short_number, truncate};
+use super::{describe_sampling, headline, short_number, truncate};
 use crate::progress::human;
 
 /// Renders `profile` as a plain-text table, `width` characters wide at most.
 pub fn render(profile: &TableProfile) -> String {
     let mut out = String::new();
-    let sampling = match profile.sampling.sampling {
-        Sampling::Full => "full scan".to_owned(),
-        Sampling::Reservoir { size, seed } => format!("reservoir sample of {size} rows (seed {seed})"),
-        Sampling::Bernoulli { fraction, seed } => format!("Bernoulli sample, fraction {fraction} (seed {seed})"),
-    };
+    let sampling = describe_sampling(&profile.sampling.sampling);
     let mode = match profile.mode {
         ProfileMode::Scan => format!("{sampling}, {} rows read", human(profile.sampling.rows_read as f64)),
         ProfileMode::Metadata => "metadata only (manifests; no data file read)".to_owned(),
