@@ -4,8 +4,7 @@ use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use profiler_crds::{BooleanStats, ColumnProfile, DistinctCount};
 
-use crate::error::EngineError;
-use crate::numeric::missing;
+use crate::error::{EngineError, missing};
 
 /// True and false counts of one boolean column.
 #[derive(Debug, Clone, Default)]

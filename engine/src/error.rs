@@ -1,6 +1,7 @@
 //! Errors of the profiling engine.
 
 use arrow_schema::DataType;
+use profiler_crds::ColumnProfile;
 
 /// What can go wrong while profiling or merging profiles.
 #[derive(Debug, thiserror::Error)]
@@ -42,4 +43,9 @@ pub enum EngineError {
     /// A worker thread of a parallel scan panicked.
     #[error("a profiling thread stopped unexpectedly: {0}")]
     ThreadPanicked(String),
+}
+
+/// The error for a profile that lacks a block needed to merge it.
+pub(crate) fn missing(profile: &ColumnProfile, field: &str) -> EngineError {
+    EngineError::Incompatible(format!("column {} has no {field} (was it written in metadata mode?)", profile.name))
 }

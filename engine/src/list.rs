@@ -5,8 +5,7 @@ use arrow_array::cast::AsArray;
 use arrow_schema::DataType;
 use profiler_crds::{ColumnProfile, ListStats};
 
-use crate::error::EngineError;
-use crate::numeric::missing;
+use crate::error::{EngineError, missing};
 
 /// Whether `data_type` is profiled as a list.
 pub fn is_list(data_type: &DataType) -> bool {

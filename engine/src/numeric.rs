@@ -7,7 +7,7 @@ use arrow_schema::DataType;
 use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
 
-use crate::error::EngineError;
+use crate::error::{EngineError, missing};
 use crate::moments;
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, QuantileSketch};
@@ -273,9 +273,4 @@ impl NumericAccumulator {
         acc.distinct = DistinctSketch::from_profile(profile)?;
         Ok(acc)
     }
-}
-
-/// The error for a profile that lacks a block needed to merge it.
-pub(crate) fn missing(profile: &ColumnProfile, field: &str) -> EngineError {
-    EngineError::Incompatible(format!("column {} has no {field} (was it written in metadata mode?)", profile.name))
 }

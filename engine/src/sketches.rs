@@ -13,8 +13,7 @@ use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 use datasketches::kll::{KllFloat, KllSketch};
 use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
-use crate::error::EngineError;
-use crate::numeric::missing;
+use crate::error::{EngineError, missing};
 use crate::options::QUANTILE_RANKS;
 
 fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {

@@ -7,8 +7,7 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use profiler_crds::{ColumnProfile, TemporalStats};
 
-use crate::error::EngineError;
-use crate::numeric::missing;
+use crate::error::{EngineError, missing};
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, QuantileSketch};
 

@@ -16,11 +16,10 @@ use datasketches::hash::value::raw_bytes;
 use profiler_crds::{ColumnProfile, InferredType, TextStats};
 
 use crate::content_type;
-use crate::error::EngineError;
+use crate::error::{EngineError, missing};
 use std::hash::Hasher;
 
 use crate::fxhash::{FxBuildHasher, FxHasher};
-use crate::numeric::missing;
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, TopValuesSketch};
 

@@ -156,7 +156,7 @@ impl IcebergSource {
     pub async fn metadata_profile(&self) -> Result<(Vec<ColumnProfile>, u64), WorkerError> {
         let metadata = self.table.metadata();
         let Some(snapshot) = self.snapshot_id().and_then(|id| metadata.snapshot_by_id(id)) else {
-            return Ok((self.leaves(&[]).into_iter().map(|l| l.empty_profile()).collect(), 0));
+            return Ok((self.leaves(&[]).into_iter().map(|l| l.finish(0)).collect(), 0));
         };
         let file_io = &self.file_io;
         let err = iceberg_err("read manifests", &self.location);
@@ -266,10 +266,6 @@ impl ManifestLeaf {
         {
             self.upper = Some(u.clone());
         }
-    }
-
-    fn empty_profile(self) -> ColumnProfile {
-        self.finish(0)
     }
 
     fn finish(self, files: u64) -> ColumnProfile {
