@@ -11,6 +11,7 @@ mod column;
 mod content_type;
 mod error;
 mod fxhash;
+mod kll;
 mod list;
 mod merge;
 mod moments;

@@ -1,5 +1,6 @@
 //! Thin wrappers over the Apache DataSketches sketches the engine keeps per column: a
-//! HyperLogLog for distinct counts, a KLL sketch for quantiles and histograms, and a
+//! HyperLogLog for distinct counts, a KLL sketch for quantiles and histograms (our in-place
+//! implementation in [`crate::kll`], image-compatible with the DataSketches one), and a
 //! frequent-items sketch for top values. Each wrapper knows how to merge, how to turn itself into
 //! the figures of the profile document, and how to travel as base64 inside that document.
 
@@ -7,13 +8,13 @@ use std::hash::Hash;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use datasketches::common::{NumStdDev, SearchCriteria};
+use datasketches::common::NumStdDev;
 use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
 use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
-use datasketches::kll::{KllFloat, KllSketch};
 use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
 use crate::error::{EngineError, missing};
+use crate::kll::KllDoublesSketch;
 use crate::options::QUANTILE_RANKS;
 
 fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {
@@ -100,42 +101,36 @@ impl DistinctSketch {
 /// Quantile sketch (KLL over f64) of finite values.
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
-    kll: KllSketch<KllFloat<f64>>,
+    kll: KllDoublesSketch,
 }
 
 impl QuantileSketch {
     /// An empty sketch with accuracy parameter `k`.
     pub fn new(k: u16) -> Result<Self, EngineError> {
-        let kll = KllSketch::new(k).map_err(|e| invalid("kll_k", e))?;
-        Ok(Self { kll })
+        Ok(Self { kll: KllDoublesSketch::new(k)? })
     }
 
     /// Adds a value; NaN is ignored (callers count it apart).
     #[inline]
     pub fn update(&mut self, value: f64) {
-        if let Ok(v) = KllFloat::<f64>::new(value) {
-            self.kll.update(v);
-        }
+        self.kll.update(value);
     }
 
     /// Folds `other` into `self`.
     pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
-        self.kll.merge(&other.kll).map_err(|e| EngineError::Incompatible(format!("KLL merge: {e}")))
+        self.kll.merge(&other.kll)
     }
 
     /// Quantiles at [`QUANTILE_RANKS`] and `bins` equal-width bins over [min, max]; `label`
     /// renders a value for display. None when the sketch is empty.
     pub fn distribution(&self, bins: usize, label: &dyn Fn(f64) -> String) -> Option<Distribution> {
-        let min = self.kll.min_item()?.into_inner();
-        let max = self.kll.max_item()?.into_inner();
-        let values = self.kll.quantiles(&QUANTILE_RANKS, SearchCriteria::Inclusive).ok()??;
+        let min = self.kll.min()?;
+        let max = self.kll.max()?;
+        let values = self.kll.quantiles(&QUANTILE_RANKS)?;
         let quantiles = QUANTILE_RANKS
             .iter()
             .zip(values)
-            .map(|(&rank, v)| {
-                let value = v.into_inner();
-                Quantile { rank, value, label: label(value) }
-            })
+            .map(|(&rank, value)| Quantile { rank, value, label: label(value) })
             .collect();
         Some(Distribution {
             quantiles,
@@ -152,16 +147,14 @@ impl QuantileSketch {
         }
         let edges: Vec<f64> = (0..=bins).map(|i| if i == bins { max } else { min + width * i as f64 }).collect();
         // Interior edges split the bins; values < edge fall left of it.
-        let mut splits: Vec<KllFloat<f64>> = Vec::with_capacity(bins);
-        for e in &edges[1..bins] {
-            if let Ok(v) = KllFloat::<f64>::new(*e)
-                && splits.last().is_none_or(|last| last.into_inner() < *e)
-            {
-                splits.push(v);
+        let mut splits: Vec<f64> = Vec::with_capacity(bins);
+        for &e in &edges[1..bins] {
+            if !e.is_nan() && splits.last().is_none_or(|&last| last < e) {
+                splits.push(e);
             }
         }
-        let cdf = match self.kll.cdf(&splits, SearchCriteria::Exclusive) {
-            Ok(Some(cdf)) if cdf.len() == bins => cdf,
+        let cdf = match self.kll.cdf(&splits) {
+            Some(cdf) if cdf.len() == bins => cdf,
             _ => return vec![HistogramBin { lower: min, upper: max, count: n }],
         };
         let mut previous = 0u64;
@@ -180,9 +173,9 @@ impl QuantileSketch {
         BASE64.encode(self.kll.serialize())
     }
 
-    /// Reads an image written by [`Self::to_base64`].
+    /// Reads an image written by [`Self::to_base64`] (or any DataSketches KLL double sketch).
     pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
-        let kll = KllSketch::deserialize(&decode(column, "kll", text)?).map_err(|e| bad(column, "kll", e))?;
+        let kll = KllDoublesSketch::deserialize(column, &decode(column, "kll", text)?)?;
         Ok(Self { kll })
     }
 
