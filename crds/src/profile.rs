@@ -34,6 +34,10 @@ pub struct TableProfile {
     pub row_count: u64,
     /// Number of profiled columns (nested struct fields count one each).
     pub column_count: u64,
+    /// Compressed bytes of the data the run read (Parquet column chunks of the profiled columns,
+    /// Iceberg data file ranges; 0 in metadata mode). Absent when the source cannot tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_scanned: Option<u64>,
     /// When the run started, RFC 3339 in UTC.
     pub started_at: String,
     /// Wall-clock duration of the run in milliseconds.

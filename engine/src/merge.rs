@@ -57,6 +57,7 @@ pub fn merge_profiles(
         },
         row_count: a.row_count + b.row_count,
         column_count: a.column_count,
+        bytes_scanned: a.bytes_scanned.zip(b.bytes_scanned).map(|(x, y)| x + y),
         started_at,
         duration_ms: a.duration_ms + b.duration_ms,
         columns,

@@ -347,6 +347,7 @@ fn document(cols: Vec<ColumnProfile>, rows: u64) -> TableProfile {
         sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
         row_count: rows,
         column_count: cols.len() as u64,
+        bytes_scanned: None,
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 1,
         columns: cols,

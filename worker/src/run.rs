@@ -53,7 +53,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
     let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let clock = Instant::now();
     let columns = request.columns.as_deref();
-    let (source, mode, scanned) = match &request.source {
+    let (source, mode, scanned, bytes_scanned) = match &request.source {
         SourceSpec::Parquet { location } => {
             if request.metadata_only {
                 return Err(WorkerError::InvalidRequest(
@@ -68,7 +68,9 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                 files: parquet.file_count(),
                 snapshot_id: None,
             };
-            let partitions = parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
+            let partitions: Vec<SourcePartition> =
+                parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
+            let bytes = partitions.iter().map(SourcePartition::bytes).sum();
             let out = scan(
                 parquet.schema.clone(),
                 partitions,
@@ -77,7 +79,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                 request.threads,
                 &progress.rows,
             )?;
-            (info, ProfileMode::Scan, out)
+            (info, ProfileMode::Scan, out, bytes)
         }
         SourceSpec::Iceberg { location, snapshot_id, catalog } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -92,7 +94,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                 let rows = columns.iter().map(|c| c.count).max().unwrap_or(0);
                 let info =
                     SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files, snapshot_id: snapshot };
-                (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows })
+                (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows }, 0)
             } else {
                 let schema = table.schema.clone();
                 let partitions: Vec<SourcePartition> = runtime
@@ -106,9 +108,10 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                     files: partitions.len() as u64,
                     snapshot_id: snapshot,
                 };
+                let bytes = partitions.iter().map(SourcePartition::bytes).sum();
                 let out =
                     scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
-                (info, ProfileMode::Scan, out)
+                (info, ProfileMode::Scan, out, bytes)
             }
         }
     };
@@ -126,6 +129,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
         },
         row_count: scanned.rows_profiled,
         column_count: scanned.columns.len() as u64,
+        bytes_scanned: Some(bytes_scanned),
         started_at,
         duration_ms,
         columns: scanned.columns,

@@ -313,6 +313,11 @@ fn render(d: &Datum) -> String {
 }
 
 impl DataFilePartition {
+    /// Bytes of the data file range this partition reads.
+    pub fn bytes(&self) -> u64 {
+        self.task.length
+    }
+
     /// Reads the data file's batches on the shared runtime, handing each to `sink`.
     pub fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
         let Self { location, table, task, schema, runtime } = self;

@@ -85,6 +85,16 @@ pub enum SourcePartition {
     Iceberg(Box<iceberg::DataFilePartition>),
 }
 
+impl SourcePartition {
+    /// Compressed bytes this partition reads.
+    pub fn bytes(&self) -> u64 {
+        match self {
+            Self::Parquet(p) => p.bytes(),
+            Self::Iceberg(p) => p.bytes(),
+        }
+    }
+}
+
 impl Partition for SourcePartition {
     type Error = WorkerError;
 

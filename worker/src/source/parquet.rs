@@ -152,6 +152,16 @@ impl ParquetSource {
 }
 
 impl RowGroupPartition {
+    /// Compressed size of the projected columns' chunks in this row group.
+    pub fn bytes(&self) -> u64 {
+        let schema = self.metadata.parquet_schema();
+        let row_group = self.metadata.metadata().row_group(self.row_group);
+        (0..row_group.num_columns())
+            .filter(|i| self.roots.contains(&schema.get_column_root_idx(*i)))
+            .map(|i| row_group.column(i).compressed_size().max(0) as u64)
+            .sum()
+    }
+
     /// Decodes the row group, handing each batch to `sink`.
     pub fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
         let file = File::open(&self.path).map_err(|e| unreadable(&self.path, e))?;

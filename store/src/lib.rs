@@ -1,0 +1,23 @@
+//! The profile store: where jobs, runs and profiles live in Postgres (Supabase).
+//!
+//! The schema is the SQL in `migrations/` (embedded here and applied with [`Store::migrate`]); the
+//! functions of [`Store`] write a job, its runs and whole profiles idempotently and atomically,
+//! and read back the latest profile of a table and a column's history. Row-level security in the
+//! schema lets Supabase users read the namespaces their JWT grants; this crate writes as whatever
+//! role its connection URL names (the service role or the database owner).
+
+mod config;
+mod error;
+mod read;
+mod records;
+mod rows;
+mod schema;
+mod store;
+mod write;
+
+pub use config::DatabaseConfig;
+pub use error::StoreError;
+pub use read::{ColumnHistoryPoint, StoredProfile};
+pub use records::{FailureKind, JobRecord, RunKey, RunOutcome, RunStatus};
+pub use schema::{MIGRATOR, SchemaStatus};
+pub use store::Store;

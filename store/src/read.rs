@@ -1,0 +1,204 @@
+//! Reads: the latest profile of a table and a column's history.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use profiler_crds::{ColumnProfile, TableProfile};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::records::{FailureKind, RunStatus};
+use crate::rows::{BinRow, ColumnChildren, ColumnRow, FrequencyRow, QuantileRow, SketchRow, TableRow, column_profile};
+use crate::store::Store;
+
+/// A profile read back from the store, with the run it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredProfile {
+    /// The job's uid.
+    pub job_uid: Uuid,
+    /// The attempt that wrote it.
+    pub attempt: u32,
+    /// The run's status.
+    pub status: RunStatus,
+    /// The failure, for failed runs.
+    pub error: Option<(String, FailureKind)>,
+    /// Where profile.json was written.
+    pub profile_uri: Option<String>,
+    /// Where report.html was written.
+    pub report_uri: Option<String>,
+    /// The profile, as the worker wrote it.
+    pub profile: TableProfile,
+}
+
+/// One point of a column's history: the column's profile in one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnHistoryPoint {
+    /// When the run's profile was taken.
+    pub started_at: DateTime<Utc>,
+    /// The job's uid.
+    pub job_uid: Uuid,
+    /// The attempt.
+    pub attempt: u32,
+    /// The column's profile in that run.
+    pub column: ColumnProfile,
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    run_id: i64,
+    job_uid: Uuid,
+    attempt: i32,
+    status: String,
+    error: Option<String>,
+    error_kind: Option<String>,
+    profile_uri: Option<String>,
+    report_uri: Option<String>,
+}
+
+impl Store {
+    /// The most recent profile of `table_ref` (the source location as the profile names it) in a
+    /// namespace, or `None` if the table was never profiled there.
+    #[instrument(skip(self))]
+    pub async fn latest_profile(&self, namespace: &str, table_ref: &str) -> Result<Option<StoredProfile>, StoreError> {
+        let run: Option<RunRow> = sqlx::query_as(
+            "select r.id as run_id, r.job_uid, r.attempt, r.status, r.error, r.error_kind, r.profile_uri, r.report_uri
+             from profiler.table_profiles t join profiler.profile_runs r on r.id = t.run_id
+             where t.namespace = $1 and t.table_ref = $2
+             order by t.started_at desc, t.run_id desc limit 1",
+        )
+        .bind(namespace)
+        .bind(table_ref)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("finding the latest profile"))?;
+        let Some(run) = run else { return Ok(None) };
+        let table: TableRow = sqlx::query_as("select * from profiler.table_profiles where run_id = $1")
+            .bind(run.run_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::query("reading the table profile"))?;
+        let columns = self.columns(run.run_id, None).await?;
+        let status = RunStatus::parse(&run.status).ok_or_else(|| corrupt("profile_runs.status", &run.status))?;
+        let error = match (run.error, run.error_kind) {
+            (Some(message), Some(kind)) => {
+                Some((message, FailureKind::parse(&kind).ok_or_else(|| corrupt("profile_runs.error_kind", &kind))?))
+            }
+            (Some(message), None) => Some((message, FailureKind::Internal)),
+            _ => None,
+        };
+        Ok(Some(StoredProfile {
+            job_uid: run.job_uid,
+            attempt: run.attempt.max(0) as u32,
+            status,
+            error,
+            profile_uri: run.profile_uri,
+            report_uri: run.report_uri,
+            profile: table.into_profile(columns)?,
+        }))
+    }
+
+    /// The profiles of one column of `table_ref` over time, newest first, at most `limit` runs.
+    #[instrument(skip(self))]
+    pub async fn column_history(
+        &self,
+        namespace: &str,
+        table_ref: &str,
+        column: &str,
+        limit: u32,
+    ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
+        let runs: Vec<(i64, DateTime<Utc>, Uuid, i32)> = sqlx::query_as(
+            "select t.run_id, t.started_at, r.job_uid, r.attempt
+             from profiler.table_profiles t
+             join profiler.profile_runs r on r.id = t.run_id
+             join profiler.column_profiles c on c.run_id = t.run_id and c.name = $3
+             where t.namespace = $1 and t.table_ref = $2
+             order by t.started_at desc, t.run_id desc limit $4",
+        )
+        .bind(namespace)
+        .bind(table_ref)
+        .bind(column)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading a column's history"))?;
+        let mut history = Vec::with_capacity(runs.len());
+        for (run_id, started_at, job_uid, attempt) in runs {
+            let mut columns = self.columns(run_id, Some(column)).await?;
+            if let Some(column) = columns.pop() {
+                history.push(ColumnHistoryPoint { started_at, job_uid, attempt: attempt.max(0) as u32, column });
+            }
+        }
+        Ok(history)
+    }
+
+    /// The column profiles of a run (all, or the one named), in ordinal order.
+    async fn columns(&self, run_id: i64, only: Option<&str>) -> Result<Vec<ColumnProfile>, StoreError> {
+        let rows: Vec<ColumnRow> = sqlx::query_as(
+            "select * from profiler.column_profiles where run_id = $1 and ($2::text is null or name = $2)
+             order by ordinal",
+        )
+        .bind(run_id)
+        .bind(only)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading column profiles"))?;
+        let ordinals: Vec<i32> = rows.iter().map(|r| r.ordinal).collect();
+        let mut children: HashMap<i32, ColumnChildren> = HashMap::new();
+        let filter = "where run_id = $1 and ordinal = any($2)";
+        let quantiles: Vec<QuantileRow> = sqlx::query_as(&format!(
+            "select ordinal, rank, value, label from profiler.column_quantiles {filter} order by ordinal, rank"
+        ))
+        .bind(run_id)
+        .bind(&ordinals)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading quantiles"))?;
+        for q in quantiles {
+            children.entry(q.ordinal).or_default().quantiles.push(q);
+        }
+        let bins: Vec<BinRow> = sqlx::query_as(&format!(
+            "select ordinal, bin, lower, upper, count from profiler.column_histograms {filter} order by ordinal, bin"
+        ))
+        .bind(run_id)
+        .bind(&ordinals)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading histograms"))?;
+        for b in bins {
+            children.entry(b.ordinal).or_default().bins.push(b);
+        }
+        let frequencies: Vec<FrequencyRow> = sqlx::query_as(&format!(
+            "select ordinal, rank, value, count from profiler.column_frequencies {filter} order by ordinal, rank"
+        ))
+        .bind(run_id)
+        .bind(&ordinals)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading top values"))?;
+        for f in frequencies {
+            children.entry(f.ordinal).or_default().frequencies.push(f);
+        }
+        let sketches: Vec<SketchRow> = sqlx::query_as(&format!(
+            "select ordinal, kind, image from profiler.column_sketches {filter} order by ordinal, kind"
+        ))
+        .bind(run_id)
+        .bind(&ordinals)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading sketches"))?;
+        for s in sketches {
+            children.entry(s.ordinal).or_default().sketches.push(s);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let kids = children.remove(&row.ordinal).unwrap_or_default();
+                column_profile(row, kids)
+            })
+            .collect()
+    }
+}
+
+fn corrupt(field: &str, value: &str) -> StoreError {
+    StoreError::Corrupt { field: field.to_owned(), reason: format!("unknown value {value:?}") }
+}

@@ -1,0 +1,670 @@
+//! The mapping between the profile document and the rows of the store's tables.
+//!
+//! Each statistics block of a [`ColumnProfile`] is a group of nullable columns of
+//! `column_profiles`; quantiles, histogram bins, top values and sketches are child rows. Unsigned
+//! counts are stored as `bigint` (a count beyond 2^63 is refused); seeds are stored bit for bit.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{DateTime, SecondsFormat, Utc};
+use profiler_crds::{
+    BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DistinctCount, Distribution, HistogramBin,
+    InferredType, ListStats, MetadataStats, Moments, NumericStats, ProfileMode, Quantile, Sampling, SamplingReport,
+    SourceInfo, SourceKind, TableProfile, TemporalStats, TextStats, ValueCount,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::StoreError;
+
+/// A count as `bigint`.
+pub(crate) fn to_i64(value: u64, field: impl FnOnce() -> String) -> Result<i64, StoreError> {
+    i64::try_from(value)
+        .map_err(|_| StoreError::InvalidValue { field: field(), reason: format!("{value} exceeds 2^63") })
+}
+
+/// A stored `bigint` count back as `u64`.
+pub(crate) fn to_u64(value: i64, field: impl FnOnce() -> String) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt { field: field(), reason: format!("negative count {value}") })
+}
+
+fn opt_i64(value: Option<u64>, field: &str, column: usize) -> Result<Option<i64>, StoreError> {
+    value.map(|v| to_i64(v, || format!("columns[{column}].{field}"))).transpose()
+}
+
+fn opt_u64(value: Option<i64>, field: &str, column: &str) -> Result<Option<u64>, StoreError> {
+    value.map(|v| to_u64(v, || format!("column_profiles.{field} of {column:?}"))).transpose()
+}
+
+/// The serde name of a unit enum variant (`numeric`, `iceberg`, `email`, ...).
+pub(crate) fn enum_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
+/// A unit enum variant back from its serde name.
+pub(crate) fn enum_value<T: DeserializeOwned>(name: &str, field: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|_| StoreError::Corrupt { field: field.to_owned(), reason: format!("unknown value {name:?}") })
+}
+
+/// An RFC 3339 timestamp of the document as a `timestamptz`.
+pub(crate) fn parse_time(text: &str, field: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::InvalidValue {
+        field: field.to_owned(),
+        reason: format!("{text:?} is not RFC 3339: {e}"),
+    })
+}
+
+/// A `timestamptz` as the document writes it (UTC, milliseconds).
+pub(crate) fn format_time(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// One row of `table_profiles` (without run_id and namespace, which the writer knows).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct TableRow {
+    pub table_ref: String,
+    pub source_kind: String,
+    pub source_files: i64,
+    pub snapshot_id: Option<i64>,
+    pub mode: String,
+    pub sampling_method: String,
+    pub sample_size: Option<i64>,
+    pub sample_fraction: Option<f64>,
+    pub sample_seed: Option<i64>,
+    pub rows_read: i64,
+    pub rows_profiled: i64,
+    pub column_count: i32,
+    pub bytes_scanned: Option<i64>,
+    pub format_version: i32,
+    pub profiler_version: String,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+}
+
+impl TableRow {
+    pub(crate) fn from_profile(p: &TableProfile) -> Result<Self, StoreError> {
+        if p.row_count != p.sampling.rows_profiled {
+            return Err(StoreError::InvalidValue {
+                field: "rowCount".into(),
+                reason: format!("{} differs from sampling.rowsProfiled {}", p.row_count, p.sampling.rows_profiled),
+            });
+        }
+        let field = |name: &str| name.to_owned();
+        let (method, size, fraction, seed) = match p.sampling.sampling {
+            Sampling::Full => ("full", None, None, None),
+            Sampling::Reservoir { size, seed } => {
+                ("reservoir", Some(to_i64(size, || field("sampling.size"))?), None, Some(seed as i64))
+            }
+            Sampling::Bernoulli { fraction, seed } => ("bernoulli", None, Some(fraction), Some(seed as i64)),
+        };
+        Ok(Self {
+            table_ref: p.source.location.clone(),
+            source_kind: enum_name(&p.source.kind),
+            source_files: to_i64(p.source.files, || field("source.files"))?,
+            snapshot_id: p.source.snapshot_id,
+            mode: enum_name(&p.mode),
+            sampling_method: method.to_owned(),
+            sample_size: size,
+            sample_fraction: fraction,
+            sample_seed: seed,
+            rows_read: to_i64(p.sampling.rows_read, || field("sampling.rowsRead"))?,
+            rows_profiled: to_i64(p.sampling.rows_profiled, || field("sampling.rowsProfiled"))?,
+            column_count: i32::try_from(p.column_count).map_err(|_| StoreError::InvalidValue {
+                field: field("columnCount"),
+                reason: format!("{} columns exceed 2^31", p.column_count),
+            })?,
+            bytes_scanned: p.bytes_scanned.map(|b| to_i64(b, || field("bytesScanned"))).transpose()?,
+            format_version: i32::try_from(p.format_version).map_err(|_| StoreError::InvalidValue {
+                field: field("formatVersion"),
+                reason: format!("{} exceeds 2^31", p.format_version),
+            })?,
+            profiler_version: p.profiler_version.clone(),
+            started_at: parse_time(&p.started_at, "startedAt")?,
+            duration_ms: to_i64(p.duration_ms, || field("durationMs"))?,
+        })
+    }
+
+    pub(crate) fn into_profile(self, columns: Vec<ColumnProfile>) -> Result<TableProfile, StoreError> {
+        let field = |name: &str| format!("table_profiles.{name}");
+        let seed = || {
+            self.sample_seed.map(|s| s as u64).ok_or_else(|| StoreError::Corrupt {
+                field: field("sample_seed"),
+                reason: "missing for a sampled run".into(),
+            })
+        };
+        let sampling = match self.sampling_method.as_str() {
+            "full" => Sampling::Full,
+            "reservoir" => Sampling::Reservoir {
+                size: to_u64(self.sample_size.unwrap_or(-1), || field("sample_size"))?,
+                seed: seed()?,
+            },
+            "bernoulli" => Sampling::Bernoulli {
+                fraction: self.sample_fraction.ok_or_else(|| StoreError::Corrupt {
+                    field: field("sample_fraction"),
+                    reason: "missing for a Bernoulli sample".into(),
+                })?,
+                seed: seed()?,
+            },
+            other => {
+                return Err(StoreError::Corrupt {
+                    field: field("sampling_method"),
+                    reason: format!("unknown {other:?}"),
+                });
+            }
+        };
+        let rows_profiled = to_u64(self.rows_profiled, || field("rows_profiled"))?;
+        Ok(TableProfile {
+            format_version: self.format_version as u32,
+            profiler_version: self.profiler_version,
+            source: SourceInfo {
+                kind: enum_value::<SourceKind>(&self.source_kind, "table_profiles.source_kind")?,
+                location: self.table_ref,
+                files: to_u64(self.source_files, || field("source_files"))?,
+                snapshot_id: self.snapshot_id,
+            },
+            mode: enum_value::<ProfileMode>(&self.mode, "table_profiles.mode")?,
+            sampling: SamplingReport {
+                sampling,
+                rows_read: to_u64(self.rows_read, || field("rows_read"))?,
+                rows_profiled,
+            },
+            row_count: rows_profiled,
+            column_count: self.column_count.max(0) as u64,
+            bytes_scanned: self.bytes_scanned.map(|b| to_u64(b, || field("bytes_scanned"))).transpose()?,
+            started_at: format_time(self.started_at),
+            duration_ms: to_u64(self.duration_ms, || field("duration_ms"))?,
+            columns,
+        })
+    }
+}
+
+/// One row of `column_profiles` (without run_id and namespace).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub(crate) struct ColumnRow {
+    pub ordinal: i32,
+    pub name: String,
+    pub data_type: String,
+    pub kind: String,
+    pub row_count: i64,
+    pub non_null: i64,
+    pub nulls: i64,
+    pub null_fraction: f64,
+    pub min_value: Option<String>,
+    pub max_value: Option<String>,
+    pub distinct_estimate: Option<f64>,
+    pub distinct_lower: Option<f64>,
+    pub distinct_upper: Option<f64>,
+    pub distinct_rse: Option<f64>,
+    pub distinct_exact: Option<bool>,
+    pub num_min: Option<f64>,
+    pub num_max: Option<f64>,
+    pub num_sum: Option<f64>,
+    pub num_mean: Option<f64>,
+    pub num_variance: Option<f64>,
+    pub num_stddev: Option<f64>,
+    pub zeros: Option<i64>,
+    pub negatives: Option<i64>,
+    pub nan_count: Option<i64>,
+    pub positive_infinity: Option<i64>,
+    pub negative_infinity: Option<i64>,
+    pub moments_n: Option<i64>,
+    pub moments_mean: Option<f64>,
+    pub moments_m2: Option<f64>,
+    pub moments_sum: Option<f64>,
+    pub temporal_unit: Option<String>,
+    pub temporal_timezone: Option<String>,
+    pub min_raw: Option<i64>,
+    pub max_raw: Option<i64>,
+    pub rank_error: Option<f64>,
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub mean_length: Option<f64>,
+    pub total_length: Option<i64>,
+    pub empty_count: Option<i64>,
+    pub top_values_max_error: Option<i64>,
+    pub content_type: Option<String>,
+    pub content_fraction: Option<f64>,
+    pub content_counts: Option<serde_json::Value>,
+    pub true_count: Option<i64>,
+    pub false_count: Option<i64>,
+    pub list_min_length: Option<i64>,
+    pub list_max_length: Option<i64>,
+    pub list_mean_length: Option<f64>,
+    pub list_total_length: Option<i64>,
+    pub list_empty: Option<i64>,
+    pub meta_files_with_stats: Option<i64>,
+    pub meta_files: Option<i64>,
+    pub meta_nan_count: Option<i64>,
+    pub meta_bounds_may_be_truncated: Option<bool>,
+}
+
+/// The columns of `column_profiles` the writer fills, in [`ColumnRow::bind`] order.
+pub(crate) const COLUMN_FIELDS: &[&str] = &[
+    "run_id",
+    "namespace",
+    "ordinal",
+    "name",
+    "data_type",
+    "kind",
+    "row_count",
+    "non_null",
+    "nulls",
+    "null_fraction",
+    "min_value",
+    "max_value",
+    "distinct_estimate",
+    "distinct_lower",
+    "distinct_upper",
+    "distinct_rse",
+    "distinct_exact",
+    "num_min",
+    "num_max",
+    "num_sum",
+    "num_mean",
+    "num_variance",
+    "num_stddev",
+    "zeros",
+    "negatives",
+    "nan_count",
+    "positive_infinity",
+    "negative_infinity",
+    "moments_n",
+    "moments_mean",
+    "moments_m2",
+    "moments_sum",
+    "temporal_unit",
+    "temporal_timezone",
+    "min_raw",
+    "max_raw",
+    "rank_error",
+    "min_length",
+    "max_length",
+    "mean_length",
+    "total_length",
+    "empty_count",
+    "top_values_max_error",
+    "content_type",
+    "content_fraction",
+    "content_counts",
+    "true_count",
+    "false_count",
+    "list_min_length",
+    "list_max_length",
+    "list_mean_length",
+    "list_total_length",
+    "list_empty",
+    "meta_files_with_stats",
+    "meta_files",
+    "meta_nan_count",
+    "meta_bounds_may_be_truncated",
+];
+
+impl ColumnRow {
+    /// Binds the row's values (after run_id and namespace) in [`COLUMN_FIELDS`] order.
+    pub(crate) fn bind<'q>(&'q self, b: &mut sqlx::query_builder::Separated<'_, 'q, sqlx::Postgres, &'static str>) {
+        b.push_bind(self.ordinal)
+            .push_bind(&self.name)
+            .push_bind(&self.data_type)
+            .push_bind(&self.kind)
+            .push_bind(self.row_count)
+            .push_bind(self.non_null)
+            .push_bind(self.nulls)
+            .push_bind(self.null_fraction)
+            .push_bind(&self.min_value)
+            .push_bind(&self.max_value)
+            .push_bind(self.distinct_estimate)
+            .push_bind(self.distinct_lower)
+            .push_bind(self.distinct_upper)
+            .push_bind(self.distinct_rse)
+            .push_bind(self.distinct_exact)
+            .push_bind(self.num_min)
+            .push_bind(self.num_max)
+            .push_bind(self.num_sum)
+            .push_bind(self.num_mean)
+            .push_bind(self.num_variance)
+            .push_bind(self.num_stddev)
+            .push_bind(self.zeros)
+            .push_bind(self.negatives)
+            .push_bind(self.nan_count)
+            .push_bind(self.positive_infinity)
+            .push_bind(self.negative_infinity)
+            .push_bind(self.moments_n)
+            .push_bind(self.moments_mean)
+            .push_bind(self.moments_m2)
+            .push_bind(self.moments_sum)
+            .push_bind(&self.temporal_unit)
+            .push_bind(&self.temporal_timezone)
+            .push_bind(self.min_raw)
+            .push_bind(self.max_raw)
+            .push_bind(self.rank_error)
+            .push_bind(self.min_length)
+            .push_bind(self.max_length)
+            .push_bind(self.mean_length)
+            .push_bind(self.total_length)
+            .push_bind(self.empty_count)
+            .push_bind(self.top_values_max_error)
+            .push_bind(&self.content_type)
+            .push_bind(self.content_fraction)
+            .push_bind(&self.content_counts)
+            .push_bind(self.true_count)
+            .push_bind(self.false_count)
+            .push_bind(self.list_min_length)
+            .push_bind(self.list_max_length)
+            .push_bind(self.list_mean_length)
+            .push_bind(self.list_total_length)
+            .push_bind(self.list_empty)
+            .push_bind(self.meta_files_with_stats)
+            .push_bind(self.meta_files)
+            .push_bind(self.meta_nan_count)
+            .push_bind(self.meta_bounds_may_be_truncated);
+    }
+}
+
+/// Child rows of one column: quantiles, histogram bins, top values and sketches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ColumnChildren {
+    pub quantiles: Vec<QuantileRow>,
+    pub bins: Vec<BinRow>,
+    pub frequencies: Vec<FrequencyRow>,
+    pub sketches: Vec<SketchRow>,
+}
+
+/// One row of `column_quantiles`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct QuantileRow {
+    pub ordinal: i32,
+    pub rank: f64,
+    pub value: f64,
+    pub label: String,
+}
+
+/// One row of `column_histograms`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct BinRow {
+    pub ordinal: i32,
+    pub bin: i32,
+    pub lower: f64,
+    pub upper: f64,
+    pub count: i64,
+}
+
+/// One row of `column_frequencies`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct FrequencyRow {
+    pub ordinal: i32,
+    pub rank: i32,
+    pub value: String,
+    pub count: i64,
+}
+
+/// One row of `column_sketches`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct SketchRow {
+    pub ordinal: i32,
+    pub kind: String,
+    pub image: Vec<u8>,
+}
+
+/// Splits a column profile into its row and child rows.
+pub(crate) fn column_rows(index: usize, c: &ColumnProfile) -> Result<(ColumnRow, ColumnChildren), StoreError> {
+    let ordinal = i32::try_from(index)
+        .map_err(|_| StoreError::InvalidValue { field: "columns".into(), reason: "more than 2^31 columns".into() })?;
+    let count = |v: u64, name: &str| to_i64(v, || format!("columns[{index}].{name}"));
+    let mut row = ColumnRow {
+        ordinal,
+        name: c.name.clone(),
+        data_type: c.data_type.clone(),
+        kind: enum_name(&c.kind),
+        row_count: count(c.count, "count")?,
+        non_null: count(c.non_null, "nonNull")?,
+        nulls: count(c.nulls, "nulls")?,
+        null_fraction: c.null_fraction,
+        min_value: c.min.clone(),
+        max_value: c.max.clone(),
+        ..ColumnRow::default()
+    };
+    let mut children = ColumnChildren::default();
+    if let Some(d) = &c.distinct {
+        row.distinct_estimate = Some(d.estimate);
+        row.distinct_lower = Some(d.lower_bound);
+        row.distinct_upper = Some(d.upper_bound);
+        row.distinct_rse = Some(d.relative_standard_error);
+        row.distinct_exact = Some(d.exact);
+    }
+    let mut distribution = None;
+    if let Some(n) = &c.numeric {
+        row.num_min = n.min;
+        row.num_max = n.max;
+        row.num_sum = Some(n.sum);
+        row.num_mean = n.mean;
+        row.num_variance = n.variance;
+        row.num_stddev = n.stddev;
+        row.zeros = Some(count(n.zeros, "numeric.zeros")?);
+        row.negatives = Some(count(n.negatives, "numeric.negatives")?);
+        row.nan_count = Some(count(n.nan, "numeric.nan")?);
+        row.positive_infinity = Some(count(n.positive_infinity, "numeric.positiveInfinity")?);
+        row.negative_infinity = Some(count(n.negative_infinity, "numeric.negativeInfinity")?);
+        row.moments_n = Some(count(n.moments.n, "numeric.moments.n")?);
+        row.moments_mean = Some(n.moments.mean);
+        row.moments_m2 = Some(n.moments.m2);
+        row.moments_sum = Some(n.moments.sum);
+        distribution = n.distribution.as_ref();
+    }
+    if let Some(t) = &c.temporal {
+        row.temporal_unit = Some(t.unit.clone());
+        row.temporal_timezone = t.timezone.clone();
+        row.min_raw = t.min_raw;
+        row.max_raw = t.max_raw;
+        distribution = distribution.or(t.distribution.as_ref());
+    }
+    if let Some(d) = distribution {
+        row.rank_error = Some(d.rank_error);
+        children.quantiles = d
+            .quantiles
+            .iter()
+            .map(|q| QuantileRow { ordinal, rank: q.rank, value: q.value, label: q.label.clone() })
+            .collect();
+        for (bin, b) in d.histogram.iter().enumerate() {
+            children.bins.push(BinRow {
+                ordinal,
+                bin: bin as i32,
+                lower: b.lower,
+                upper: b.upper,
+                count: count(b.count, "histogram.count")?,
+            });
+        }
+    }
+    if let Some(t) = &c.text {
+        row.min_length = opt_i64(t.min_length, "text.minLength", index)?;
+        row.max_length = opt_i64(t.max_length, "text.maxLength", index)?;
+        row.mean_length = t.mean_length;
+        row.total_length = Some(count(t.total_length, "text.totalLength")?);
+        row.empty_count = Some(count(t.empty, "text.empty")?);
+        row.top_values_max_error = Some(count(t.top_values_max_error, "text.topValuesMaxError")?);
+        if let Some(inferred) = &t.inferred_type {
+            row.content_type = Some(enum_name(&inferred.content_type));
+            row.content_fraction = Some(inferred.fraction);
+            row.content_counts =
+                Some(serde_json::to_value(&inferred.counts).map_err(|e| StoreError::InvalidValue {
+                    field: format!("columns[{index}].text.inferredType.counts"),
+                    reason: e.to_string(),
+                })?);
+        }
+        for (rank, v) in t.top_values.iter().enumerate() {
+            children.frequencies.push(FrequencyRow {
+                ordinal,
+                rank: rank as i32 + 1,
+                value: v.value.clone(),
+                count: count(v.count, "text.topValues.count")?,
+            });
+        }
+    }
+    if let Some(b) = &c.boolean {
+        row.true_count = Some(count(b.true_count, "boolean.trueCount")?);
+        row.false_count = Some(count(b.false_count, "boolean.falseCount")?);
+    }
+    if let Some(l) = &c.list {
+        row.list_min_length = opt_i64(l.min_length, "list.minLength", index)?;
+        row.list_max_length = opt_i64(l.max_length, "list.maxLength", index)?;
+        row.list_mean_length = l.mean_length;
+        row.list_total_length = Some(count(l.total_length, "list.totalLength")?);
+        row.list_empty = Some(count(l.empty, "list.empty")?);
+    }
+    if let Some(m) = &c.metadata {
+        row.meta_files_with_stats = Some(count(m.files_with_stats, "metadata.filesWithStats")?);
+        row.meta_files = Some(count(m.files, "metadata.files")?);
+        row.meta_nan_count = opt_i64(m.nan_count, "metadata.nanCount", index)?;
+        row.meta_bounds_may_be_truncated = Some(m.bounds_may_be_truncated);
+    }
+    for (kind, image) in
+        [("hll", &c.sketches.hll), ("kll", &c.sketches.kll), ("frequentItems", &c.sketches.frequent_items)]
+    {
+        if let Some(text) = image {
+            let image = BASE64.decode(text).map_err(|e| StoreError::InvalidValue {
+                field: format!("columns[{index}].sketches.{kind}"),
+                reason: format!("not base64: {e}"),
+            })?;
+            children.sketches.push(SketchRow { ordinal, kind: kind.to_owned(), image });
+        }
+    }
+    Ok((row, children))
+}
+
+/// Rebuilds a column profile from its row and child rows.
+pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result<ColumnProfile, StoreError> {
+    let name = row.name.clone();
+    let field = |f: &str| format!("column_profiles.{f} of {name:?}");
+    let count = |v: i64, f: &str| to_u64(v, || field(f));
+    let kind: ColumnKind = enum_value(&row.kind, &field("kind"))?;
+    let mut c = ColumnProfile::with_counts(
+        row.name.clone(),
+        row.data_type.clone(),
+        kind,
+        count(row.row_count, "row_count")?,
+        count(row.nulls, "nulls")?,
+    );
+    c.non_null = count(row.non_null, "non_null")?;
+    c.null_fraction = row.null_fraction;
+    c.min = row.min_value;
+    c.max = row.max_value;
+    if let (Some(estimate), Some(lower_bound), Some(upper_bound), Some(rse), Some(exact)) =
+        (row.distinct_estimate, row.distinct_lower, row.distinct_upper, row.distinct_rse, row.distinct_exact)
+    {
+        c.distinct = Some(DistinctCount { estimate, lower_bound, upper_bound, relative_standard_error: rse, exact });
+    }
+    let distribution = match row.rank_error {
+        Some(rank_error) => {
+            let mut histogram = Vec::with_capacity(children.bins.len());
+            for b in children.bins {
+                histogram.push(HistogramBin { lower: b.lower, upper: b.upper, count: count(b.count, "histogram")? });
+            }
+            let quantiles = children
+                .quantiles
+                .into_iter()
+                .map(|q| Quantile { rank: q.rank, value: q.value, label: q.label })
+                .collect();
+            Some(Distribution { quantiles, histogram, rank_error })
+        }
+        None => None,
+    };
+    if let (Some(n), Some(mean), Some(m2), Some(sum)) =
+        (row.moments_n, row.moments_mean, row.moments_m2, row.moments_sum)
+    {
+        let required = |v: Option<i64>, f: &str| -> Result<u64, StoreError> {
+            count(v.ok_or_else(|| StoreError::Corrupt { field: field(f), reason: "missing".into() })?, f)
+        };
+        c.numeric = Some(NumericStats {
+            min: row.num_min,
+            max: row.num_max,
+            sum: row.num_sum.unwrap_or(sum),
+            mean: row.num_mean,
+            variance: row.num_variance,
+            stddev: row.num_stddev,
+            zeros: required(row.zeros, "zeros")?,
+            negatives: required(row.negatives, "negatives")?,
+            nan: required(row.nan_count, "nan_count")?,
+            positive_infinity: required(row.positive_infinity, "positive_infinity")?,
+            negative_infinity: required(row.negative_infinity, "negative_infinity")?,
+            moments: Moments { n: count(n, "moments_n")?, mean, m2, sum },
+            distribution: distribution.clone(),
+        });
+    }
+    if let Some(unit) = row.temporal_unit {
+        c.temporal = Some(TemporalStats {
+            unit,
+            timezone: row.temporal_timezone,
+            min_raw: row.min_raw,
+            max_raw: row.max_raw,
+            distribution: if c.numeric.is_none() { distribution } else { None },
+        });
+    }
+    if let (Some(total_length), Some(empty), Some(max_error)) =
+        (row.total_length, row.empty_count, row.top_values_max_error)
+    {
+        let inferred_type = match (row.content_type, row.content_fraction, row.content_counts) {
+            (Some(t), Some(fraction), Some(counts)) => Some(InferredType {
+                content_type: enum_value::<ContentType>(&t, &field("content_type"))?,
+                fraction,
+                counts: serde_json::from_value::<BTreeMap<ContentType, u64>>(counts)
+                    .map_err(|e| StoreError::Corrupt { field: field("content_counts"), reason: e.to_string() })?,
+            }),
+            _ => None,
+        };
+        let mut top_values = Vec::with_capacity(children.frequencies.len());
+        for f in children.frequencies {
+            top_values.push(ValueCount { value: f.value, count: count(f.count, "frequency")? });
+        }
+        c.text = Some(TextStats {
+            min_length: opt_u64(row.min_length, "min_length", &name)?,
+            max_length: opt_u64(row.max_length, "max_length", &name)?,
+            mean_length: row.mean_length,
+            total_length: count(total_length, "total_length")?,
+            empty: count(empty, "empty_count")?,
+            top_values,
+            top_values_max_error: count(max_error, "top_values_max_error")?,
+            inferred_type,
+        });
+    }
+    if let (Some(t), Some(f)) = (row.true_count, row.false_count) {
+        c.boolean = Some(BooleanStats { true_count: count(t, "true_count")?, false_count: count(f, "false_count")? });
+    }
+    if let (Some(total), Some(empty)) = (row.list_total_length, row.list_empty) {
+        c.list = Some(ListStats {
+            min_length: opt_u64(row.list_min_length, "list_min_length", &name)?,
+            max_length: opt_u64(row.list_max_length, "list_max_length", &name)?,
+            mean_length: row.list_mean_length,
+            total_length: count(total, "list_total_length")?,
+            empty: count(empty, "list_empty")?,
+        });
+    }
+    if let (Some(with_stats), Some(files), Some(truncated)) =
+        (row.meta_files_with_stats, row.meta_files, row.meta_bounds_may_be_truncated)
+    {
+        c.metadata = Some(MetadataStats {
+            files_with_stats: count(with_stats, "meta_files_with_stats")?,
+            files: count(files, "meta_files")?,
+            nan_count: opt_u64(row.meta_nan_count, "meta_nan_count", &name)?,
+            bounds_may_be_truncated: truncated,
+        });
+    }
+    let mut sketches = ColumnSketches::default();
+    for s in children.sketches {
+        let slot = match s.kind.as_str() {
+            "hll" => &mut sketches.hll,
+            "kll" => &mut sketches.kll,
+            "frequentItems" => &mut sketches.frequent_items,
+            other => {
+                return Err(StoreError::Corrupt { field: field("sketches"), reason: format!("unknown kind {other:?}") });
+            }
+        };
+        *slot = Some(BASE64.encode(&s.image));
+    }
+    c.sketches = sketches;
+    Ok(c)
+}

@@ -1,0 +1,212 @@
+//! Test support: a fresh database per test on the Postgres that scripts/test.sh starts, and
+//! profiles made by the real engine.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use arrow_array::builder::{ListBuilder, StringBuilder, StructBuilder};
+use arrow_array::{
+    ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray, TimestampMicrosecondArray,
+};
+use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
+use chrono::{TimeZone, Utc};
+use profiler_crds::JobPhase;
+use profiler_crds::{
+    ColumnKind, ColumnProfile, MetadataStats, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport,
+    SourceInfo, SourceKind, TableProfile,
+};
+use profiler_engine::{ProfileOptions, TableProfiler};
+use profiler_store::{DatabaseConfig, JobRecord, RunKey, Store};
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+/// The server's URL (superuser), from scripts/test.sh.
+pub fn server_url() -> String {
+    std::env::var("PROFILER_TEST_DATABASE_URL")
+        .expect("PROFILER_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts a Postgres for the tests")
+}
+
+/// A new, empty database on the test server; returns its settings.
+pub async fn fresh_database() -> DatabaseConfig {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!("store_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let mut admin = PgConnection::connect(&server_url()).await.expect("connect to the test server");
+    sqlx::query(&format!("drop database if exists {name}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.unwrap();
+    DatabaseConfig::from_url(&server_url()).unwrap().with_database(&name)
+}
+
+/// A migrated store in a fresh database (connected as the superuser, the schema's owner).
+pub async fn migrated_store() -> (Store, DatabaseConfig) {
+    let config = fresh_database().await;
+    let store = Store::connect(&config).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, config)
+}
+
+/// A job record in `namespace`.
+pub fn job(namespace: &str, name: &str) -> JobRecord {
+    JobRecord {
+        uid: Uuid::new_v4(),
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+        spec: serde_json::json!({"source": {"iceberg": {"table": "db.orders"}}, "sampling": {"method": "full"}}),
+        phase: JobPhase::Running,
+        message: None,
+        created_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
+        completed_at: None,
+    }
+}
+
+/// Records `job`, starts attempt 1 and writes `profile` for it.
+pub async fn store_profile(store: &Store, job: &JobRecord, profile: &TableProfile) -> RunKey {
+    store.record_job(job).await.unwrap();
+    let run = RunKey { job_uid: job.uid, attempt: 1 };
+    store.start_run(run, None, Utc::now()).await.unwrap();
+    store.write_profile(run, profile).await.unwrap();
+    run
+}
+
+/// A table profile of many column types (numbers with NaN and infinities, decimals, strings with
+/// empties and unicode, binary, booleans, dates, timestamps, lists, a struct, an all-null column)
+/// computed by the real engine.
+pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
+    let rows = 300usize;
+    let city = Field::new("city", DataType::Utf8, true);
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("amount", DataType::Float64, true),
+        Field::new("price", DataType::Decimal128(12, 2), true),
+        Field::new("word", DataType::Utf8, true),
+        Field::new("payload", DataType::Binary, true),
+        Field::new("flag", DataType::Boolean, true),
+        Field::new("day", DataType::Date32, true),
+        Field::new("ts", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), true),
+        Field::new("tags", DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), true),
+        Field::new("address", DataType::Struct(Fields::from(vec![city.clone()])), true),
+        Field::new("nothing", DataType::Int32, true),
+    ]));
+    let words = ["alpha", "", "ünïcødé ✓", "42", "2024-02-29", "x@y.org"];
+    let mut tags = ListBuilder::new(StringBuilder::new());
+    let mut address = StructBuilder::from_fields(vec![city], rows);
+    for i in 0..rows {
+        if i % 10 == 0 {
+            tags.append_null();
+        } else {
+            for t in 0..(i % 4) {
+                tags.values().append_value(format!("t{t}"));
+            }
+            tags.append(true);
+        }
+        let city_builder = address.field_builder::<StringBuilder>(0).unwrap();
+        if i % 9 == 0 {
+            city_builder.append_null();
+            address.append(false);
+        } else {
+            city_builder.append_value(["Oslo", "Lima", "Pune"][i % 3]);
+            address.append(true);
+        }
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from_iter_values((0..rows as i64).map(|i| i * 7 - 500))),
+        Arc::new(Float64Array::from_iter((0..rows).map(|i| match i % 50 {
+            0 => None,
+            1 => Some(f64::NAN),
+            2 => Some(f64::INFINITY),
+            3 => Some(0.0),
+            _ => Some(i as f64 * 1.25 - 40.0),
+        }))),
+        Arc::new(
+            Decimal128Array::from_iter((0..rows).map(|i| (i % 7 != 0).then_some(i as i128 * 101)))
+                .with_precision_and_scale(12, 2)
+                .unwrap(),
+        ),
+        Arc::new(StringArray::from_iter((0..rows).map(|i| (i % 13 != 0).then(|| words[i % words.len()])))),
+        Arc::new(BinaryArray::from_iter((0..rows).map(|i| (i % 5 != 0).then(|| vec![i as u8, 0xff])))),
+        Arc::new(BooleanArray::from_iter((0..rows).map(|i| (i % 6 != 0).then_some(i % 3 == 0)))),
+        Arc::new(Date32Array::from_iter((0..rows).map(|i| (i % 8 != 0).then_some(19_000 + i as i32)))),
+        Arc::new(
+            TimestampMicrosecondArray::from_iter(
+                (0..rows).map(|i| (i % 11 != 0).then_some(1_700_000_000_000_000 + i as i64 * 3_600_000_000)),
+            )
+            .with_timezone("UTC"),
+        ),
+        Arc::new(tags.finish()),
+        Arc::new(address.finish()),
+        Arc::new(Int32Array::from(vec![None::<i32>; rows])),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let mut profiler = TableProfiler::new(&schema, &ProfileOptions::default()).unwrap();
+    profiler.update(&batch).unwrap();
+    let columns = profiler.finish();
+    TableProfile {
+        format_version: PROFILE_FORMAT_VERSION,
+        profiler_version: "test".into(),
+        source: SourceInfo { kind: SourceKind::Parquet, location: location.into(), files: 2, snapshot_id: None },
+        mode: ProfileMode::Scan,
+        sampling: SamplingReport {
+            sampling: Sampling::Reservoir { size: 1_000, seed: u64::MAX - 3 },
+            rows_read: rows as u64,
+            rows_profiled: rows as u64,
+        },
+        row_count: rows as u64,
+        column_count: columns.len() as u64,
+        bytes_scanned: Some(123_456),
+        started_at: started_at.into(),
+        duration_ms: 42,
+        columns,
+    }
+}
+
+/// A metadata-mode profile of an Iceberg table, as the manifests describe it.
+pub fn metadata_profile(location: &str) -> TableProfile {
+    let mut id = ColumnProfile::with_counts("id".into(), "Int64".into(), ColumnKind::Numeric, 1000, 0);
+    id.min = Some("1".into());
+    id.max = Some("1000".into());
+    id.metadata =
+        Some(MetadataStats { files_with_stats: 3, files: 3, nan_count: None, bounds_may_be_truncated: false });
+    let mut name = ColumnProfile::with_counts("name".into(), "Utf8".into(), ColumnKind::String, 1000, 12);
+    name.min = Some("aa".into());
+    name.metadata =
+        Some(MetadataStats { files_with_stats: 2, files: 3, nan_count: Some(0), bounds_may_be_truncated: true });
+    TableProfile {
+        format_version: PROFILE_FORMAT_VERSION,
+        profiler_version: "test".into(),
+        source: SourceInfo { kind: SourceKind::Iceberg, location: location.into(), files: 3, snapshot_id: Some(-42) },
+        mode: ProfileMode::Metadata,
+        sampling: SamplingReport { sampling: Sampling::Full, rows_read: 0, rows_profiled: 1000 },
+        row_count: 1000,
+        column_count: 2,
+        bytes_scanned: Some(0),
+        started_at: "2026-11-02T10:00:00.000Z".into(),
+        duration_ms: 3,
+        columns: vec![id, name],
+    }
+}
+
+/// Rows in each profile table, for checking that nothing was duplicated or left behind.
+pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
+    let mut counts = Vec::new();
+    for table in TABLES {
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from profiler.{table}"))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        counts.push((table.to_string(), n));
+    }
+    counts
+}
+
+/// Every table of the profile store.
+pub const TABLES: [&str; 8] = [
+    "profile_jobs",
+    "profile_runs",
+    "table_profiles",
+    "column_profiles",
+    "column_quantiles",
+    "column_histograms",
+    "column_frequencies",
+    "column_sketches",
+];
