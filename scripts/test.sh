@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (a Python venv with
-# pyiceberg for the Iceberg fixtures), checks formatting and lints, then runs every test.
+# pyiceberg for the Iceberg fixtures, PostgreSQL), starts a throwaway Postgres for the profile
+# store's tests (stopped on exit), checks formatting and lints, then runs every test.
 # Usage: scripts/test.sh            (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,12 @@ if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy' 2>/dev/null; then
   "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
 fi
 export PROFILER_TEST_PYTHON="$PY"
+
+step "PostgreSQL for the profile store tests"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+trap postgres_stop EXIT
+postgres_start
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use profiler_crds::JobPhase;
 use uuid::Uuid;
 
+use crate::error::StoreError;
+
 /// One ProfileJob as the store keeps it (keyed by its Kubernetes uid).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobRecord {
@@ -110,4 +112,43 @@ pub struct RunOutcome {
     pub profile_uri: Option<String>,
     /// Where report.html was written.
     pub report_uri: Option<String>,
+}
+
+impl JobRecord {
+    /// Checks the fields the schema constrains, with messages that name the field.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let invalid = |field: &str, reason: String| Err(StoreError::InvalidValue { field: field.to_owned(), reason });
+        if !is_dns_name(&self.namespace, 63, false) {
+            return invalid(
+                "namespace",
+                format!(
+                    "{:?} is not a Kubernetes namespace (lowercase letters, digits and '-', at most 63)",
+                    self.namespace
+                ),
+            );
+        }
+        if !is_dns_name(&self.name, 253, true) {
+            return invalid(
+                "name",
+                format!(
+                    "{:?} is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253)",
+                    self.name
+                ),
+            );
+        }
+        if !self.spec.is_object() {
+            return invalid("spec", "must be a JSON object".to_owned());
+        }
+        if self.phase.is_terminal() != self.completed_at.is_some() {
+            return invalid("completed_at", format!("must be set exactly when the phase is terminal ({})", self.phase));
+        }
+        Ok(())
+    }
+}
+
+/// A DNS-1123 label (or, with `dots`, subdomain) of at most `max` characters.
+fn is_dns_name(s: &str, max: usize, dots: bool) -> bool {
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (dots && c == '.');
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    !s.is_empty() && s.len() <= max && s.chars().all(ok_char) && alnum(s.chars().next()) && alnum(s.chars().last())
 }

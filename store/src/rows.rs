@@ -660,7 +660,10 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
             "kll" => &mut sketches.kll,
             "frequentItems" => &mut sketches.frequent_items,
             other => {
-                return Err(StoreError::Corrupt { field: field("sketches"), reason: format!("unknown kind {other:?}") });
+                return Err(StoreError::Corrupt {
+                    field: field("sketches"),
+                    reason: format!("unknown kind {other:?}"),
+                });
             }
         };
         *slot = Some(BASE64.encode(&s.image));

@@ -1,7 +1,8 @@
 //! The connection pool and the schema checks.
 
-use sqlx::PgPool;
+use sqlx::postgres::PgConnection;
 use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgPool};
 use tracing::{info, instrument};
 
 use crate::config::DatabaseConfig;
@@ -19,6 +20,16 @@ impl Store {
     /// not check the schema: call [`Store::ensure_schema`] or [`Store::migrate`] next.
     #[instrument(skip_all, fields(target = %config.target(), database = %config.database()))]
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        // One direct connection first: the pool would retry until its timeout and report only
+        // that, where this reports the cause (refused, DNS, password) at once.
+        let first = tokio::time::timeout(config.connect_timeout, PgConnection::connect_with(&config.options))
+            .await
+            .map_err(|_| StoreError::Unreachable {
+                target: config.target(),
+                reason: format!("no answer within {:?}", config.connect_timeout),
+            })?
+            .map_err(|e| classify_connect_error(config, e))?;
+        first.close().await.map_err(|e| classify_connect_error(config, e))?;
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.connect_timeout)

@@ -18,6 +18,7 @@ impl Store {
     /// namespace or name is refused.
     #[instrument(skip_all, fields(namespace = %job.namespace, name = %job.name, phase = %job.phase))]
     pub async fn record_job(&self, job: &JobRecord) -> Result<(), StoreError> {
+        job.validate()?;
         let updated: Option<(String, String)> = sqlx::query_as(
             "insert into profiler.profile_jobs
                (uid, namespace, name, spec, phase, message, created_at, updated_at, completed_at)

@@ -245,9 +245,10 @@ async fn writes_out_of_order_or_in_conflict_are_refused_by_name() {
     let err = store.record_job(&moved).await.unwrap_err();
     assert!(err.to_string().contains("team-a/orders"), "{err}");
 
-    let mut bad_name = crate::job("team-a", "Not_A_Name");
-    bad_name.uid = uuid::Uuid::new_v4();
-    assert!(matches!(store.record_job(&bad_name).await.unwrap_err(), StoreError::Query { .. }));
+    let err = store.record_job(&crate::job("team-a", "Not_A_Name")).await.unwrap_err();
+    assert!(matches!(err, StoreError::InvalidValue { ref field, .. } if field == "name"), "{err}");
+    let err = store.record_job(&crate::job("Team A", "orders")).await.unwrap_err();
+    assert!(err.to_string().contains("namespace"), "{err}");
 
     store.start_run(run, None, Utc.with_ymd_and_hms(2026, 11, 3, 0, 0, 0).unwrap()).await.unwrap();
     let early = RunOutcome {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use profiler_engine::EngineError;
+use profiler_store::StoreError;
 
 /// Process exit codes of the `profiler` CLI (and, later, of the Fargate worker).
 pub mod exit_code {
@@ -15,7 +16,8 @@ pub mod exit_code {
     pub const BAD_INPUT: i32 = 2;
     /// The source exists but could not be read (corrupt file, I/O error).
     pub const SOURCE_UNREADABLE: i32 = 3;
-    /// The profile was computed but could not be written.
+    /// The profile could not be written: a local file, or the profile store (unreachable, wrong
+    /// password, schema behind the binary).
     pub const OUTPUT_FAILED: i32 = 4;
 }
 
@@ -111,6 +113,9 @@ pub enum WorkerError {
     /// The engine refused the data or options.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// The profile store (Postgres) could not be reached or refused a write.
+    #[error("profile store: {0}")]
+    Store(#[from] StoreError),
 }
 
 impl WorkerError {
@@ -129,7 +134,8 @@ impl WorkerError {
             | Self::InvalidRequest(_)
             | Self::BadProfile { .. } => BAD_INPUT,
             Self::UnreadableParquet { .. } | Self::Iceberg { .. } => SOURCE_UNREADABLE,
-            Self::Output { .. } => OUTPUT_FAILED,
+            Self::Store(StoreError::InvalidConfig(_) | StoreError::InvalidValue { .. }) => BAD_INPUT,
+            Self::Output { .. } | Self::Store(_) => OUTPUT_FAILED,
             Self::Engine(e) => match e {
                 EngineError::InvalidOption { .. } | EngineError::Incompatible(_) | EngineError::BadSketch { .. } => {
                     BAD_INPUT

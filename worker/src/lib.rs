@@ -1,12 +1,14 @@
-//! The profiler worker: sources (Parquet files, local Iceberg tables), the profiling run, and the
-//! reports (`profile.json`, `report.html`, a terminal summary). The `profiler` CLI and, later, the
-//! Fargate task entrypoint are thin shells around [`run::profile`].
+//! The profiler worker: sources (Parquet files, local Iceberg tables), the profiling run, the
+//! reports (`profile.json`, `report.html`, a terminal summary) and the sinks (the Postgres profile
+//! store). The `profiler` CLI and, later, the Fargate task entrypoint are thin shells around
+//! [`run::profile`].
 
 pub mod datagen;
 pub mod error;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod sink;
 pub mod source;
 
 pub use error::{WorkerError, exit_code};

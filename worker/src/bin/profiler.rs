@@ -1,4 +1,5 @@
-//! `profiler`: profile Parquet files or a local Iceberg table from the command line.
+//! `profiler`: profile Parquet files or a local Iceberg table from the command line, and
+//! optionally record the run in the Postgres profile store.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,10 +8,13 @@ use std::sync::atomic::AtomicBool;
 use clap::{Args, Parser, Subcommand};
 use profiler_crds::Sampling;
 use profiler_engine::{ProfileOptions, merge_profiles};
+use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::report::{html, json, terminal};
+use profiler_worker::sink::{RunIdentity, RunRecorder};
 use profiler_worker::source::CatalogRef;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
 use tracing_subscriber::EnvFilter;
+use uuid::Uuid;
 
 /// Profile data tables: counts, distinct values, quantiles, histograms, top values and more.
 #[derive(Parser)]
@@ -36,6 +40,12 @@ enum Command {
     },
     /// Print the JSON Schema of profile.json.
     Schema,
+    /// Apply the profile store's migrations to a Postgres database (safe to run again).
+    Migrate {
+        /// postgres://user:password@host:port/database[?sslmode=require]
+        #[arg(long, env = "PROFILER_DATABASE_URL", hide_env_values = true)]
+        database_url: String,
+    },
 }
 
 #[derive(Args)]
@@ -86,6 +96,16 @@ struct ProfileArgs {
     /// Do not print the summary table.
     #[arg(short, long)]
     quiet: bool,
+    /// Also record the run and its profile in this Postgres profile store
+    /// (postgres://user:password@host:port/database; apply `profiler migrate` first).
+    #[arg(long, env = "PROFILER_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Namespace of the stored run.
+    #[arg(long, default_value = "local")]
+    namespace: String,
+    /// Job name of the stored run (default: derived from the source's name).
+    #[arg(long)]
+    job_name: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -101,6 +121,7 @@ fn main() -> ExitCode {
             print!("{}", json::schema());
             Ok(())
         }
+        Command::Migrate { database_url } => run_migrate(&database_url),
     };
     match result {
         Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
@@ -140,17 +161,55 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let request = ProfileRequest {
         source,
-        columns: args.columns,
+        columns: args.columns.clone(),
         sampling,
         metadata_only: args.metadata_only,
         options: ProfileOptions { histogram_bins: args.bins, top_k: args.top_k, ..ProfileOptions::default() },
         threads,
     };
+    // Connect to the store first: a database problem stops the run before any data is read.
+    let recorder = match &args.database_url {
+        Some(url) => {
+            let identity = RunIdentity {
+                namespace: args.namespace.clone(),
+                name: args.job_name.clone().unwrap_or_else(|| job_name_for(&args.source)),
+                uid: Uuid::new_v4(),
+                attempt: 1,
+            };
+            Some(RunRecorder::start(url, identity, request_spec(&request))?)
+        }
+        None => None,
+    };
+    let outcome = profile_and_write(&request, &args);
+    match (recorder, outcome) {
+        (Some(recorder), Err(e)) => {
+            recorder.fail(&e);
+            Err(e)
+        }
+        (None, Err(e)) => Err(e),
+        (recorder, Ok((result, json_path, html_path))) => {
+            if let Some(recorder) = recorder {
+                let uid = recorder.job_uid();
+                recorder.succeed(&result, file_uri(&json_path), file_uri(&html_path))?;
+                if !args.quiet {
+                    println!("stored in the profile store as {}/{} (job uid {uid})", args.namespace, job_label(&args));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Profiles, writes profile.json and report.html, prints the summary.
+fn profile_and_write(
+    request: &ProfileRequest,
+    args: &ProfileArgs,
+) -> Result<(profiler_crds::TableProfile, PathBuf, PathBuf), WorkerError> {
     let progress = Progress::default();
     let done = AtomicBool::new(false);
     let result = std::thread::scope(|s| {
         s.spawn(|| profiler_worker::progress::draw_until(&progress, &done));
-        let result = profile(&request, &progress);
+        let result = profile(request, &progress);
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     })?;
@@ -163,6 +222,59 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
     if !args.quiet {
         print!("{}", terminal::render(&result));
         println!("\nwrote {} and {}", json_path.display(), html_path.display());
+    }
+    Ok((result, json_path, html_path))
+}
+
+/// What the store keeps as the job's spec for a local run.
+fn request_spec(request: &ProfileRequest) -> serde_json::Value {
+    let kind = match request.source {
+        SourceSpec::Parquet { .. } => "parquet",
+        SourceSpec::Iceberg { .. } => "iceberg",
+    };
+    serde_json::json!({
+        "source": { "kind": kind, "location": request.source.location() },
+        "columns": request.columns,
+        "sampling": request.sampling,
+        "metadataOnly": request.metadata_only,
+        "runner": "profiler CLI",
+    })
+}
+
+fn job_label(args: &ProfileArgs) -> String {
+    args.job_name.clone().unwrap_or_else(|| job_name_for(&args.source))
+}
+
+/// A Kubernetes-style name (lowercase letters, digits, '-', '.') from a source's file name.
+fn job_name_for(source: &str) -> String {
+    let base = source.trim_end_matches('/').rsplit('/').next().unwrap_or(source);
+    let stem = base.strip_suffix(".parquet").or_else(|| base.strip_suffix(".metadata.json")).unwrap_or(base);
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    name.truncate(200);
+    let name = name.trim_matches(|c| c == '-' || c == '.').to_owned();
+    if name.is_empty() { "local-profile".to_owned() } else { name }
+}
+
+/// `file://` URI of a written file.
+fn file_uri(path: &Path) -> Option<String> {
+    std::fs::canonicalize(path).ok().map(|p| format!("file://{}", p.display()))
+}
+
+fn run_migrate(url: &str) -> Result<(), WorkerError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    let config = DatabaseConfig::from_url(url)?;
+    let applied = runtime.block_on(async { Store::connect(&config).await?.migrate().await })?;
+    if applied.is_empty() {
+        println!("profile store at {} is up to date", config.target());
+    } else {
+        let versions: Vec<String> = applied.iter().map(i64::to_string).collect();
+        println!("applied migrations {} to {}", versions.join(", "), config.target());
     }
     Ok(())
 }

@@ -1,0 +1,121 @@
+//! Records a profiling run in the profile store: the job, its run (attempt), the whole profile
+//! and the outcome. Used by the CLI's `--database-url` and by the Fargate worker.
+
+use chrono::Utc;
+use profiler_crds::{JobPhase, TableProfile};
+use profiler_store::{DatabaseConfig, FailureKind, JobRecord, RunKey, RunOutcome, RunStatus, Store};
+use tokio::runtime::Runtime;
+use tracing::{info, warn};
+use uuid::Uuid;
+
+use crate::error::{WorkerError, exit_code};
+
+/// Which job and attempt a run belongs to.
+#[derive(Debug, Clone)]
+pub struct RunIdentity {
+    /// Namespace (tenancy key).
+    pub namespace: String,
+    /// Job name.
+    pub name: String,
+    /// Job uid (a fresh one for local runs).
+    pub uid: Uuid,
+    /// Attempt number, from 1.
+    pub attempt: u32,
+}
+
+/// A run being recorded in the store. Connects and checks the schema up front, so a database
+/// problem stops the run before any data is read.
+pub struct RunRecorder {
+    runtime: Runtime,
+    store: Store,
+    job: JobRecord,
+    run: RunKey,
+}
+
+impl RunRecorder {
+    /// Connects to `url`, checks the schema, and records the job as Running and the run as started.
+    pub fn start(url: &str, identity: RunIdentity, spec: serde_json::Value) -> Result<Self, WorkerError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+        let config = DatabaseConfig::from_url(url)?;
+        let store = runtime.block_on(Store::open(&config))?;
+        let now = Utc::now();
+        let job = JobRecord {
+            uid: identity.uid,
+            namespace: identity.namespace,
+            name: identity.name,
+            spec,
+            phase: JobPhase::Running,
+            message: None,
+            created_at: now,
+            completed_at: None,
+        };
+        let run = RunKey { job_uid: identity.uid, attempt: identity.attempt };
+        runtime.block_on(async {
+            store.record_job(&job).await?;
+            store.start_run(run, None, now).await
+        })?;
+        info!(namespace = %job.namespace, name = %job.name, uid = %job.uid, "run recorded in the profile store");
+        Ok(Self { runtime, store, job, run })
+    }
+
+    /// The job's uid.
+    pub fn job_uid(&self) -> Uuid {
+        self.job.uid
+    }
+
+    /// Writes the profile and marks the run and the job Succeeded.
+    pub fn succeed(
+        mut self,
+        profile: &TableProfile,
+        profile_uri: Option<String>,
+        report_uri: Option<String>,
+    ) -> Result<(), WorkerError> {
+        let finished_at = Utc::now();
+        let outcome = RunOutcome { status: RunStatus::Succeeded, finished_at, error: None, profile_uri, report_uri };
+        self.job.phase = JobPhase::Succeeded;
+        self.job.completed_at = Some(finished_at);
+        let Self { runtime, store, job, run } = self;
+        runtime.block_on(async {
+            store.write_profile(run, profile).await?;
+            store.finish_run(run, &outcome).await?;
+            store.record_job(&job).await
+        })?;
+        Ok(())
+    }
+
+    /// Marks the run and the job Failed with `error`'s message. Problems recording the failure are
+    /// logged, not returned: the original error is what the caller reports.
+    pub fn fail(mut self, error: &WorkerError) {
+        let finished_at = Utc::now();
+        let message = error.to_string();
+        let outcome = RunOutcome {
+            status: RunStatus::Failed,
+            finished_at,
+            error: Some((message.clone(), failure_kind(error))),
+            profile_uri: None,
+            report_uri: None,
+        };
+        self.job.phase = JobPhase::Failed;
+        self.job.message = Some(message);
+        self.job.completed_at = Some(finished_at);
+        let Self { runtime, store, job, run } = self;
+        if let Err(e) = runtime.block_on(async {
+            store.finish_run(run, &outcome).await?;
+            store.record_job(&job).await
+        }) {
+            warn!(error = %e, "could not record the failure in the profile store");
+        }
+    }
+}
+
+/// Whether a failed run is worth retrying, from the error's exit code.
+pub fn failure_kind(error: &WorkerError) -> FailureKind {
+    match error.exit_code() {
+        exit_code::BAD_INPUT => FailureKind::BadInput,
+        exit_code::SOURCE_UNREADABLE | exit_code::OUTPUT_FAILED => FailureKind::Transient,
+        _ => FailureKind::Internal,
+    }
+}
