@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Profile a Parquet file, directory or glob, or a local Iceberg table.
-    Profile(ProfileArgs),
+    Profile(Box<ProfileArgs>),
     /// Merge two profile.json files of disjoint parts of one table.
     Merge {
         /// First profile.
@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Profile(args) => run_profile(args),
+        Command::Profile(args) => run_profile(*args),
         Command::Merge { a, b, output } => run_merge(&a, &b, &output),
         Command::Schema => {
             print!("{}", json::schema());
