@@ -285,6 +285,12 @@ async fn connection_failures_say_what_is_wrong() {
     assert!(err.to_string().contains("postgres"), "names the user: {err}");
     assert!(!err.is_transient());
 
+    // The test server speaks no TLS: sslmode=require (what Supabase needs) must say so.
+    let tls = DatabaseConfig::from_url(&format!("{}?sslmode=require", server_url())).unwrap();
+    let err = Store::connect(&tls).await.unwrap_err();
+    assert!(matches!(err, StoreError::Tls { .. }), "{err:?}");
+    assert!(err.to_string().contains("TLS"), "{err}");
+
     let missing = base.with_database("no_such_database");
     let err = Store::connect(&missing).await.unwrap_err();
     assert!(matches!(err, StoreError::DatabaseMissing { .. }), "{err}");
