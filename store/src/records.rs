@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use profiler_crds::JobPhase;
+use profiler_crds::names::{is_dns_label, is_dns_subdomain};
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -118,7 +119,7 @@ impl JobRecord {
     /// Checks the fields the schema constrains, with messages that name the field.
     pub fn validate(&self) -> Result<(), StoreError> {
         let invalid = |field: &str, reason: String| Err(StoreError::InvalidValue { field: field.to_owned(), reason });
-        if !is_dns_name(&self.namespace, 63, false) {
+        if !is_dns_label(&self.namespace) {
             return invalid(
                 "namespace",
                 format!(
@@ -127,7 +128,7 @@ impl JobRecord {
                 ),
             );
         }
-        if !is_dns_name(&self.name, 253, true) {
+        if !is_dns_subdomain(&self.name) {
             return invalid(
                 "name",
                 format!(
@@ -144,11 +145,4 @@ impl JobRecord {
         }
         Ok(())
     }
-}
-
-/// A DNS-1123 label (or, with `dots`, subdomain) of at most `max` characters.
-fn is_dns_name(s: &str, max: usize, dots: bool) -> bool {
-    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (dots && c == '.');
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    !s.is_empty() && s.len() <= max && s.chars().all(ok_char) && alnum(s.chars().next()) && alnum(s.chars().last())
 }
