@@ -367,7 +367,7 @@ impl JobDocument {
         }
         match self.sampling {
             Sampling::Full => {}
-            Sampling::Reservoir { size, .. } if size == 0 => return fail("sampling.size", "must be at least 1"),
+            Sampling::Reservoir { size: 0, .. } => return fail("sampling.size", "must be at least 1"),
             Sampling::Bernoulli { fraction, .. } if !(fraction > 0.0 && fraction <= 1.0) => {
                 return fail("sampling.fraction", format!("must be in (0, 1], got {fraction}"));
             }
