@@ -1,0 +1,57 @@
+//! Column types as Athena and Redshift report them, sorted into the profile's kinds.
+
+use profiler_crds::ColumnKind;
+
+/// A column of a table as the engine's catalog describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlColumn {
+    /// Column name.
+    pub name: String,
+    /// Type as `information_schema.columns.data_type` gives it.
+    pub data_type: String,
+}
+
+/// The profile kind of a type name of Athena (Trino) or Redshift.
+pub fn sql_kind(data_type: &str) -> ColumnKind {
+    let t = data_type.trim().to_ascii_lowercase();
+    let base = t.split(['(', ' ']).next().unwrap_or("");
+    match base {
+        "tinyint" | "smallint" | "integer" | "int" | "int2" | "int4" | "int8" | "bigint" | "real" | "float"
+        | "float4" | "float8" | "double" | "decimal" | "numeric" => ColumnKind::Numeric,
+        "date" | "timestamp" | "timestamptz" | "time" | "timetz" => ColumnKind::Temporal,
+        "varchar" | "char" | "character" | "string" | "text" | "bpchar" | "nvarchar" | "nchar" => ColumnKind::String,
+        "varbinary" | "varbyte" | "binary" | "bytea" => ColumnKind::Binary,
+        "boolean" | "bool" => ColumnKind::Boolean,
+        "array" => ColumnKind::List,
+        _ => ColumnKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn athena_and_redshift_type_names() {
+        let cases = [
+            ("bigint", ColumnKind::Numeric),
+            ("decimal(12,2)", ColumnKind::Numeric),
+            ("double precision", ColumnKind::Numeric),
+            ("numeric", ColumnKind::Numeric),
+            ("timestamp(3)", ColumnKind::Temporal),
+            ("timestamp without time zone", ColumnKind::Temporal),
+            ("timestamp(6) with time zone", ColumnKind::Temporal),
+            ("date", ColumnKind::Temporal),
+            ("varchar(255)", ColumnKind::String),
+            ("character varying", ColumnKind::String),
+            ("varbinary", ColumnKind::Binary),
+            ("boolean", ColumnKind::Boolean),
+            ("array(varchar)", ColumnKind::List),
+            ("row(a integer)", ColumnKind::Other),
+            ("super", ColumnKind::Other),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(sql_kind(name), kind, "{name}");
+        }
+    }
+}
