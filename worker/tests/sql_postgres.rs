@@ -28,8 +28,10 @@ async fn database() -> PgConnection {
     PgConnection::connect(&format!("{}/{name}", url.rsplit_once('/').unwrap().0)).await.unwrap()
 }
 
-/// The test data: amount, name, ok, at (day of 2024).
-fn data() -> Vec<(Option<f64>, Option<String>, Option<bool>, Option<u32>)> {
+/// One test row: amount, name, ok, at (day of 2024).
+type TestRow = (Option<f64>, Option<String>, Option<bool>, Option<u32>);
+
+fn data() -> Vec<TestRow> {
     (0..500u32)
         .map(|i| {
             let amount = (i % 17 != 0).then(|| ((i * 37) % 200) as f64 / 4.0 - 10.0);
