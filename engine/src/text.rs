@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayAccessor};
+use arrow_array::types::ByteArrayType;
+use arrow_array::{Array, ArrayAccessor, GenericByteArray};
+use arrow_buffer::ArrowNativeType;
 use arrow_schema::DataType;
 use datasketches::hash::value::raw_bytes;
 use profiler_crds::{ColumnProfile, InferredType, TextStats};
@@ -19,7 +21,7 @@ use crate::content_type;
 use crate::error::{EngineError, missing};
 use std::hash::Hasher;
 
-use crate::fxhash::{FxBuildHasher, FxHasher};
+use crate::fxhash::{FxBuildHasher, FxHasher, short_word};
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, TopValuesSketch};
 
@@ -86,56 +88,78 @@ impl TextAccumulator {
     /// Adds the values of one array of the column's type.
     pub fn update(&mut self, array: &dyn Array) {
         match array.data_type() {
-            DataType::Utf8 => self.strings(array.as_string::<i32>()),
-            DataType::LargeUtf8 => self.strings(array.as_string::<i64>()),
-            DataType::Utf8View => self.strings(array.as_string_view()),
-            DataType::Binary => self.bytes(array.as_binary::<i32>()),
-            DataType::LargeBinary => self.bytes(array.as_binary::<i64>()),
-            DataType::BinaryView => self.bytes(array.as_binary_view()),
-            DataType::FixedSizeBinary(_) => self.bytes(array.as_fixed_size_binary()),
+            DataType::Utf8 => self.offset_values(array.as_string::<i32>()),
+            DataType::LargeUtf8 => self.offset_values(array.as_string::<i64>()),
+            DataType::Utf8View => self.accessed_values(array.as_string_view()),
+            DataType::Binary => self.offset_values(array.as_binary::<i32>()),
+            DataType::LargeBinary => self.offset_values(array.as_binary::<i64>()),
+            DataType::BinaryView => self.accessed_values(array.as_binary_view()),
+            DataType::FixedSizeBinary(_) => self.accessed_values(array.as_fixed_size_binary()),
             _ => {}
         }
     }
 
-    fn strings<'a, A: ArrayAccessor<Item = &'a str>>(&mut self, array: A) {
-        self.values(array, |s: &str| (s.as_bytes(), Some(s)), |s| s.chars().count() as u64);
+    /// Arrays with an offsets buffer: the values are sliced straight from the data buffer, and one
+    /// check of the batch's bytes decides whether character lengths are byte lengths.
+    fn offset_values<T: ByteArrayType>(&mut self, array: &GenericByteArray<T>) {
+        let offsets = array.value_offsets();
+        let data = array.value_data();
+        let first = offsets.first().map_or(0, |o| o.as_usize());
+        let last = offsets.last().map_or(0, |o| o.as_usize());
+        let ascii = data.get(first..last).is_some_and(<[u8]>::is_ascii);
+        let values = offsets.windows(2).map(|w| &data[w[0].as_usize()..w[1].as_usize()]);
+        match array.nulls().filter(|n| n.null_count() > 0) {
+            None => self.values(values, array.len(), ascii),
+            Some(nulls) => {
+                self.values(values.zip(nulls.iter()).filter_map(|(v, ok)| ok.then_some(v)), array.len(), ascii)
+            }
+        }
     }
 
-    fn bytes<'a, A: ArrayAccessor<Item = &'a [u8]>>(&mut self, array: A) {
-        self.values(array, |b: &[u8]| (b, None), |b| b.len() as u64);
-    }
-
-    fn values<'a, A, V>(
-        &mut self,
-        array: A,
-        split: impl Fn(V) -> (&'a [u8], Option<&'a str>),
-        length: impl Fn(V) -> u64,
-    ) where
-        A: ArrayAccessor<Item = V>,
-        V: Copy + 'a,
+    /// Other arrays (views, fixed-size binary), read value by value.
+    fn accessed_values<'a, A>(&mut self, array: A)
+    where
+        A: ArrayAccessor + 'a,
+        A::Item: AsRef<[u8]> + 'a,
     {
         let nulls = array.logical_nulls().filter(|n| n.null_count() > 0);
-        let valid = |i: usize| nulls.as_ref().is_none_or(|n| n.is_valid(i));
         let rows = array.len();
+        let valid = |i: &usize| nulls.as_ref().is_none_or(|n| n.is_valid(*i));
+        let values: Vec<A::Item> = (0..rows).filter(valid).map(|i| array.value(i)).collect();
+        self.values(values.iter().map(AsRef::as_ref), rows, false);
+    }
+
+    /// One batch's valid values; `ascii` says all of them are ASCII.
+    fn values<'a>(&mut self, values: impl Iterator<Item = &'a [u8]>, rows: usize, ascii: bool) {
+        let mut batch = Batch::new(self.is_utf8, ascii);
         if self.mostly_unique && self.batches_since_count < RECOUNT_EVERY {
             self.batches_since_count += 1;
-            self.unique_values(&array, &valid, &split, &length);
-            return;
+            self.unique_values(values, &mut batch);
+        } else {
+            self.batches_since_count = 0;
+            self.counted_values(values, rows, &mut batch);
         }
-        self.batches_since_count = 0;
-        let mut table: HashMap<&'a [u8], (V, u64), FxBuildHasher> =
+        self.fold(batch);
+    }
+
+    /// Counts the batch's values in a table first, then observes each distinct value once.
+    fn counted_values<'a>(&mut self, values: impl Iterator<Item = &'a [u8]>, rows: usize, batch: &mut Batch<'a>) {
+        let mut table: HashMap<&'a [u8], u64, FxBuildHasher> =
             HashMap::with_capacity_and_hasher(rows, FxBuildHasher::default());
-        for i in (0..rows).filter(|i| valid(*i)) {
-            let v = array.value(i);
-            table.entry(split(v).0).or_insert((v, 0)).1 += 1;
+        for v in values {
+            *table.entry(v).or_insert(0) += 1;
         }
-        let seen: u64 = table.values().map(|(_, c)| *c).sum();
+        let seen: u64 = table.values().sum();
         self.mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
         let mut skipped = false;
-        for (bytes, (v, count)) in table {
+        for (v, count) in table {
             let offer_top = !self.mostly_unique || count > 1;
             skipped |= !offer_top;
-            self.observe(bytes, split(v).1, length(v), count, offer_top);
+            batch.observe(v, count);
+            self.distinct.update(raw_bytes::from_slice(v));
+            if offer_top {
+                self.offer_top(v, count);
+            }
         }
         self.top_skipped_batches += u64::from(skipped);
     }
@@ -143,55 +167,57 @@ impl TextAccumulator {
     /// The path for batches of a mostly unique column: values are observed one by one and a bit
     /// set of their hashes lets only second (and later) occurrences within the batch reach the
     /// top-values sketch, which keeps the undercount bound of one per batch.
-    fn unique_values<'a, A, V>(
-        &mut self,
-        array: &A,
-        valid: &dyn Fn(usize) -> bool,
-        split: &impl Fn(V) -> (&'a [u8], Option<&'a str>),
-        length: &impl Fn(V) -> u64,
-    ) where
-        A: ArrayAccessor<Item = V>,
-        V: Copy + 'a,
-    {
+    fn unique_values<'a>(&mut self, values: impl Iterator<Item = &'a [u8]>, batch: &mut Batch<'a>) {
         self.seen.clear();
         self.seen.resize(SEEN_BITS / 64, 0);
         let mut skipped = false;
-        for i in (0..array.len()).filter(|i| valid(*i)) {
-            let v = array.value(i);
-            let (bytes, text) = split(v);
+        for v in values {
             let mut hasher = FxHasher::default();
-            hasher.write(bytes);
+            hasher.write(v);
             let bit = (hasher.finish() >> 7) as usize % SEEN_BITS;
             let word = &mut self.seen[bit / 64];
             let repeat = *word & (1 << (bit % 64)) != 0;
             *word |= 1 << (bit % 64);
             skipped |= !repeat;
-            self.observe(bytes, text, length(v), 1, repeat);
+            batch.observe(v, 1);
+            self.distinct.update(raw_bytes::from_slice(v));
+            if repeat {
+                self.offer_top(v, 1);
+            }
         }
         self.top_skipped_batches += u64::from(skipped);
     }
 
-    #[inline]
-    fn observe(&mut self, bytes: &[u8], text: Option<&str>, length: u64, count: u64, offer_top: bool) {
-        self.min_length = self.min_length.min(length);
-        self.max_length = self.max_length.max(length);
-        self.total_length += length * count;
-        self.empty += u64::from(bytes.is_empty()) * count;
-        if self.min.as_deref().is_none_or(|m| bytes < m) {
-            self.min = Some(bytes.to_vec());
+    /// Adds `count` occurrences of `v` to the top-values sketch (strings as text, bytes as hex).
+    fn offer_top(&mut self, v: &[u8], count: u64) {
+        if !self.is_utf8 {
+            self.top.update(&hex(v), count);
+            return;
         }
-        if self.max.as_deref().is_none_or(|m| bytes > m) {
-            self.max = Some(bytes.to_vec());
+        match std::str::from_utf8(v) {
+            Ok(text) => self.top.update(text, count),
+            Err(_) => self.top.update(&String::from_utf8_lossy(v), count),
         }
-        self.distinct.update(raw_bytes::from_slice(bytes));
-        if let Some(text) = text {
-            self.content[content_type::index(content_type::classify(text))] += count;
+    }
+
+    /// Folds the figures of one batch into the running ones, copying new extremes once.
+    fn fold(&mut self, batch: Batch<'_>) {
+        self.min_length = self.min_length.min(batch.min_length);
+        self.max_length = self.max_length.max(batch.max_length);
+        self.total_length += batch.total_length;
+        self.empty += batch.empty;
+        for (a, b) in self.content.iter_mut().zip(batch.content) {
+            *a += b;
         }
-        if offer_top {
-            match text {
-                Some(text) => self.top.update(text, count),
-                None => self.top.update(&hex(bytes), count),
-            }
+        if let Some(m) = batch.min
+            && self.min.as_deref().is_none_or(|s| m < s)
+        {
+            self.min = Some(m.to_vec());
+        }
+        if let Some(m) = batch.max
+            && self.max.as_deref().is_none_or(|s| m > s)
+        {
+            self.max = Some(m.to_vec());
         }
     }
 
@@ -294,6 +320,88 @@ impl TextAccumulator {
         acc.top_skipped_batches = stats.top_values_max_error.saturating_sub(acc.top.top(1).1);
         Ok(acc)
     }
+}
+
+/// Figures of one batch, with its extremes borrowed from the batch: the accumulator copies them
+/// once, in [`TextAccumulator::fold`].
+struct Batch<'a> {
+    is_utf8: bool,
+    /// Character lengths are byte lengths (binary, or every value of the batch is ASCII).
+    byte_lengths: bool,
+    min: Option<&'a [u8]>,
+    max: Option<&'a [u8]>,
+    /// [`prefix_key`] of `min` (`u64::MAX` while there is none) and of `max` (0 while none).
+    min_key: u64,
+    max_key: u64,
+    min_length: u64,
+    max_length: u64,
+    total_length: u64,
+    empty: u64,
+    content: [u64; 8],
+}
+
+impl<'a> Batch<'a> {
+    fn new(is_utf8: bool, ascii: bool) -> Self {
+        Self {
+            is_utf8,
+            byte_lengths: !is_utf8 || ascii,
+            min: None,
+            max: None,
+            min_key: u64::MAX,
+            max_key: 0,
+            min_length: u64::MAX,
+            max_length: 0,
+            total_length: 0,
+            empty: 0,
+            content: [0; 8],
+        }
+    }
+
+    /// Counts `count` occurrences of `v` in lengths, empties, content types and extremes.
+    #[inline]
+    fn observe(&mut self, v: &'a [u8], count: u64) {
+        let length = if self.byte_lengths { v.len() as u64 } else { char_count(v) };
+        self.min_length = self.min_length.min(length);
+        self.max_length = self.max_length.max(length);
+        self.total_length += length * count;
+        self.empty += u64::from(v.is_empty()) * count;
+        if self.is_utf8 {
+            self.content[content_type::index(content_type::classify_bytes(v))] += count;
+        }
+        self.extremes(v);
+    }
+
+    /// Keeps `v` if it is a new minimum or maximum of the batch. Most values are decided by their
+    /// eight-byte prefixes alone; only equal prefixes compare the whole values.
+    #[inline]
+    fn extremes(&mut self, v: &'a [u8]) {
+        let key = prefix_key(v);
+        if key <= self.min_key && (key < self.min_key || self.min.is_none_or(|m| v < m)) {
+            self.min = Some(v);
+            self.min_key = key;
+        }
+        if key >= self.max_key && (key > self.max_key || self.max.is_none_or(|m| v > m)) {
+            self.max = Some(v);
+            self.max_key = key;
+        }
+    }
+}
+
+/// The first eight bytes of `v`, zero-padded, as a big-endian number. Byte strings compare like
+/// their keys whenever the keys differ: at the first differing byte either both have a byte, or
+/// the shorter string ended (a zero of the padding) and is a prefix of the longer one.
+#[inline]
+fn prefix_key(v: &[u8]) -> u64 {
+    match v.first_chunk::<8>() {
+        Some(head) => u64::from_be_bytes(*head),
+        None => short_word(v).swap_bytes(),
+    }
+}
+
+/// Characters of valid UTF-8: the bytes that are not continuation bytes (`0b10xx_xxxx`).
+#[inline]
+fn char_count(v: &[u8]) -> u64 {
+    v.iter().filter(|b| (**b as i8) >= -0x40).count() as u64
 }
 
 /// Lower-case hex of `bytes`, prefixed with `0x`.
