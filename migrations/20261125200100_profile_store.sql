@@ -55,7 +55,7 @@ create table if not exists profiler.table_profiles (
   source_kind      text not null check (source_kind in ('parquet', 'iceberg', 'athena', 'redshift')),
   source_files     bigint not null check (source_files >= 0),
   snapshot_id      bigint,
-  mode             text not null check (mode in ('scan', 'metadata')),
+  mode             text not null check (mode in ('scan', 'metadata', 'pushdown')),
   sampling_method  text not null check (sampling_method in ('full', 'reservoir', 'bernoulli')),
   sample_size      bigint check (sample_size >= 0),
   sample_fraction  double precision check (sample_fraction > 0 and sample_fraction <= 1),

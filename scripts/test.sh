@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (a Python venv with
-# pyiceberg for the Iceberg fixtures, PostgreSQL), starts a throwaway Postgres for the profile
-# store's tests (stopped on exit), checks formatting and lints, then runs every test.
+# pyiceberg for the Iceberg fixtures and moto for AWS, PostgreSQL), starts a throwaway Postgres and
+# a moto server (stopped on exit), checks formatting and lints, then runs every test.
 # Usage: scripts/test.sh            (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,20 +13,23 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Python test dependencies (.venv: pyiceberg, pyarrow)"
+step "Python test dependencies (.venv: pyiceberg, pyarrow, moto)"
 PY="${PROFILER_TEST_PYTHON:-$ROOT/.venv/bin/python}"
-if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy' 2>/dev/null; then
+if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy, moto.server' 2>/dev/null; then
   python3 -m venv "$ROOT/.venv"
   PY="$ROOT/.venv/bin/python"
   "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
 fi
 export PROFILER_TEST_PYTHON="$PY"
 
-step "PostgreSQL for the profile store tests"
+step "PostgreSQL for the profile store tests, moto for AWS"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
-trap postgres_stop EXIT
+# shellcheck source=scripts/lib/moto.sh
+source "$ROOT/scripts/lib/moto.sh"
+trap 'moto_stop; postgres_stop' EXIT
 postgres_start
+moto_start "$PY"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

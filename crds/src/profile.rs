@@ -69,6 +69,10 @@ pub enum SourceKind {
     Parquet,
     /// An Apache Iceberg table.
     Iceberg,
+    /// A table queried through Amazon Athena.
+    Athena,
+    /// A table queried through Amazon Redshift.
+    Redshift,
 }
 
 /// How the profile was obtained.
@@ -80,6 +84,10 @@ pub enum ProfileMode {
     /// Only table metadata (Iceberg manifests) was read: row count, null and value counts and
     /// min/max bounds per column; no data file was opened and no other metric is present.
     Metadata,
+    /// A SQL engine (Athena, Redshift) computed the metrics by aggregate queries: counts,
+    /// approximate distinct counts, min/max, moments, quantiles where the engine gives them, top
+    /// values of low-cardinality strings. No sketch images (they cannot be merged).
+    Pushdown,
 }
 
 /// Broad family of a column's type; decides which statistics block is present.

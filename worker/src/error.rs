@@ -2,8 +2,11 @@
 
 use std::path::PathBuf;
 
+use profiler_crds::JobDocumentError;
 use profiler_engine::EngineError;
 use profiler_store::StoreError;
+
+use crate::connector::sql::SqlError;
 
 /// Process exit codes of the `profiler` CLI (and, later, of the Fargate worker).
 pub mod exit_code {
@@ -14,7 +17,8 @@ pub mod exit_code {
     /// Bad input: a missing file, an unknown column, a table or snapshot that does not exist, an
     /// invalid option. Retrying will not help; fix the request.
     pub const BAD_INPUT: i32 = 2;
-    /// The source exists but could not be read (corrupt file, I/O error).
+    /// The source exists but could not be read, or could not be reached (corrupt file, I/O error,
+    /// AWS throttling or a service error): retrying later may help.
     pub const SOURCE_UNREADABLE: i32 = 3;
     /// The profile could not be written: a local file, or the profile store (unreachable, wrong
     /// password, schema behind the binary).
@@ -62,8 +66,8 @@ pub enum WorkerError {
         /// Comma-separated column names of the source.
         available: String,
     },
-    /// An Iceberg table that does not exist where the user pointed.
-    #[error("Iceberg table not found: {location} ({reason})")]
+    /// A table that does not exist where the user pointed (Iceberg, Athena, Redshift).
+    #[error("table not found: {location} ({reason})")]
     TableNotFound {
         /// Metadata file, table directory or catalog identifier.
         location: String,
@@ -116,6 +120,36 @@ pub enum WorkerError {
     /// The profile store (Postgres) could not be reached or refused a write.
     #[error("profile store: {0}")]
     Store(#[from] StoreError),
+    /// The job document is malformed.
+    #[error(transparent)]
+    Job(#[from] JobDocumentError),
+    /// A SQL source (Athena, Redshift) failed: which source, which step, what AWS said.
+    #[error("{source_name}: could not {step}: {message}")]
+    Connector {
+        /// The table.
+        source_name: String,
+        /// What was being done.
+        step: &'static str,
+        /// What AWS or the engine said.
+        message: String,
+        /// Whether retrying later may help (throttling, service errors) or not (bad SQL, missing
+        /// table, access denied).
+        transient: bool,
+    },
+    /// A name that cannot be written in the engine's SQL, or an unexpected result.
+    #[error(transparent)]
+    Sql(#[from] SqlError),
+    /// Writing the outputs to S3 failed.
+    #[error("cannot write {uri}: {message}")]
+    S3Output {
+        /// s3://bucket/key
+        uri: String,
+        /// What S3 said.
+        message: String,
+    },
+    /// A capability this build does not have yet.
+    #[error("{0} is not supported by this worker yet")]
+    NotSupported(String),
 }
 
 impl WorkerError {
@@ -135,7 +169,11 @@ impl WorkerError {
             | Self::BadProfile { .. } => BAD_INPUT,
             Self::UnreadableParquet { .. } | Self::Iceberg { .. } => SOURCE_UNREADABLE,
             Self::Store(StoreError::InvalidConfig(_) | StoreError::InvalidValue { .. }) => BAD_INPUT,
-            Self::Output { .. } | Self::Store(_) => OUTPUT_FAILED,
+            Self::Output { .. } | Self::Store(_) | Self::S3Output { .. } => OUTPUT_FAILED,
+            Self::Job(_) | Self::NotSupported(_) | Self::Sql(SqlError::BadIdentifier { .. }) => BAD_INPUT,
+            Self::Sql(SqlError::BadResult { .. }) => SOURCE_UNREADABLE,
+            Self::Connector { transient: false, .. } => BAD_INPUT,
+            Self::Connector { transient: true, .. } => SOURCE_UNREADABLE,
             Self::Engine(e) => match e {
                 EngineError::InvalidOption { .. } | EngineError::Incompatible(_) | EngineError::BadSketch { .. } => {
                     BAD_INPUT

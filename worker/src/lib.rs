@@ -3,6 +3,7 @@
 //! store). The `profiler` CLI and, later, the Fargate task entrypoint are thin shells around
 //! [`run::profile`].
 
+pub mod aws;
 pub mod connector;
 pub mod datagen;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod report;
 pub mod run;
 pub mod sink;
 pub mod source;
+pub mod task;
 
 pub use error::{WorkerError, exit_code};
 pub use run::{ProfileRequest, Progress, profile};

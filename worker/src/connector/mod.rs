@@ -3,4 +3,5 @@
 //! worker; everything here is pure and tested on its own (Redshift-dialect queries also run on a
 //! real Postgres where the dialects agree).
 
+pub mod athena;
 pub mod sql;

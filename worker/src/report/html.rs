@@ -54,6 +54,7 @@ pub fn render(p: &TableProfile) -> String {
     let mode = match p.mode {
         ProfileMode::Scan => "scan",
         ProfileMode::Metadata => "metadata only (from Iceberg manifests; no data file read)",
+        ProfileMode::Pushdown => "pushdown (aggregates computed by the SQL engine)",
     };
     let _ = write!(
         h,

@@ -14,6 +14,7 @@ pub fn render(profile: &TableProfile) -> String {
     let mode = match profile.mode {
         ProfileMode::Scan => format!("{sampling}, {} rows read", human(profile.sampling.rows_read as f64)),
         ProfileMode::Metadata => "metadata only (manifests; no data file read)".to_owned(),
+        ProfileMode::Pushdown => "pushdown (aggregates computed by the SQL engine)".to_owned(),
     };
     let _ = writeln!(
         out,

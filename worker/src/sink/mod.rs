@@ -2,5 +2,6 @@
 //! the Fargate worker, S3).
 
 pub mod postgres;
+pub mod s3;
 
 pub use postgres::{RunIdentity, RunRecorder};

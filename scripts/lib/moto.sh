@@ -1,0 +1,32 @@
+# shellcheck shell=bash
+# moto's server (AWS emulator) for the tests, from the test venv, on 127.0.0.1 at a free port.
+# Sourced by scripts/test.sh.
+#   moto_start PYTHON   starts it and exports PROFILER_TEST_MOTO_URL
+#   moto_stop           stops it
+
+moto_start() {
+  local py=$1 port
+  port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  PROFILER_MOTO_LOG=$(mktemp /tmp/profiler-moto.XXXXXX.log)
+  "$(dirname "$py")/moto_server" -H 127.0.0.1 -p "$port" >"$PROFILER_MOTO_LOG" 2>&1 &
+  PROFILER_MOTO_PID=$!
+  export PROFILER_TEST_MOTO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    if "$py" -c "import urllib.request; urllib.request.urlopen('$PROFILER_TEST_MOTO_URL/moto-api/data.json', timeout=1)" 2>/dev/null; then
+      echo "moto $("$py" -c 'import moto; print(moto.__version__)') on $PROFILER_TEST_MOTO_URL"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "error: moto_server did not start:" >&2
+  cat "$PROFILER_MOTO_LOG" >&2
+  return 1
+}
+
+moto_stop() {
+  [ -n "${PROFILER_MOTO_PID:-}" ] || return 0
+  kill "$PROFILER_MOTO_PID" 2>/dev/null || true
+  wait "$PROFILER_MOTO_PID" 2>/dev/null || true
+  rm -f "$PROFILER_MOTO_LOG"
+  PROFILER_MOTO_PID=
+}

@@ -1,0 +1,63 @@
+//! AWS clients of the worker: credentials and region from the default chain (the task role on
+//! Fargate), adaptive retry for throttling, and the emulator switches the tests use
+//! (`AWS_ENDPOINT_URL`, read by the SDK itself; `PROFILER_S3_FORCE_PATH_STYLE=true` for S3).
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+
+/// Loads the shared SDK configuration with adaptive retry (client-side rate limiting when AWS
+/// throttles) and up to 5 attempts per call.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(5))
+        .load()
+        .await
+}
+
+/// An S3 client; path-style addressing when `PROFILER_S3_FORCE_PATH_STYLE` is `true` (emulators).
+pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let path_style = std::env::var("PROFILER_S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true" || v == "1");
+    let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(path_style).build();
+    aws_sdk_s3::Client::from_conf(s3)
+}
+
+/// An Athena client.
+pub fn athena_client(config: &SdkConfig) -> aws_sdk_athena::Client {
+    aws_sdk_athena::Client::new(config)
+}
+
+/// The AWS error code and message of a failed call, whatever the operation.
+pub fn describe<E, R>(error: &aws_sdk_s3::error::SdkError<E, R>) -> (Option<String>, String)
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_s3::error::SdkError;
+    match error {
+        SdkError::ServiceError(e) => {
+            let err = e.err();
+            (err.code().map(str::to_owned), err.message().unwrap_or("no message").to_owned())
+        }
+        SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
+        SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),
+        other => (None, aws_sdk_s3::error::DisplayErrorContext(other).to_string()),
+    }
+}
+
+/// Whether an AWS error code means "try again later".
+pub fn is_transient_code(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        None | Some(
+            "ThrottlingException"
+                | "TooManyRequestsException"
+                | "Throttling"
+                | "SlowDown"
+                | "RequestLimitExceeded"
+                | "ServiceUnavailable"
+                | "InternalError"
+                | "InternalServerException"
+                | "InternalServerError"
+        )
+    )
+}

@@ -1,0 +1,145 @@
+//! One Fargate task run: the job document in, the profile out to S3 and Postgres, and one JSON
+//! summary line. Sources reached through AWS are profiled here; the outputs are keyed by job uid
+//! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
+
+use std::time::Instant;
+
+use chrono::{SecondsFormat, Utc};
+use profiler_crds::{
+    DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, ProfileMode, QueryMethod, Sampling, SamplingReport,
+    SourceInfo, SourceKind, TableProfile,
+};
+use profiler_engine::ENGINE_VERSION;
+use serde::Serialize;
+use tracing::{info, info_span};
+use uuid::Uuid;
+
+use crate::connector::athena::{AthenaConnector, PollPolicy};
+use crate::error::WorkerError;
+use crate::report::html;
+use crate::sink::s3::S3Sink;
+use crate::sink::{RunIdentity, RunRecorder};
+
+/// The one line the task prints on stdout (and the state machine passes on).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSummary {
+    /// `succeeded`.
+    pub status: &'static str,
+    /// Rows in the table.
+    pub rows: u64,
+    /// Profiled columns.
+    pub columns: u64,
+    /// Rows that went into the profile.
+    pub sampled_rows: u64,
+    /// s3:// URI of profile.json.
+    pub profile_uri: String,
+    /// s3:// URI of report.html.
+    pub report_uri: String,
+    /// Wall-clock duration of the run in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// Runs the job: connects to the store first (so a database problem stops the run before any
+/// query), profiles, writes the outputs, records the outcome.
+pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
+    let job = &doc.job;
+    let _span = info_span!("task", namespace = %job.namespace, name = %job.name, attempt = job.attempt).entered();
+    doc.validate()?;
+    let recorder = match &doc.database {
+        None => None,
+        Some(DatabaseRef::UrlEnv(var)) => {
+            let url = std::env::var(var).map_err(|_| {
+                WorkerError::InvalidRequest(format!("database.urlEnv names {var}, which is not set in the task"))
+            })?;
+            let uid = Uuid::parse_str(&job.uid)
+                .map_err(|e| WorkerError::InvalidRequest(format!("job.uid {:?} is not a UUID: {e}", job.uid)))?;
+            let identity =
+                RunIdentity { namespace: job.namespace.clone(), name: job.name.clone(), uid, attempt: job.attempt };
+            let spec = serde_json::to_value(doc).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
+            Some(RunRecorder::start(&url, identity, spec)?)
+        }
+        Some(DatabaseRef::SecretArn(_)) => {
+            return Err(WorkerError::NotSupported("database.secretArn (reading the URL from Secrets Manager)".into()));
+        }
+    };
+    let outcome = profile_and_upload(doc);
+    match (recorder, outcome) {
+        (Some(recorder), Err(e)) => {
+            recorder.fail(&e);
+            Err(e)
+        }
+        (None, Err(e)) => Err(e),
+        (recorder, Ok((profile, summary))) => {
+            if let Some(recorder) = recorder {
+                recorder.succeed(&profile, Some(summary.profile_uri.clone()), Some(summary.report_uri.clone()))?;
+            }
+            Ok(summary)
+        }
+    }
+}
+
+fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), WorkerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(async {
+        let config = crate::aws::sdk_config().await;
+        let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        let clock = Instant::now();
+        let (source, columns, rows, bytes) = match &doc.source {
+            JobSource::Athena(athena) if athena.method == QueryMethod::Pushdown => {
+                if doc.sampling != Sampling::Full {
+                    return Err(WorkerError::InvalidRequest(
+                        "pushdown profiles the whole table; use method: sample to profile a sample".into(),
+                    ));
+                }
+                let connector =
+                    AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
+                let result = connector.profile_pushdown(doc.columns.as_deref(), doc.metrics.top_k).await?;
+                let source = SourceInfo {
+                    kind: SourceKind::Athena,
+                    location: connector.location(),
+                    files: 0,
+                    snapshot_id: None,
+                };
+                (source, result.columns, result.rows, result.bytes_scanned)
+            }
+            JobSource::Athena(_) => return Err(WorkerError::NotSupported("Athena sample mode".into())),
+            JobSource::Iceberg(_) => return Err(WorkerError::NotSupported("Iceberg tables on S3".into())),
+            JobSource::Redshift(_) => return Err(WorkerError::NotSupported("Redshift sources".into())),
+        };
+        let profile = TableProfile {
+            format_version: PROFILE_FORMAT_VERSION,
+            profiler_version: ENGINE_VERSION.to_owned(),
+            source,
+            mode: ProfileMode::Pushdown,
+            sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
+            row_count: rows,
+            column_count: columns.len() as u64,
+            bytes_scanned: Some(bytes),
+            started_at,
+            duration_ms: clock.elapsed().as_millis() as u64,
+            columns,
+        };
+        let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
+        let json = serde_json::to_vec_pretty(&profile)
+            .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
+        let profile_uri = sink.put("profile.json", json, "application/json").await?;
+        let report_uri =
+            sink.put("report.html", html::render(&profile).into_bytes(), "text/html; charset=utf-8").await?;
+        info!(profile_uri, report_uri, "outputs written");
+        let summary = TaskSummary {
+            status: "succeeded",
+            rows: profile.row_count,
+            columns: profile.column_count,
+            sampled_rows: profile.sampling.rows_profiled,
+            profile_uri,
+            report_uri,
+            duration_ms: profile.duration_ms,
+        };
+        Ok((profile, summary))
+    })
+}

@@ -1,0 +1,295 @@
+//! The Fargate worker binary (`profiler-task`) end to end against moto (S3, Athena with queued
+//! query results) and the real Postgres of scripts/test.sh: an Athena table profiled by pushdown,
+//! outputs in S3 under the attempt's prefix and in the profile store, reruns idempotent, and every
+//! bad-input path with its exit code and message.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output};
+
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use profiler_crds::{ColumnKind, ProfileMode, SourceKind, TableProfile};
+use profiler_store::{DatabaseConfig, Store};
+use profiler_worker::sink::s3::S3Sink;
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection};
+
+const UID: &str = "6a1f0e9c-2b7d-4c3e-8f51-0a9b8c7d6e5f";
+
+fn moto() -> String {
+    std::env::var("PROFILER_TEST_MOTO_URL")
+        .expect("PROFILER_TEST_MOTO_URL is not set: run scripts/test.sh, which starts moto for the tests")
+}
+
+fn server_url() -> String {
+    std::env::var("PROFILER_TEST_DATABASE_URL")
+        .expect("PROFILER_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts a Postgres for the tests")
+}
+
+/// POSTs JSON to moto's control API.
+fn post(path: &str, body: &Value) {
+    let address = moto().trim_start_matches("http://").to_owned();
+    let body = body.to_string();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 20") || response.starts_with("HTTP/1.0 20"), "{response}");
+}
+
+/// Queues Athena results (each a header row and data rows) in the order the worker will ask.
+fn queue_athena(results: &[Vec<Vec<&str>>]) {
+    let results: Vec<Value> = results
+        .iter()
+        .map(|rows| {
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|row| json!({"Data": row.iter().map(|v| json!({"VarCharValue": v})).collect::<Vec<_>>()}))
+                .collect();
+            json!({"rows": rows})
+        })
+        .collect();
+    post(
+        "/moto-api/static/athena/query-results",
+        &json!({"account_id": "123456789012", "region": "us-east-1", "results": results}),
+    );
+}
+
+fn schema_result() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["column_name", "data_type"],
+        vec!["id", "bigint"],
+        vec!["status", "varchar"],
+        vec!["amount", "double"],
+        vec!["active", "boolean"],
+    ]
+}
+
+fn aggregate_result() -> Vec<Vec<&'static str>> {
+    let values = vec![
+        "1000", // rows
+        // id: n, distinct, min, max, sum, mean, stddev, zeros, negatives, quantiles
+        "1000",
+        "1003",
+        "1",
+        "1000",
+        "500500.0",
+        "500.5",
+        "288.6749902572095",
+        "0",
+        "0",
+        "[10.0, 50.0, 250.0, 500.0, 750.0, 950.0, 990.0]",
+        // status: n, distinct, min, max, min length, max length, total length, empty
+        "990",
+        "3",
+        "new",
+        "shipped",
+        "3",
+        "7",
+        "5000",
+        "0",
+        // amount
+        "950",
+        "870",
+        "-5.5",
+        "99.25",
+        "41800.0",
+        "44.0",
+        "20.5",
+        "3",
+        "12",
+        "[1.0, 5.0, 25.0, 44.0, 60.0, 90.0, 99.0]",
+        // active: n, true
+        "1000",
+        "600",
+    ];
+    let header: Vec<&str> = vec!["h"; values.len()];
+    vec![header, values]
+}
+
+fn top_result() -> Vec<Vec<&'static str>> {
+    vec![vec!["value", "count"], vec!["shipped", "500"], vec!["new", "300"], vec!["paid", "190"]]
+}
+
+fn job(bucket: &str, database: Option<Value>, columns: Option<Vec<&str>>) -> String {
+    let mut doc = json!({
+        "version": 1,
+        "job": {"namespace": "team-a", "name": "orders", "uid": UID, "attempt": 1},
+        "source": {"athena": {"database": "sales", "table": "orders", "outputLocation": "s3://athena-results/"}},
+        "output": {"bucket": bucket, "prefix": "runs"},
+    });
+    if let Some(database) = database {
+        doc["database"] = database;
+    }
+    if let Some(columns) = columns {
+        doc["columns"] = json!(columns);
+    }
+    doc.to_string()
+}
+
+fn run_task(job: &str, extra_env: &[(&str, &str)]) -> (Output, Value) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_profiler-task"));
+    command
+        .env("PROFILER_JOB", job)
+        .env("AWS_ENDPOINT_URL", moto())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PROFILER_S3_FORCE_PATH_STYLE", "true")
+        .env_remove("AWS_PROFILE");
+    for (k, v) in extra_env {
+        command.env(k, v);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("no summary line; stderr: {}", String::from_utf8_lossy(&output.stderr)));
+    let summary: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+    (output, summary)
+}
+
+async fn s3() -> aws_sdk_s3::Client {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(moto())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build())
+}
+
+async fn fresh_database() -> String {
+    let name = format!("task_{}", std::process::id());
+    let mut admin = PgConnection::connect(&server_url()).await.unwrap();
+    sqlx::query(&format!("drop database if exists {name}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.unwrap();
+    let url = format!("{}/{name}", server_url().rsplit_once('/').unwrap().0);
+    Store::connect(&DatabaseConfig::from_url(&url).unwrap()).await.unwrap().migrate().await.unwrap();
+    url
+}
+
+async fn object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> (Vec<u8>, Option<String>) {
+    let o = s3.get_object().bucket(bucket).key(key).send().await.unwrap_or_else(|e| panic!("{key}: {e:?}"));
+    let content_type = o.content_type().map(str::to_owned);
+    (o.body.collect().await.unwrap().into_bytes().to_vec(), content_type)
+}
+
+/// A failing run: job document, queued Athena results, extra environment, exit code, message.
+type BadCase = (String, Vec<Vec<Vec<&'static str>>>, Vec<(&'static str, &'static str)>, i32, &'static str);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
+    let s3 = s3().await;
+    s3.create_bucket().bucket("profiles").send().await.unwrap();
+    let db = fresh_database().await;
+    let with_db = [("PROFILER_DATABASE_URL", db.as_str())];
+    let database = Some(json!({"urlEnv": "PROFILER_DATABASE_URL"}));
+
+    queue_athena(&[schema_result(), aggregate_result(), top_result()]);
+    let (output, summary) = run_task(&job("profiles", database.clone(), None), &with_db);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let prefix = format!("runs/team-a/orders/{UID}/attempt-1/");
+    assert_eq!(summary["status"], "succeeded");
+    assert_eq!(summary["rows"], 1000);
+    assert_eq!(summary["columns"], 4);
+    assert_eq!(summary["profileUri"], format!("s3://profiles/{prefix}profile.json"));
+    let first_log = String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or("").to_owned();
+    assert!(serde_json::from_str::<Value>(&first_log).is_ok(), "logs are JSON: {first_log}");
+
+    let (body, content_type) = object(&s3, "profiles", &format!("{prefix}profile.json")).await;
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    let profile: TableProfile = serde_json::from_slice(&body).unwrap();
+    assert_eq!((profile.mode, profile.source.kind), (ProfileMode::Pushdown, SourceKind::Athena));
+    assert_eq!(profile.source.location, "athena://AwsDataCatalog/sales.orders");
+    let id = &profile.columns[0];
+    assert_eq!((id.kind, id.min.as_deref(), id.max.as_deref()), (ColumnKind::Numeric, Some("1"), Some("1000")));
+    let quantiles = &id.numeric.as_ref().unwrap().distribution.as_ref().unwrap().quantiles;
+    assert_eq!(quantiles[3].value, 500.0);
+    let status = &profile.columns[1];
+    assert_eq!(status.nulls, 10);
+    let top = &status.text.as_ref().unwrap().top_values;
+    assert_eq!((top[0].value.as_str(), top[0].count, top.len()), ("shipped", 500, 3));
+    assert_eq!(profile.columns[3].boolean.as_ref().unwrap().false_count, 400);
+    let (html, content_type) = object(&s3, "profiles", &format!("{prefix}report.html")).await;
+    assert!(content_type.unwrap().starts_with("text/html"));
+    assert!(String::from_utf8(html).unwrap().contains("sales.orders"));
+
+    let store = Store::open(&DatabaseConfig::from_url(&db).unwrap()).await.unwrap();
+    let stored = store.latest_profile("team-a", "athena://AwsDataCatalog/sales.orders").await.unwrap().unwrap();
+    assert_eq!(stored.profile, profile, "Postgres holds what S3 holds");
+    assert_eq!(stored.profile_uri.as_deref(), summary["profileUri"].as_str());
+
+    // The same attempt again: overwritten in place, one run in the store.
+    queue_athena(&[schema_result(), aggregate_result(), top_result()]);
+    let (output, _) = run_task(&job("profiles", database.clone(), None), &with_db);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let runs: i64 =
+        sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
+    let tables: i64 =
+        sqlx::query_scalar("select count(*) from profiler.table_profiles").fetch_one(store.pool()).await.unwrap();
+    assert_eq!((runs, tables), (1, 1));
+    let listed = s3.list_objects_v2().bucket("profiles").prefix("runs/").send().await.unwrap();
+    assert_eq!(listed.contents().len(), 2, "profile.json and report.html, once each");
+
+    // Bad inputs, each with its exit code and a message naming the problem.
+    let cases: Vec<BadCase> = vec![
+        ("{\"version\": 2}".into(), vec![], vec![], 2, "job document: version: unsupported version 2"),
+        (
+            job("profiles", None, None).replace("\"athena\"", "\"bigquery\""),
+            vec![],
+            vec![],
+            2,
+            "unknown variant `bigquery`",
+        ),
+        (job("profiles", database.clone(), None), vec![], vec![], 2, "PROFILER_DATABASE_URL, which is not set"),
+        (job("profiles", None, None), vec![vec![vec!["column_name", "data_type"]]], vec![], 2, "table not found"),
+        (job("profiles", None, Some(vec!["id", "nope"])), vec![schema_result()], vec![], 2, "unknown column \"nope\""),
+        (
+            job("no-such-bucket", None, None),
+            vec![schema_result(), aggregate_result(), top_result()],
+            vec![],
+            4,
+            "NoSuchBucket",
+        ),
+        (
+            job("profiles", None, None),
+            vec![],
+            vec![("AWS_ENDPOINT_URL", "http://127.0.0.1:1")],
+            3,
+            "could not read the table's columns",
+        ),
+    ];
+    for (doc, queued, env, code, message) in cases {
+        if !queued.is_empty() {
+            queue_athena(&queued);
+        }
+        let (output, summary) = run_task(&doc, &env);
+        assert_eq!(output.status.code(), Some(code), "{summary}");
+        assert_eq!(summary["status"], "failed");
+        let error = summary["error"].as_str().unwrap();
+        assert!(error.contains(message), "expected {message:?} in {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_objects_go_up_in_parts() {
+    let s3 = s3().await;
+    s3.create_bucket().bucket("multipart").send().await.unwrap();
+    let sink = S3Sink::new(s3.clone(), "multipart".into(), "p/".into()).with_multipart(6 << 20, 5 << 20);
+    let body: Vec<u8> = (0..(11u32 << 20)).map(|i| (i % 251) as u8).collect();
+    let uri = sink.put("big.bin", body.clone(), "application/octet-stream").await.unwrap();
+    assert_eq!(uri, "s3://multipart/p/big.bin");
+    let (got, _) = object(&s3, "multipart", "p/big.bin").await;
+    assert!(got == body, "the parts reassemble to the original bytes");
+    let err = S3Sink::new(s3, "missing-bucket".into(), String::new()).with_multipart(1, 5 << 20);
+    let err = err.put("x", vec![1, 2, 3], "text/plain").await.unwrap_err().to_string();
+    assert!(err.contains("s3://missing-bucket/x") && err.contains("NoSuchBucket"), "{err}");
+}
