@@ -9,7 +9,7 @@ use profiler_crds::{
     DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, ProfileMode, QueryMethod, Sampling, SamplingReport,
     SourceInfo, SourceKind, TableProfile,
 };
-use profiler_engine::ENGINE_VERSION;
+use profiler_engine::{ENGINE_VERSION, ProfileOptions};
 use serde::Serialize;
 use tracing::{info, info_span};
 use uuid::Uuid;
@@ -89,7 +89,7 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
         let config = crate::aws::sdk_config().await;
         let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
         let clock = Instant::now();
-        let (source, columns, rows, bytes) = match &doc.source {
+        let (source, columns, mode, (rows_read, rows_profiled), bytes) = match &doc.source {
             JobSource::Athena(athena) if athena.method == QueryMethod::Pushdown => {
                 if doc.sampling != Sampling::Full {
                     return Err(WorkerError::InvalidRequest(
@@ -105,9 +105,25 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
                     files: 0,
                     snapshot_id: None,
                 };
-                (source, result.columns, result.rows, result.bytes_scanned)
+                (source, result.columns, ProfileMode::Pushdown, (result.rows, result.rows), result.bytes_scanned)
             }
-            JobSource::Athena(_) => return Err(WorkerError::NotSupported("Athena sample mode".into())),
+            JobSource::Athena(athena) => {
+                let connector =
+                    AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
+                let options = ProfileOptions {
+                    histogram_bins: doc.metrics.histogram_bins as usize,
+                    top_k: doc.metrics.top_k as usize,
+                    ..ProfileOptions::default()
+                };
+                let result = connector.profile_sample(doc.columns.as_deref(), doc.sampling, &options).await?;
+                let source = SourceInfo {
+                    kind: SourceKind::Athena,
+                    location: connector.location(),
+                    files: 0,
+                    snapshot_id: None,
+                };
+                (source, result.columns, ProfileMode::Scan, (result.rows, result.rows), result.bytes_scanned)
+            }
             JobSource::Iceberg(_) => return Err(WorkerError::NotSupported("Iceberg tables on S3".into())),
             JobSource::Redshift(_) => return Err(WorkerError::NotSupported("Redshift sources".into())),
         };
@@ -115,9 +131,9 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
             format_version: PROFILE_FORMAT_VERSION,
             profiler_version: ENGINE_VERSION.to_owned(),
             source,
-            mode: ProfileMode::Pushdown,
-            sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
-            row_count: rows,
+            mode,
+            sampling: SamplingReport { sampling: doc.sampling, rows_read, rows_profiled },
+            row_count: rows_profiled,
             column_count: columns.len() as u64,
             bytes_scanned: Some(bytes),
             started_at,

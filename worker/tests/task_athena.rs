@@ -43,13 +43,20 @@ fn post(path: &str, body: &Value) {
 }
 
 /// Queues Athena results (each a header row and data rows) in the order the worker will ask.
+/// `<null>` stands for SQL NULL (a datum without a value, as Athena sends it).
 fn queue_athena(results: &[Vec<Vec<&str>>]) {
     let results: Vec<Value> = results
         .iter()
         .map(|rows| {
             let rows: Vec<Value> = rows
                 .iter()
-                .map(|row| json!({"Data": row.iter().map(|v| json!({"VarCharValue": v})).collect::<Vec<_>>()}))
+                .map(|row| {
+                    let data: Vec<Value> = row
+                        .iter()
+                        .map(|v| if *v == "<null>" { json!({}) } else { json!({"VarCharValue": v}) })
+                        .collect();
+                    json!({"Data": data})
+                })
                 .collect();
             json!({"rows": rows})
         })
@@ -238,6 +245,34 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     assert_eq!((runs, tables), (1, 1));
     let listed = s3.list_objects_v2().bucket("profiles").prefix("runs/").send().await.unwrap();
     assert_eq!(listed.contents().len(), 2, "profile.json and report.html, once each");
+
+    // Attempt 2 by sample: rows pulled back and profiled by the engine.
+    let mut sampled: Value = serde_json::from_str(&job("profiles", database.clone(), None)).unwrap();
+    sampled["job"]["attempt"] = json!(2);
+    sampled["source"]["athena"]["method"] = json!("sample");
+    sampled["sampling"] = json!({"method": "bernoulli", "fraction": 0.5, "seed": 3});
+    let sample_rows = vec![
+        vec!["id", "status", "amount", "active"],
+        vec!["3", "new", "1.5", "true"],
+        vec!["8", "shipped", "-2", "false"],
+        vec!["9", "", "<null>", "true"],
+    ];
+    queue_athena(&[schema_result(), sample_rows]);
+    let (output, summary) = run_task(&sampled.to_string(), &with_db);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(summary["sampledRows"], 3);
+    let (body, _) = object(&s3, "profiles", &format!("runs/team-a/orders/{UID}/attempt-2/profile.json")).await;
+    let profile: TableProfile = serde_json::from_slice(&body).unwrap();
+    assert_eq!(profile.mode, ProfileMode::Scan);
+    assert_eq!(profile.sampling.sampling, profiler_crds::Sampling::Bernoulli { fraction: 0.5, seed: 3 });
+    assert_eq!(profile.columns[0].max.as_deref(), Some("9"));
+    assert_eq!(profile.columns[0].data_type, "Int64");
+    assert_eq!(profile.columns[2].nulls, 1);
+    assert_eq!(profile.columns[1].text.as_ref().unwrap().empty, 1);
+    assert_eq!(profile.columns[3].boolean.as_ref().unwrap().true_count, 2);
+    let runs: i64 =
+        sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(runs, 2);
 
     // Bad inputs, each with its exit code and a message naming the problem.
     let cases: Vec<BadCase> = vec![

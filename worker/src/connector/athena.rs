@@ -1,16 +1,19 @@
-//! Profiling a table through Amazon Athena by pushdown: the column list from
+//! Profiling a table through Amazon Athena, by pushdown (the column list from
 //! `information_schema`, one aggregate query for every column's basic metrics, one bounded top-k
-//! query per low-cardinality string column. Queries are polled with backoff up to a timeout and
-//! their results paged.
+//! query per low-cardinality string column) or by sample (rows pulled back and profiled by the
+//! engine). Queries are polled with backoff up to a timeout and their results paged.
 
 use std::time::{Duration, Instant};
 
 use aws_sdk_athena::Client;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
-use profiler_crds::{AthenaSource, ColumnKind, ColumnProfile};
+use profiler_crds::{AthenaSource, ColumnKind, ColumnProfile, Sampling};
+use profiler_engine::{ProfileOptions, TableProfiler};
 use tracing::{debug, info, instrument};
 
-use super::sql::{AggregatePlan, Dialect, SqlColumn, TableRef, parse_top_values, top_values_query};
+use super::sql::{
+    AggregatePlan, Dialect, SqlColumn, SqlError, TableRef, parse_top_values, sample_query, top_values_query,
+};
 use crate::aws::{describe, is_transient_code};
 use crate::error::WorkerError;
 
@@ -39,6 +42,16 @@ pub struct AthenaConnector {
     client: Client,
     source: AthenaSource,
     poll: PollPolicy,
+}
+
+/// What a sample profile produced.
+pub struct SampleResult {
+    /// Rows the sample query returned (all profiled).
+    pub rows: u64,
+    /// One profile per column.
+    pub columns: Vec<ColumnProfile>,
+    /// Bytes Athena scanned over all queries.
+    pub bytes_scanned: u64,
 }
 
 /// What a pushdown profile produced.
@@ -137,6 +150,43 @@ impl AthenaConnector {
         }
         info!(rows = row_count, columns = profiles.len(), bytes_scanned = scanned, "pushdown profile computed");
         Ok(PushdownResult { rows: row_count, columns: profiles, bytes_scanned: scanned })
+    }
+
+    /// Pulls a sample back (TABLESAMPLE BERNOULLI; for a reservoir sample of N rows, sampled at
+    /// 1.2 × N / rows and limited to N) and profiles it with the engine.
+    #[instrument(skip_all, fields(table = %self.location()))]
+    pub async fn profile_sample(
+        &self,
+        selected: Option<&[String]>,
+        sampling: Sampling,
+        options: &ProfileOptions,
+    ) -> Result<SampleResult, WorkerError> {
+        let mut scanned = 0;
+        let columns = self.schema(selected, &mut scanned).await?;
+        let table = self.table();
+        let row_count = match sampling {
+            Sampling::Reservoir { .. } => {
+                let sql = format!("SELECT COUNT(*) AS \"rows\" FROM {}", table.quoted(Dialect::Athena)?);
+                let rows = self.query("count the rows", &sql, Vec::new(), &mut scanned).await?;
+                let text = rows.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+                text.trim().parse::<u64>().map_err(|_| SqlError::BadResult {
+                    dialect: Dialect::Athena,
+                    what: "row count".into(),
+                    value: text.clone(),
+                })?
+            }
+            _ => 0,
+        };
+        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        let sql = sample_query(Dialect::Athena, &table, &names, sampling, row_count)?;
+        let rows = self.query("read the sample", &sql, Vec::new(), &mut scanned).await?;
+        let schema = super::rows::schema(&columns);
+        let mut profiler = TableProfiler::new(&schema, options)?;
+        for chunk in rows.chunks(super::rows::BATCH_ROWS) {
+            profiler.update(&super::rows::to_batch(&schema, chunk, &self.location())?)?;
+        }
+        info!(sampled = rows.len(), bytes_scanned = scanned, "sample profiled");
+        Ok(SampleResult { rows: rows.len() as u64, columns: profiler.finish(), bytes_scanned: scanned })
     }
 
     /// Runs one query to completion and returns its data rows as text (header row dropped).

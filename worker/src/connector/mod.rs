@@ -4,4 +4,5 @@
 //! real Postgres where the dialects agree).
 
 pub mod athena;
+pub mod rows;
 pub mod sql;
