@@ -10,6 +10,7 @@ pub mod error;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod secrets;
 pub mod sink;
 pub mod source;
 pub mod task;

@@ -10,6 +10,7 @@ use profiler_crds::{
     SourceInfo, SourceKind, TableProfile,
 };
 use profiler_engine::{ENGINE_VERSION, ProfileOptions};
+use profiler_store::DatabaseConfig;
 use serde::Serialize;
 use tracing::{info, info_span};
 use uuid::Uuid;
@@ -46,21 +47,15 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
     let job = &doc.job;
     let _span = info_span!("task", namespace = %job.namespace, name = %job.name, attempt = job.attempt).entered();
     doc.validate()?;
-    let recorder = match &doc.database {
+    let recorder = match database_config(doc.database.as_ref())? {
         None => None,
-        Some(DatabaseRef::UrlEnv(var)) => {
-            let url = std::env::var(var).map_err(|_| {
-                WorkerError::InvalidRequest(format!("database.urlEnv names {var}, which is not set in the task"))
-            })?;
+        Some(config) => {
             let uid = Uuid::parse_str(&job.uid)
                 .map_err(|e| WorkerError::InvalidRequest(format!("job.uid {:?} is not a UUID: {e}", job.uid)))?;
             let identity =
                 RunIdentity { namespace: job.namespace.clone(), name: job.name.clone(), uid, attempt: job.attempt };
             let spec = serde_json::to_value(doc).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
-            Some(RunRecorder::start(&url, identity, spec)?)
-        }
-        Some(DatabaseRef::SecretArn(_)) => {
-            return Err(WorkerError::NotSupported("database.secretArn (reading the URL from Secrets Manager)".into()));
+            Some(RunRecorder::start(&config, identity, spec)?)
         }
     };
     let outcome = profile_and_upload(doc);
@@ -75,6 +70,30 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
                 recorder.succeed(&profile, Some(summary.profile_uri.clone()), Some(summary.report_uri.clone()))?;
             }
             Ok(summary)
+        }
+    }
+}
+
+/// The profile store's settings, from the task's environment or Secrets Manager.
+fn database_config(reference: Option<&DatabaseRef>) -> Result<Option<DatabaseConfig>, WorkerError> {
+    match reference {
+        None => Ok(None),
+        Some(DatabaseRef::UrlEnv(var)) => {
+            let url = std::env::var(var).map_err(|_| {
+                WorkerError::InvalidRequest(format!("database.urlEnv names {var}, which is not set in the task"))
+            })?;
+            Ok(Some(DatabaseConfig::from_url(&url)?))
+        }
+        Some(DatabaseRef::SecretArn(arn)) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+            let config = runtime.block_on(async {
+                let sdk = crate::aws::sdk_config().await;
+                crate::secrets::database_config(&crate::aws::secrets_client(&sdk), arn).await
+            })?;
+            Ok(Some(config))
         }
     }
 }

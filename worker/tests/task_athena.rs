@@ -163,13 +163,17 @@ fn run_task(job: &str, extra_env: &[(&str, &str)]) -> (Output, Value) {
     (output, summary)
 }
 
-async fn s3() -> aws_sdk_s3::Client {
-    let config = aws_config::defaults(BehaviorVersion::latest())
+async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(moto())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "test"))
         .load()
-        .await;
+        .await
+}
+
+async fn s3() -> aws_sdk_s3::Client {
+    let config = sdk_config().await;
     aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build())
 }
 
@@ -195,23 +199,25 @@ type BadCase = (String, Vec<Vec<Vec<&'static str>>>, Vec<(&'static str, &'static
 #[tokio::test(flavor = "multi_thread")]
 async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     let s3 = s3().await;
-    s3.create_bucket().bucket("profiles").send().await.unwrap();
+    // Names unique to this run, so a moto server that outlives one run does not mix them up.
+    let bucket = format!("profiles-{}", std::process::id());
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let db = fresh_database().await;
     let with_db = [("PROFILER_DATABASE_URL", db.as_str())];
     let database = Some(json!({"urlEnv": "PROFILER_DATABASE_URL"}));
 
     queue_athena(&[schema_result(), aggregate_result(), top_result()]);
-    let (output, summary) = run_task(&job("profiles", database.clone(), None), &with_db);
+    let (output, summary) = run_task(&job(&bucket, database.clone(), None), &with_db);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let prefix = format!("runs/team-a/orders/{UID}/attempt-1/");
     assert_eq!(summary["status"], "succeeded");
     assert_eq!(summary["rows"], 1000);
     assert_eq!(summary["columns"], 4);
-    assert_eq!(summary["profileUri"], format!("s3://profiles/{prefix}profile.json"));
+    assert_eq!(summary["profileUri"], format!("s3://{bucket}/{prefix}profile.json"));
     let first_log = String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or("").to_owned();
     assert!(serde_json::from_str::<Value>(&first_log).is_ok(), "logs are JSON: {first_log}");
 
-    let (body, content_type) = object(&s3, "profiles", &format!("{prefix}profile.json")).await;
+    let (body, content_type) = object(&s3, &bucket, &format!("{prefix}profile.json")).await;
     assert_eq!(content_type.as_deref(), Some("application/json"));
     let profile: TableProfile = serde_json::from_slice(&body).unwrap();
     assert_eq!((profile.mode, profile.source.kind), (ProfileMode::Pushdown, SourceKind::Athena));
@@ -225,7 +231,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     let top = &status.text.as_ref().unwrap().top_values;
     assert_eq!((top[0].value.as_str(), top[0].count, top.len()), ("shipped", 500, 3));
     assert_eq!(profile.columns[3].boolean.as_ref().unwrap().false_count, 400);
-    let (html, content_type) = object(&s3, "profiles", &format!("{prefix}report.html")).await;
+    let (html, content_type) = object(&s3, &bucket, &format!("{prefix}report.html")).await;
     assert!(content_type.unwrap().starts_with("text/html"));
     assert!(String::from_utf8(html).unwrap().contains("sales.orders"));
 
@@ -236,18 +242,18 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
 
     // The same attempt again: overwritten in place, one run in the store.
     queue_athena(&[schema_result(), aggregate_result(), top_result()]);
-    let (output, _) = run_task(&job("profiles", database.clone(), None), &with_db);
+    let (output, _) = run_task(&job(&bucket, database.clone(), None), &with_db);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let runs: i64 =
         sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
     let tables: i64 =
         sqlx::query_scalar("select count(*) from profiler.table_profiles").fetch_one(store.pool()).await.unwrap();
     assert_eq!((runs, tables), (1, 1));
-    let listed = s3.list_objects_v2().bucket("profiles").prefix("runs/").send().await.unwrap();
+    let listed = s3.list_objects_v2().bucket(&bucket).prefix("runs/").send().await.unwrap();
     assert_eq!(listed.contents().len(), 2, "profile.json and report.html, once each");
 
     // Attempt 2 by sample: rows pulled back and profiled by the engine.
-    let mut sampled: Value = serde_json::from_str(&job("profiles", database.clone(), None)).unwrap();
+    let mut sampled: Value = serde_json::from_str(&job(&bucket, database.clone(), None)).unwrap();
     sampled["job"]["attempt"] = json!(2);
     sampled["source"]["athena"]["method"] = json!("sample");
     sampled["sampling"] = json!({"method": "bernoulli", "fraction": 0.5, "seed": 3});
@@ -261,7 +267,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     let (output, summary) = run_task(&sampled.to_string(), &with_db);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(summary["sampledRows"], 3);
-    let (body, _) = object(&s3, "profiles", &format!("runs/team-a/orders/{UID}/attempt-2/profile.json")).await;
+    let (body, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-2/profile.json")).await;
     let profile: TableProfile = serde_json::from_slice(&body).unwrap();
     assert_eq!(profile.mode, ProfileMode::Scan);
     assert_eq!(profile.sampling.sampling, profiler_crds::Sampling::Bernoulli { fraction: 0.5, seed: 3 });
@@ -274,19 +280,42 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
         sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
     assert_eq!(runs, 2);
 
+    // Attempt 3 reaches the store through a Secrets Manager secret.
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk_config().await);
+    let secret = secrets
+        .create_secret()
+        .name(format!("profiler/db-{}", std::process::id()))
+        .secret_string(json!({"url": db}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut via_secret: Value = serde_json::from_str(&job(&bucket, None, None)).unwrap();
+    via_secret["job"]["attempt"] = json!(3);
+    via_secret["database"] = json!({"secretArn": secret.arn().unwrap()});
+    queue_athena(&[schema_result(), aggregate_result(), top_result()]);
+    let (output, _) = run_task(&via_secret.to_string(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let runs: i64 =
+        sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(runs, 3);
+    via_secret["database"] =
+        json!({"secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf"});
+    let missing_secret = via_secret.to_string();
+
     // Bad inputs, each with its exit code and a message naming the problem.
     let cases: Vec<BadCase> = vec![
         ("{\"version\": 2}".into(), vec![], vec![], 2, "job document: version: unsupported version 2"),
+        (missing_secret, vec![], vec![], 2, "ResourceNotFoundException"),
         (
-            job("profiles", None, None).replace("\"athena\"", "\"bigquery\""),
+            job(&bucket, None, None).replace("\"athena\"", "\"bigquery\""),
             vec![],
             vec![],
             2,
             "unknown variant `bigquery`",
         ),
-        (job("profiles", database.clone(), None), vec![], vec![], 2, "PROFILER_DATABASE_URL, which is not set"),
-        (job("profiles", None, None), vec![vec![vec!["column_name", "data_type"]]], vec![], 2, "table not found"),
-        (job("profiles", None, Some(vec!["id", "nope"])), vec![schema_result()], vec![], 2, "unknown column \"nope\""),
+        (job(&bucket, database.clone(), None), vec![], vec![], 2, "PROFILER_DATABASE_URL, which is not set"),
+        (job(&bucket, None, None), vec![vec![vec!["column_name", "data_type"]]], vec![], 2, "table not found"),
+        (job(&bucket, None, Some(vec!["id", "nope"])), vec![schema_result()], vec![], 2, "unknown column \"nope\""),
         (
             job("no-such-bucket", None, None),
             vec![schema_result(), aggregate_result(), top_result()],
@@ -295,7 +324,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
             "NoSuchBucket",
         ),
         (
-            job("profiles", None, None),
+            job(&bucket, None, None),
             vec![],
             vec![("AWS_ENDPOINT_URL", "http://127.0.0.1:1")],
             3,
@@ -317,12 +346,13 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
 #[tokio::test(flavor = "multi_thread")]
 async fn large_objects_go_up_in_parts() {
     let s3 = s3().await;
-    s3.create_bucket().bucket("multipart").send().await.unwrap();
-    let sink = S3Sink::new(s3.clone(), "multipart".into(), "p/".into()).with_multipart(6 << 20, 5 << 20);
+    let bucket = format!("multipart-{}", std::process::id());
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let sink = S3Sink::new(s3.clone(), bucket.clone(), "p/".into()).with_multipart(6 << 20, 5 << 20);
     let body: Vec<u8> = (0..(11u32 << 20)).map(|i| (i % 251) as u8).collect();
     let uri = sink.put("big.bin", body.clone(), "application/octet-stream").await.unwrap();
-    assert_eq!(uri, "s3://multipart/p/big.bin");
-    let (got, _) = object(&s3, "multipart", "p/big.bin").await;
+    assert_eq!(uri, format!("s3://{bucket}/p/big.bin"));
+    let (got, _) = object(&s3, &bucket, "p/big.bin").await;
     assert!(got == body, "the parts reassemble to the original bytes");
     let err = S3Sink::new(s3, "missing-bucket".into(), String::new()).with_multipart(1, 5 << 20);
     let err = err.put("x", vec![1, 2, 3], "text/plain").await.unwrap_err().to_string();

@@ -176,7 +176,7 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
                 uid: Uuid::new_v4(),
                 attempt: 1,
             };
-            Some(RunRecorder::start(url, identity, request_spec(&request))?)
+            Some(RunRecorder::start(&DatabaseConfig::from_url(url)?, identity, request_spec(&request))?)
         }
         None => None,
     };
