@@ -15,7 +15,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "Python test dependencies (.venv: pyiceberg, pyarrow, moto)"
 PY="${PROFILER_TEST_PYTHON:-$ROOT/.venv/bin/python}"
-if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy, moto.server' 2>/dev/null; then
+if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy, moto.server, pg8000' 2>/dev/null; then
   python3 -m venv "$ROOT/.venv"
   PY="$ROOT/.venv/bin/python"
   "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# moto's server (AWS emulator) for the tests, from the test venv, on 127.0.0.1 at a free port.
-# Sourced by scripts/test.sh.
+# moto's server (AWS emulator) for the tests, from the test venv, on 127.0.0.1 at a free port,
+# started through tests/emulators/moto_launcher.py, which makes the Redshift Data API run its
+# statements on the test Postgres (PROFILER_TEST_DATABASE_URL). Sourced by scripts/test.sh.
 #   moto_start PYTHON   starts it and exports PROFILER_TEST_MOTO_URL
 #   moto_stop           stops it
 
@@ -8,7 +9,9 @@ moto_start() {
   local py=$1 port
   port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   PROFILER_MOTO_LOG=$(mktemp /tmp/profiler-moto.XXXXXX.log)
-  "$(dirname "$py")/moto_server" -H 127.0.0.1 -p "$port" >"$PROFILER_MOTO_LOG" 2>&1 &
+  PROFILER_REDSHIFT_PG_URL="${PROFILER_TEST_DATABASE_URL:-}" \
+    "$py" "$(dirname "${BASH_SOURCE[0]}")/../../tests/emulators/moto_launcher.py" 127.0.0.1 "$port" \
+    >"$PROFILER_MOTO_LOG" 2>&1 &
   PROFILER_MOTO_PID=$!
   export PROFILER_TEST_MOTO_URL="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do

@@ -26,6 +26,11 @@ pub fn secrets_client(config: &SdkConfig) -> aws_sdk_secretsmanager::Client {
     aws_sdk_secretsmanager::Client::new(config)
 }
 
+/// A Redshift Data API client.
+pub fn redshift_client(config: &SdkConfig) -> aws_sdk_redshiftdata::Client {
+    aws_sdk_redshiftdata::Client::new(config)
+}
+
 /// An Athena client.
 pub fn athena_client(config: &SdkConfig) -> aws_sdk_athena::Client {
     aws_sdk_athena::Client::new(config)
@@ -41,7 +46,12 @@ where
     match error {
         SdkError::ServiceError(e) => {
             let err = e.err();
-            (err.code().map(str::to_owned), err.message().unwrap_or("no message").to_owned())
+            let message = match err.message() {
+                Some(m) => m.to_owned(),
+                // An unparseable reply surfaces as an unhandled error without a message.
+                None => aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
+            };
+            (err.code().map(str::to_owned), message)
         }
         SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
         SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 use profiler_crds::{
-    DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, ProfileMode, QueryMethod, Sampling, SamplingReport,
-    SourceInfo, SourceKind, TableProfile,
+    DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, QueryMethod, Sampling, SamplingReport, SourceInfo,
+    SourceKind, TableProfile,
 };
 use profiler_engine::{ENGINE_VERSION, ProfileOptions};
 use profiler_store::DatabaseConfig;
@@ -16,6 +16,8 @@ use tracing::{info, info_span};
 use uuid::Uuid;
 
 use crate::connector::athena::{AthenaConnector, PollPolicy};
+use crate::connector::profile::{self, SqlProfile, SqlSource};
+use crate::connector::redshift::RedshiftConnector;
 use crate::error::WorkerError;
 use crate::report::html;
 use crate::sink::s3::S3Sink;
@@ -98,6 +100,22 @@ fn database_config(reference: Option<&DatabaseRef>) -> Result<Option<DatabaseCon
     }
 }
 
+/// Profiles a SQL engine's table by pushdown or by sample.
+async fn sql_profile<S: SqlSource>(
+    source: &S,
+    method: QueryMethod,
+    doc: &JobDocument,
+    options: &ProfileOptions,
+) -> Result<SqlProfile, WorkerError> {
+    match method {
+        QueryMethod::Pushdown if doc.sampling != Sampling::Full => Err(WorkerError::InvalidRequest(
+            "pushdown profiles the whole table; use method: sample to profile a sample".into(),
+        )),
+        QueryMethod::Pushdown => profile::pushdown(source, doc.columns.as_deref(), doc.metrics.top_k).await,
+        QueryMethod::Sample => profile::sample(source, doc.columns.as_deref(), doc.sampling, options).await,
+    }
+}
+
 fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), WorkerError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -108,44 +126,31 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
         let config = crate::aws::sdk_config().await;
         let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
         let clock = Instant::now();
-        let (source, columns, mode, (rows_read, rows_profiled), bytes) = match &doc.source {
-            JobSource::Athena(athena) if athena.method == QueryMethod::Pushdown => {
-                if doc.sampling != Sampling::Full {
-                    return Err(WorkerError::InvalidRequest(
-                        "pushdown profiles the whole table; use method: sample to profile a sample".into(),
-                    ));
-                }
-                let connector =
-                    AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
-                let result = connector.profile_pushdown(doc.columns.as_deref(), doc.metrics.top_k).await?;
-                let source = SourceInfo {
-                    kind: SourceKind::Athena,
-                    location: connector.location(),
-                    files: 0,
-                    snapshot_id: None,
-                };
-                (source, result.columns, ProfileMode::Pushdown, (result.rows, result.rows), result.bytes_scanned)
-            }
+        let options = ProfileOptions {
+            histogram_bins: doc.metrics.histogram_bins as usize,
+            top_k: doc.metrics.top_k as usize,
+            ..ProfileOptions::default()
+        };
+        let (kind, location, profiled) = match &doc.source {
             JobSource::Athena(athena) => {
                 let connector =
                     AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
-                let options = ProfileOptions {
-                    histogram_bins: doc.metrics.histogram_bins as usize,
-                    top_k: doc.metrics.top_k as usize,
-                    ..ProfileOptions::default()
-                };
-                let result = connector.profile_sample(doc.columns.as_deref(), doc.sampling, &options).await?;
-                let source = SourceInfo {
-                    kind: SourceKind::Athena,
-                    location: connector.location(),
-                    files: 0,
-                    snapshot_id: None,
-                };
-                (source, result.columns, ProfileMode::Scan, (result.rows, result.rows), result.bytes_scanned)
+                let profiled = sql_profile(&connector, athena.method, doc, &options).await?;
+                (SourceKind::Athena, connector.location(), profiled)
+            }
+            JobSource::Redshift(redshift) => {
+                let connector = RedshiftConnector::new(
+                    crate::aws::redshift_client(&config),
+                    redshift.clone(),
+                    PollPolicy::default(),
+                );
+                let profiled = sql_profile(&connector, redshift.method, doc, &options).await?;
+                (SourceKind::Redshift, connector.location(), profiled)
             }
             JobSource::Iceberg(_) => return Err(WorkerError::NotSupported("Iceberg tables on S3".into())),
-            JobSource::Redshift(_) => return Err(WorkerError::NotSupported("Redshift sources".into())),
         };
+        let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned: bytes } = profiled;
+        let source = SourceInfo { kind, location, files: 0, snapshot_id: None };
         let profile = TableProfile {
             format_version: PROFILE_FORMAT_VERSION,
             profiler_version: ENGINE_VERSION.to_owned(),

@@ -7,18 +7,13 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_athena::Client;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
-use profiler_crds::{AthenaSource, ColumnKind, ColumnProfile, Sampling};
-use profiler_engine::{ProfileOptions, TableProfiler};
-use tracing::{debug, info, instrument};
+use profiler_crds::AthenaSource;
+use tracing::{debug, instrument};
 
-use super::sql::{
-    AggregatePlan, Dialect, SqlColumn, SqlError, TableRef, parse_top_values, sample_query, top_values_query,
-};
+use super::profile::SqlSource;
+use super::sql::{Dialect, SqlColumn, TableRef};
 use crate::aws::{describe, is_transient_code};
 use crate::error::WorkerError;
-
-/// String columns with at most this many distinct values get a top-k query.
-const TOP_K_MAX_DISTINCT: f64 = 100_000.0;
 
 /// Polling of query executions.
 #[derive(Debug, Clone, Copy)]
@@ -44,33 +39,14 @@ pub struct AthenaConnector {
     poll: PollPolicy,
 }
 
-/// What a sample profile produced.
-pub struct SampleResult {
-    /// Rows the sample query returned (all profiled).
-    pub rows: u64,
-    /// One profile per column.
-    pub columns: Vec<ColumnProfile>,
-    /// Bytes Athena scanned over all queries.
-    pub bytes_scanned: u64,
-}
-
-/// What a pushdown profile produced.
-pub struct PushdownResult {
-    /// Rows in the table.
-    pub rows: u64,
-    /// One profile per column.
-    pub columns: Vec<ColumnProfile>,
-    /// Bytes Athena scanned over all queries.
-    pub bytes_scanned: u64,
-}
-
 impl AthenaConnector {
     /// A connector for `source`.
     pub fn new(client: Client, source: AthenaSource, poll: PollPolicy) -> Self {
         Self { client, source, poll }
     }
 
-    fn table(&self) -> TableRef {
+    /// The table as quoted SQL names it.
+    pub fn table(&self) -> TableRef {
         TableRef { parts: vec![self.source.catalog.clone(), self.source.database.clone(), self.source.table.clone()] }
     }
 
@@ -79,9 +55,9 @@ impl AthenaConnector {
         format!("athena://{}/{}.{}", self.source.catalog, self.source.database, self.source.table)
     }
 
-    /// The table's columns in order, restricted to `selected` when given.
+    /// The table's columns in order.
     #[instrument(skip_all, fields(table = %self.location()))]
-    pub async fn schema(&self, selected: Option<&[String]>, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+    async fn schema(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
         let d = Dialect::Athena;
         let sql = "SELECT column_name, data_type FROM information_schema.columns \
                    WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position";
@@ -100,93 +76,7 @@ impl AthenaConnector {
                 _ => None,
             })
             .collect();
-        if columns.is_empty() {
-            return Err(WorkerError::TableNotFound {
-                location: self.location(),
-                reason: "information_schema lists no columns for it".into(),
-            });
-        }
-        match selected {
-            None => Ok(columns),
-            Some(names) => names
-                .iter()
-                .map(|n| {
-                    columns.iter().find(|c| &c.name == n).cloned().ok_or_else(|| WorkerError::UnknownColumn {
-                        name: n.clone(),
-                        available: columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "),
-                    })
-                })
-                .collect(),
-        }
-    }
-
-    /// Profiles the table by pushdown.
-    #[instrument(skip_all, fields(table = %self.location()))]
-    pub async fn profile_pushdown(
-        &self,
-        selected: Option<&[String]>,
-        top_k: u32,
-    ) -> Result<PushdownResult, WorkerError> {
-        let mut scanned = 0;
-        let columns = self.schema(selected, &mut scanned).await?;
-        let plan = AggregatePlan::new(Dialect::Athena, &self.table(), &columns)?;
-        let rows = self.query("compute the aggregates", &plan.sql, Vec::new(), &mut scanned).await?;
-        let row = rows.first().ok_or_else(|| WorkerError::Connector {
-            source_name: self.location(),
-            step: "compute the aggregates",
-            message: "the aggregate query returned no row".into(),
-            transient: true,
-        })?;
-        let (row_count, mut profiles) = plan.parse(row)?;
-        for profile in &mut profiles {
-            let low_cardinality = profile.distinct.as_ref().is_some_and(|d| d.estimate <= TOP_K_MAX_DISTINCT);
-            if profile.kind == ColumnKind::String && low_cardinality && profile.non_null > 0 {
-                let sql = top_values_query(Dialect::Athena, &self.table(), &profile.name, top_k)?;
-                let rows = self.query("find the top values", &sql, Vec::new(), &mut scanned).await?;
-                if let Some(text) = profile.text.as_mut() {
-                    text.top_values = parse_top_values(Dialect::Athena, &rows)?;
-                }
-            }
-        }
-        info!(rows = row_count, columns = profiles.len(), bytes_scanned = scanned, "pushdown profile computed");
-        Ok(PushdownResult { rows: row_count, columns: profiles, bytes_scanned: scanned })
-    }
-
-    /// Pulls a sample back (TABLESAMPLE BERNOULLI; for a reservoir sample of N rows, sampled at
-    /// 1.2 × N / rows and limited to N) and profiles it with the engine.
-    #[instrument(skip_all, fields(table = %self.location()))]
-    pub async fn profile_sample(
-        &self,
-        selected: Option<&[String]>,
-        sampling: Sampling,
-        options: &ProfileOptions,
-    ) -> Result<SampleResult, WorkerError> {
-        let mut scanned = 0;
-        let columns = self.schema(selected, &mut scanned).await?;
-        let table = self.table();
-        let row_count = match sampling {
-            Sampling::Reservoir { .. } => {
-                let sql = format!("SELECT COUNT(*) AS \"rows\" FROM {}", table.quoted(Dialect::Athena)?);
-                let rows = self.query("count the rows", &sql, Vec::new(), &mut scanned).await?;
-                let text = rows.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
-                text.trim().parse::<u64>().map_err(|_| SqlError::BadResult {
-                    dialect: Dialect::Athena,
-                    what: "row count".into(),
-                    value: text.clone(),
-                })?
-            }
-            _ => 0,
-        };
-        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
-        let sql = sample_query(Dialect::Athena, &table, &names, sampling, row_count)?;
-        let rows = self.query("read the sample", &sql, Vec::new(), &mut scanned).await?;
-        let schema = super::rows::schema(&columns);
-        let mut profiler = TableProfiler::new(&schema, options)?;
-        for chunk in rows.chunks(super::rows::BATCH_ROWS) {
-            profiler.update(&super::rows::to_batch(&schema, chunk, &self.location())?)?;
-        }
-        info!(sampled = rows.len(), bytes_scanned = scanned, "sample profiled");
-        Ok(SampleResult { rows: rows.len() as u64, columns: profiler.finish(), bytes_scanned: scanned })
+        Ok(columns)
     }
 
     /// Runs one query to completion and returns its data rows as text (header row dropped).
@@ -295,5 +185,32 @@ impl AthenaConnector {
             message: format!("Athena said {code}{message}"),
             transient,
         }
+    }
+}
+
+impl SqlSource for AthenaConnector {
+    fn dialect(&self) -> Dialect {
+        Dialect::Athena
+    }
+
+    fn location(&self) -> String {
+        AthenaConnector::location(self)
+    }
+
+    fn table(&self) -> TableRef {
+        AthenaConnector::table(self)
+    }
+
+    async fn columns(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+        self.schema(scanned).await
+    }
+
+    async fn run(
+        &self,
+        step: &'static str,
+        sql: &str,
+        scanned: &mut u64,
+    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+        self.query(step, sql, Vec::new(), scanned).await
     }
 }

@@ -1,8 +1,9 @@
-//! Connectors to SQL engines on AWS (Athena, Redshift): the SQL the profiler sends them and how
-//! their answers become a profile. The AWS clients that run these queries come with the Fargate
-//! worker; everything here is pure and tested on its own (Redshift-dialect queries also run on a
-//! real Postgres where the dialects agree).
+//! Connectors to SQL engines on AWS: Athena (`athena.rs`) and Redshift through the Data API
+//! (`redshift.rs`). Each runs queries and reads the table's columns; what to ask and how the
+//! answers become a profile is shared (`profile.rs`, `sql/`, `rows.rs`).
 
 pub mod athena;
+pub mod profile;
+pub mod redshift;
 pub mod rows;
 pub mod sql;

@@ -9,7 +9,7 @@ use arrow_cast::{CastOptions, cast_with_options};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use profiler_crds::ColumnKind;
 
-use super::sql::{SqlColumn, SqlError, sql_kind};
+use super::sql::{Dialect, SqlColumn, SqlError, sql_kind};
 
 /// Rows per batch handed to the engine.
 pub const BATCH_ROWS: usize = 8192;
@@ -45,20 +45,25 @@ pub fn schema(columns: &[SqlColumn]) -> SchemaRef {
 
 /// One batch from text rows; a value that does not parse as its column's type is an error naming
 /// the column.
-pub fn to_batch(schema: &SchemaRef, rows: &[Vec<Option<String>>], source: &str) -> Result<RecordBatch, SqlError> {
+pub fn to_batch(
+    dialect: Dialect,
+    schema: &SchemaRef,
+    rows: &[Vec<Option<String>>],
+    source: &str,
+) -> Result<RecordBatch, SqlError> {
     let options = CastOptions { safe: false, ..CastOptions::default() };
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for (i, field) in schema.fields().iter().enumerate() {
         let text = StringArray::from_iter(rows.iter().map(|r| r.get(i).cloned().flatten()));
         let array = cast_with_options(&text, field.data_type(), &options).map_err(|e| SqlError::BadResult {
-            dialect: super::sql::Dialect::Athena,
+            dialect,
             what: format!("value of column {:?} of {source} as {}", field.name(), field.data_type()),
             value: e.to_string(),
         })?;
         arrays.push(array);
     }
     RecordBatch::try_new(schema.clone(), arrays).map_err(|e| SqlError::BadResult {
-        dialect: super::sql::Dialect::Athena,
+        dialect,
         what: format!("rows of {source}"),
         value: e.to_string(),
     })
@@ -89,14 +94,16 @@ mod tests {
             ],
             vec![None, Some("-2".into()), None, None, Some("".into())],
         ];
-        let batch = to_batch(&schema, &rows, "t").unwrap();
+        let batch = to_batch(Dialect::Athena, &schema, &rows, "t").unwrap();
         let ids = batch.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
         assert_eq!((ids.value(0), ids.is_null(1)), (7, true));
         assert_eq!(batch.column(1).as_any().downcast_ref::<Float64Array>().unwrap().value(1), -2.0);
         assert_eq!(batch.column(2).as_any().downcast_ref::<Date32Array>().unwrap().value(0), 19_782);
         let t = batch.column(3).as_any().downcast_ref::<TimestampMicrosecondArray>().unwrap();
         assert_eq!(t.value(0) % 1_000_000, 250_000);
-        let bad = to_batch(&schema, &[vec![Some("seven".into()), None, None, None, None]], "sales.orders").unwrap_err();
+        let bad =
+            to_batch(Dialect::Redshift, &schema, &[vec![Some("seven".into()), None, None, None, None]], "sales.orders")
+                .unwrap_err();
         assert!(bad.to_string().contains("\"id\"") && bad.to_string().contains("sales.orders"), "{bad}");
     }
 }

@@ -1,0 +1,190 @@
+//! A table in Amazon Redshift, queried through the Redshift Data API (serverless workgroup or
+//! provisioned cluster; credentials from a Secrets Manager secret or a database user). Statements
+//! are polled with backoff up to a timeout and their results paged; values come back typed and are
+//! read as text like Athena's.
+
+use std::time::Instant;
+
+use aws_sdk_redshiftdata::Client;
+use aws_sdk_redshiftdata::types::{Field, SqlParameter, StatusString};
+use profiler_crds::{RedshiftAuth, RedshiftSource, RedshiftTarget};
+use tracing::{debug, instrument};
+
+use super::athena::PollPolicy;
+use super::profile::SqlSource;
+use super::sql::{Dialect, SqlColumn, TableRef};
+use crate::aws::{describe, is_transient_code};
+use crate::error::WorkerError;
+
+/// A Redshift table and the client to query it.
+pub struct RedshiftConnector {
+    client: Client,
+    source: RedshiftSource,
+    poll: PollPolicy,
+}
+
+impl RedshiftConnector {
+    /// A connector for `source`.
+    pub fn new(client: Client, source: RedshiftSource, poll: PollPolicy) -> Self {
+        Self { client, source, poll }
+    }
+
+    /// The table as the user named it: `redshift://<workgroup|cluster>/<database>.<schema>.<table>`.
+    pub fn location(&self) -> String {
+        let target = match &self.source.target {
+            RedshiftTarget::Workgroup(w) => w,
+            RedshiftTarget::Cluster(c) => c,
+        };
+        format!("redshift://{target}/{}.{}.{}", self.source.database, self.source.schema, self.source.table)
+    }
+
+    /// Runs one statement to completion and returns its rows as text.
+    #[instrument(skip(self, sql, params), fields(table = %self.location()))]
+    async fn statement(
+        &self,
+        step: &'static str,
+        sql: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+        debug!(sql, "executing Redshift statement");
+        let mut request = self.client.execute_statement().database(&self.source.database).sql(sql);
+        request = match &self.source.target {
+            RedshiftTarget::Workgroup(w) => request.workgroup_name(w),
+            RedshiftTarget::Cluster(c) => request.cluster_identifier(c),
+        };
+        request = match &self.source.auth {
+            Some(RedshiftAuth::SecretArn(arn)) => request.secret_arn(arn),
+            Some(RedshiftAuth::DbUser(user)) => request.db_user(user),
+            None => request,
+        };
+        for (name, value) in params {
+            let parameter = SqlParameter::builder()
+                .name(*name)
+                .value(*value)
+                .build()
+                .map_err(|e| WorkerError::InvalidRequest(format!("Redshift parameter {name}: {e}")))?;
+            request = request.parameters(parameter);
+        }
+        let started = request.send().await.map_err(|e| self.aws_error(step, &e))?;
+        let id = started.id().unwrap_or_default().to_owned();
+        let deadline = Instant::now() + self.poll.timeout;
+        let mut wait = self.poll.initial;
+        loop {
+            let status = self.client.describe_statement().id(&id).send().await.map_err(|e| self.aws_error(step, &e))?;
+            match status.status() {
+                Some(StatusString::Finished) => break,
+                Some(StatusString::Failed | StatusString::Aborted) => {
+                    let message = status.error().unwrap_or("no reason given");
+                    return Err(WorkerError::Connector {
+                        source_name: self.location(),
+                        step,
+                        message: format!("statement {id} failed: {message}"),
+                        // A failed statement is the query's or the data's fault (missing table,
+                        // permission, type error): retrying gives the same answer.
+                        transient: false,
+                    });
+                }
+                _ => {}
+            }
+            if Instant::now() >= deadline {
+                let _ = self.client.cancel_statement().id(&id).send().await;
+                return Err(WorkerError::Connector {
+                    source_name: self.location(),
+                    step,
+                    message: format!("statement {id} did not finish within {:?}; it was cancelled", self.poll.timeout),
+                    transient: true,
+                });
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(self.poll.max);
+        }
+        let mut rows = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .get_statement_result()
+                .id(&id)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.aws_error(step, &e))?;
+            for record in page.records() {
+                rows.push(record.iter().map(field_text).collect());
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(rows)
+    }
+
+    fn aws_error<E, R>(&self, step: &'static str, error: &aws_sdk_redshiftdata::error::SdkError<E, R>) -> WorkerError
+    where
+        E: aws_sdk_redshiftdata::error::ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let (code, message) = describe(error);
+        let transient = is_transient_code(code.as_deref());
+        let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
+        WorkerError::Connector {
+            source_name: self.location(),
+            step,
+            message: format!("Redshift Data API said {code}{message}"),
+            transient,
+        }
+    }
+}
+
+/// A Data API value as text (NULL as `None`).
+fn field_text(field: &Field) -> Option<String> {
+    match field {
+        Field::IsNull(true) => None,
+        Field::StringValue(s) => Some(s.clone()),
+        Field::LongValue(v) => Some(v.to_string()),
+        Field::DoubleValue(v) => Some(v.to_string()),
+        Field::BooleanValue(v) => Some(v.to_string()),
+        Field::BlobValue(b) => Some(b.as_ref().iter().map(|x| format!("{x:02x}")).collect()),
+        _ => None,
+    }
+}
+
+impl SqlSource for RedshiftConnector {
+    fn dialect(&self) -> Dialect {
+        Dialect::Redshift
+    }
+
+    fn location(&self) -> String {
+        RedshiftConnector::location(self)
+    }
+
+    fn table(&self) -> TableRef {
+        TableRef { parts: vec![self.source.schema.clone(), self.source.table.clone()] }
+    }
+
+    async fn columns(&self, _scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+        let sql = "SELECT column_name, data_type FROM information_schema.columns \
+                   WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position";
+        let params = [("schema", self.source.schema.as_str()), ("table", self.source.table.as_str())];
+        let rows = self.statement("read the table's columns", sql, &params).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [Some(name), Some(data_type), ..] => {
+                    Some(SqlColumn { name: name.clone(), data_type: data_type.clone() })
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn run(
+        &self,
+        step: &'static str,
+        sql: &str,
+        _scanned: &mut u64,
+    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+        self.statement(step, sql, &[]).await
+    }
+}
