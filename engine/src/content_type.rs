@@ -3,6 +3,8 @@
 
 use profiler_crds::ContentType;
 
+use crate::fxhash::{le_word, short_word};
+
 /// All content types, in the order of [`index`].
 pub const ALL: [ContentType; 8] = [
     ContentType::Integer,
@@ -216,18 +218,41 @@ fn all_in(b: &[u8], class: u8) -> bool {
     b.iter().fold(u8::MAX, |acc, c| acc & CLASSES[usize::from(*c)]) & class != 0
 }
 
-/// `local@domain.tld`: a non-empty local part, the first `@`, a domain with a dot that is not its
-/// first byte, and an alphabetic top-level part of two or more letters. `@` is not a local-part
-/// byte, so the local part ends at the first byte outside that class, which must be the `@`; the
-/// dot and the top-level part are found from the end.
+/// `local@domain.tld`: a non-empty local part before the first `@`, a domain with a dot that is
+/// not its first byte, and an alphabetic top-level part of two or more letters. The `@` is found
+/// eight bytes at a time, the dot from the end; byte classes are and-ed without a branch per byte.
 fn is_email(b: &[u8]) -> bool {
-    let Some(at) = b.iter().position(|c| CLASSES[usize::from(*c)] & LOCAL == 0) else { return false };
-    if at == 0 || b[at] != b'@' {
+    let Some(at) = find_at(b) else { return false };
+    if at == 0 || !all_in(&b[..at], LOCAL) {
         return false;
     }
     let domain = &b[at + 1..];
     let Some(dot) = domain.iter().rposition(|c| *c == b'.') else { return false };
     dot > 0 && domain.len() - dot > 2 && all_in(&domain[dot + 1..], ALPHA) && all_in(&domain[..dot], DOMAIN)
+}
+
+/// Position of the first `@` in `b`, one eight-byte word at a time (the zero-byte test on the word
+/// xor-ed with `@`s; its lowest flagged byte is always a true match).
+fn find_at(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ATS: u64 = ONES * b'@' as u64;
+    let first_zero = |w: u64| {
+        let x = w ^ ATS;
+        let z = x.wrapping_sub(ONES) & !x & HIGH;
+        (z != 0).then(|| z.trailing_zeros() as usize / 8)
+    };
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        if let Some(i) = first_zero(le_word(c)) {
+            return Some(base + i);
+        }
+        base += 8;
+    }
+    // The padding of the tail word is zeros, which never match `@`.
+    let rest = chunks.remainder();
+    if rest.is_empty() { None } else { first_zero(short_word(rest)).map(|i| base + i) }
 }
 
 #[cfg(test)]
@@ -275,6 +300,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn finds_the_first_at() {
+        let text = b"abcdefgh@jklmnopq@stuvw";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let b = &text[start..end];
+                assert_eq!(find_at(b), b.iter().position(|c| *c == b'@'), "{:?}", String::from_utf8_lossy(b));
+            }
+        }
+        assert_eq!(find_at(&[0x40 ^ 0x80, b'@']), Some(1));
+        assert_eq!(find_at(&[0x41, 0x3f, b'@']), Some(2));
+    }
+
     /// The e-mail check as first written, to compare the single-scan version against.
     fn reference_email(b: &[u8]) -> bool {
         let Some(at) = b.iter().position(|c| *c == b'@') else { return false };
@@ -291,14 +329,17 @@ mod tests {
 
     #[test]
     fn email_check_matches_the_reference() {
-        let alphabet = b"ab1.-@_ +\xc3";
+        let alphabet = b"ab1.-@_ +\xc3\xc0?A";
         let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..200_000 {
+        let mut next = || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let len = (state % 12) as usize;
-            let b: Vec<u8> = (0..len).map(|i| alphabet[(state >> (4 + 4 * i)) as usize % alphabet.len()]).collect();
+            state
+        };
+        for _ in 0..200_000 {
+            let len = (next() % 24) as usize;
+            let b: Vec<u8> = (0..len).map(|_| alphabet[(next() >> 40) as usize % alphabet.len()]).collect();
             assert_eq!(is_email(&b), reference_email(&b), "{:?}", String::from_utf8_lossy(&b));
         }
     }

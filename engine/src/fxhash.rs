@@ -48,7 +48,7 @@ impl Hasher for FxHasher {
 
 /// The first eight bytes of `b` (at least eight long) as a little-endian word.
 #[inline]
-fn le_word(b: &[u8]) -> u64 {
+pub(crate) fn le_word(b: &[u8]) -> u64 {
     b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
 }
 
