@@ -11,6 +11,7 @@ mod column;
 mod content_type;
 mod error;
 mod fxhash;
+mod hll8;
 mod kll;
 mod list;
 mod merge;

@@ -4,16 +4,19 @@
 //! frequent-items sketch for top values. Each wrapper knows how to merge, how to turn itself into
 //! the figures of the profile document, and how to travel as base64 inside that document.
 
+use std::borrow::Cow;
 use std::hash::Hash;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use datasketches::common::NumStdDev;
 use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
+use datasketches::hash::value::raw_bytes;
 use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
 use crate::error::{EngineError, missing};
+use crate::hll8::DenseHll8;
 use crate::kll::KllDoublesSketch;
 use crate::options::QUANTILE_RANKS;
 
@@ -41,27 +44,95 @@ fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError
 pub struct DistinctSketch {
     lg_k: u8,
     hll: HllSketch,
+    /// Once `hll` reaches array mode, [`Self::update_bytes`] updates this image of it instead
+    /// (`hll` is then stale until [`Self::settle`]).
+    dense: Option<Box<DenseHll8>>,
+    /// Byte updates since `hll` was last checked for array mode.
+    unchecked: u32,
 }
+
+/// Byte updates between checks whether the sketch has reached array mode.
+const DENSE_CHECK_EVERY: u32 = 4096;
 
 impl DistinctSketch {
     /// An empty sketch with 2^lg_k registers.
     pub fn new(lg_k: u8) -> Result<Self, EngineError> {
         let hll = HllSketch::new(lg_k, HllType::Hll8).map_err(|e| invalid("hll_lg_k", e))?;
-        Ok(Self { lg_k, hll })
+        Ok(Self::of(hll))
+    }
+
+    fn of(hll: HllSketch) -> Self {
+        Self { lg_k: hll.lg_config_k(), hll, dense: None, unchecked: 0 }
     }
 
     /// Adds a value; use the `datasketches::hash::value` wrappers for cross-language hashing.
+    /// Once the sketch is in array mode the bytes the value hashes are collected and hashed in
+    /// one call, which gives the crate's hash (MurmurHash3 of the concatenated writes).
     #[inline]
     pub fn update<T: Hash>(&mut self, value: T) {
+        if let Some(dense) = &mut self.dense {
+            let mut bytes = ByteCollector::default();
+            value.hash(&mut bytes);
+            dense.update(bytes.bytes());
+            return;
+        }
         self.hll.update_with_coupon(Coupon::from_value(value));
+        self.check_dense();
+    }
+
+    /// Adds a value given as its bytes (hashed like `raw_bytes`, as the Java and C++ libraries
+    /// hash strings and byte arrays). Same result as [`Self::update`] with `raw_bytes`.
+    #[inline]
+    pub fn update_bytes(&mut self, bytes: &[u8]) {
+        if let Some(dense) = &mut self.dense {
+            dense.update(bytes);
+            return;
+        }
+        self.hll.update_with_coupon(Coupon::from_value(raw_bytes::from_slice(bytes)));
+        self.check_dense();
+    }
+
+    /// Every [`DENSE_CHECK_EVERY`] updates, switches to the dense image if the sketch is in array
+    /// mode.
+    #[inline]
+    fn check_dense(&mut self) {
+        self.unchecked += 1;
+        if self.unchecked >= DENSE_CHECK_EVERY {
+            self.unchecked = 0;
+            self.dense = DenseHll8::from_sketch(&self.hll).map(Box::new);
+        }
+    }
+
+    /// Brings `hll` up to date with the dense image, if one is being updated.
+    fn settle(&mut self) {
+        if self.dense.is_some() {
+            self.hll = self.current().into_owned();
+            self.dense = None;
+        }
+    }
+
+    /// The sketch with every update applied.
+    fn current(&self) -> Cow<'_, HllSketch> {
+        match &self.dense {
+            None => Cow::Borrowed(&self.hll),
+            Some(dense) => match dense.to_sketch() {
+                Ok(hll) => Cow::Owned(hll),
+                Err(reason) => {
+                    // Cannot happen: the image is the crate's own with in-range fields.
+                    tracing::error!("HLL image rebuilt from registers rejected: {reason}");
+                    Cow::Borrowed(&self.hll)
+                }
+            },
+        }
     }
 
     /// Folds `other` into `self`.
     pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
+        self.settle();
         let mut union = HllUnion::new(self.lg_k.max(other.lg_k))
             .map_err(|e| EngineError::Incompatible(format!("HLL union: {e}")))?;
         union.update(&self.hll);
-        union.update(&other.hll);
+        union.update(&other.current());
         self.hll = union.to_sketch(HllType::Hll8);
         self.lg_k = self.hll.lg_config_k();
         Ok(())
@@ -71,11 +142,12 @@ impl DistinctSketch {
     /// whether or not the sketch came from a merge, so the figure does not depend on how a scan
     /// was split across threads.
     pub fn count(&self) -> DistinctCount {
-        let estimate = self.hll.composite_estimate();
+        let hll = self.current();
+        let estimate = hll.composite_estimate();
         DistinctCount {
             estimate,
-            lower_bound: self.hll.lower_bound(NumStdDev::Two).min(estimate),
-            upper_bound: self.hll.upper_bound(NumStdDev::Two).max(estimate),
+            lower_bound: hll.lower_bound(NumStdDev::Two).min(estimate),
+            upper_bound: hll.upper_bound(NumStdDev::Two).max(estimate),
             relative_standard_error: 1.04 / f64::from(1u32 << self.lg_k).sqrt(),
             exact: false,
         }
@@ -83,18 +155,53 @@ impl DistinctSketch {
 
     /// Standard HLL image, base64.
     pub fn to_base64(&self) -> String {
-        BASE64.encode(self.hll.serialize())
+        BASE64.encode(self.current().serialize())
     }
 
     /// Reads an image written by [`Self::to_base64`] (or any DataSketches HLL).
     pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
         let hll = HllSketch::deserialize(&decode(column, "hll", text)?).map_err(|e| bad(column, "hll", e))?;
-        Ok(Self { lg_k: hll.lg_config_k(), hll })
+        Ok(Self::of(hll))
     }
 
     /// Reads the sketch stored in a column profile.
     pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
         Self::from_base64(&profile.name, image(profile, "hll")?)
+    }
+}
+
+/// The bytes a value feeds to a hasher (a `Hasher` that only implements `write`, like the crate's
+/// MurmurHash3 one), kept inline up to 32 bytes.
+#[derive(Default)]
+struct ByteCollector {
+    inline: [u8; 32],
+    len: usize,
+    spilled: Vec<u8>,
+}
+
+impl ByteCollector {
+    fn bytes(&self) -> &[u8] {
+        if self.spilled.is_empty() { &self.inline[..self.len] } else { &self.spilled }
+    }
+}
+
+impl std::hash::Hasher for ByteCollector {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if self.spilled.is_empty() && end <= self.inline.len() {
+            self.inline[self.len..end].copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            if self.spilled.is_empty() {
+                self.spilled.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.spilled.extend_from_slice(bytes);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        0
     }
 }
 
@@ -243,4 +350,67 @@ impl TopValuesSketch {
 
 fn invalid(name: &'static str, e: impl ToString) -> EngineError {
     EngineError::InvalidOption { name, reason: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use datasketches::hash::value::canonical_float;
+
+    use super::*;
+
+    fn email(i: u64) -> String {
+        format!("user{:x}.{}@example.com", i.wrapping_mul(0x9e37_79b9_7f4a_7c15) % 50_000_000, i % 97)
+    }
+
+    /// Numbers as the numeric and temporal accumulators hash them, against the crate.
+    #[test]
+    fn number_updates_match_the_crate() {
+        let mut ours = DistinctSketch::new(12).expect("lg_k");
+        let mut theirs = HllSketch::new(12, HllType::Hll8).expect("lg_k");
+        for i in 0..50_000i64 {
+            let x = (i * 7919 % 10_007) as f64 / 3.0;
+            ours.update(canonical_float::from_f64(x));
+            theirs.update(canonical_float::from_f64(x));
+            ours.update(i * 1_000_003);
+            theirs.update(i * 1_000_003);
+            ours.update((i as i128).to_le_bytes());
+            theirs.update((i as i128).to_le_bytes());
+        }
+        assert!(ours.dense.is_some());
+        assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()));
+    }
+
+    /// Byte updates (dense once in array mode) against the crate's own updates, with a merge and
+    /// a switch back to generic updates along the way.
+    #[test]
+    fn byte_updates_match_the_crate() {
+        for n in [0u64, 5, 300, 3_000, 20_000, 120_000] {
+            let mut ours = DistinctSketch::new(14).expect("lg_k");
+            let mut theirs = HllSketch::new(14, HllType::Hll8).expect("lg_k");
+            for i in 0..n {
+                ours.update_bytes(email(i).as_bytes());
+                theirs.update(raw_bytes::from_str(&email(i)));
+            }
+            assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()), "n = {n}");
+            assert_eq!(ours.count(), DistinctSketch::of(theirs.clone()).count());
+            ours.update(raw_bytes::from_str("one more"));
+            theirs.update(raw_bytes::from_str("one more"));
+            let long = "a value longer than the thirty-two inline bytes of the collector";
+            ours.update(raw_bytes::from_str(long));
+            theirs.update(raw_bytes::from_str(long));
+            assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()), "n = {n}, then generic");
+
+            let mut a = DistinctSketch::new(14).expect("lg_k");
+            let mut b = DistinctSketch::new(14).expect("lg_k");
+            for i in 0..n {
+                a.update_bytes(email(i).as_bytes());
+                b.update_bytes(email(i + n / 2).as_bytes());
+            }
+            let mut union = HllUnion::new(14).expect("lg_k");
+            union.update(&a.current());
+            union.update(&b.current());
+            a.merge(&b).expect("merge");
+            assert_eq!(a.to_base64(), BASE64.encode(union.to_sketch(HllType::Hll8).serialize()), "merge, n = {n}");
+        }
+    }
 }

@@ -14,7 +14,6 @@ use arrow_array::types::ByteArrayType;
 use arrow_array::{Array, ArrayAccessor, GenericByteArray};
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::DataType;
-use datasketches::hash::value::raw_bytes;
 use profiler_crds::{ColumnProfile, InferredType, TextStats};
 
 use crate::content_type;
@@ -156,7 +155,7 @@ impl TextAccumulator {
             let offer_top = !self.mostly_unique || count > 1;
             skipped |= !offer_top;
             batch.observe(v, count);
-            self.distinct.update(raw_bytes::from_slice(v));
+            self.distinct.update_bytes(v);
             if offer_top {
                 self.offer_top(v, count);
             }
@@ -180,7 +179,7 @@ impl TextAccumulator {
             *word |= 1 << (bit % 64);
             skipped |= !repeat;
             batch.observe(v, 1);
-            self.distinct.update(raw_bytes::from_slice(v));
+            self.distinct.update_bytes(v);
             if repeat {
                 self.offer_top(v, 1);
             }
