@@ -59,6 +59,29 @@ where
     }
 }
 
+/// A failed AWS call as a connector error: which source, which step, what the service said, and
+/// whether retrying may help.
+pub fn call_failed<E, R>(
+    source_name: String,
+    step: &'static str,
+    service: &str,
+    error: &aws_sdk_s3::error::SdkError<E, R>,
+) -> crate::error::WorkerError
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let (code, message) = describe(error);
+    let transient = is_transient_code(code.as_deref());
+    let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
+    crate::error::WorkerError::Connector {
+        source_name,
+        step,
+        message: format!("{service} said {code}{message}"),
+        transient,
+    }
+}
+
 /// Whether an AWS error code means "try again later".
 pub fn is_transient_code(code: Option<&str>) -> bool {
     matches!(

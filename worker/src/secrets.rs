@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use profiler_store::DatabaseConfig;
 use tracing::instrument;
 
-use crate::aws::{describe, is_transient_code};
+use crate::aws::call_failed;
 use crate::error::WorkerError;
 
 /// Reads the secret `arn` and turns it into connection settings.
@@ -18,17 +18,12 @@ pub async fn database_config(
 ) -> Result<DatabaseConfig, WorkerError> {
     let step = "read the database secret";
     let source_name = format!("Secrets Manager secret {arn}");
-    let value = client.get_secret_value().secret_id(arn).send().await.map_err(|e| {
-        let (code, message) = describe(&e);
-        let transient = is_transient_code(code.as_deref());
-        let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
-        WorkerError::Connector {
-            source_name: source_name.clone(),
-            step,
-            message: format!("{code}{message}"),
-            transient,
-        }
-    })?;
+    let value = client
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| call_failed(source_name.clone(), step, "Secrets Manager", &e))?;
     let bad =
         |message: String| WorkerError::Connector { source_name: source_name.clone(), step, message, transient: false };
     let text = value.secret_string().ok_or_else(|| bad("the secret has no string value".into()))?;

@@ -12,7 +12,7 @@ use tracing::{debug, instrument};
 
 use super::profile::SqlSource;
 use super::sql::{Dialect, SqlColumn, TableRef};
-use crate::aws::{describe, is_transient_code};
+use crate::aws::call_failed;
 use crate::error::WorkerError;
 
 /// Polling of query executions.
@@ -67,15 +67,7 @@ impl AthenaConnector {
             d.quote_literal(&self.source.table)?,
         ];
         let rows = self.query("read the table's columns", sql, params, scanned).await?;
-        let columns: Vec<SqlColumn> = rows
-            .into_iter()
-            .filter_map(|row| match row.as_slice() {
-                [Some(name), Some(data_type), ..] => {
-                    Some(SqlColumn { name: name.clone(), data_type: data_type.clone() })
-                }
-                _ => None,
-            })
-            .collect();
+        let columns: Vec<SqlColumn> = SqlColumn::from_rows(rows);
         Ok(columns)
     }
 
@@ -97,7 +89,7 @@ impl AthenaConnector {
         if !params.is_empty() {
             start = start.set_execution_parameters(Some(params));
         }
-        let started = start.send().await.map_err(|e| self.aws_error(step, &e))?;
+        let started = start.send().await.map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
         let id = started.query_execution_id().unwrap_or_default().to_owned();
         let deadline = Instant::now() + self.poll.timeout;
         let mut wait = self.poll.initial;
@@ -108,7 +100,7 @@ impl AthenaConnector {
                 .query_execution_id(&id)
                 .send()
                 .await
-                .map_err(|e| self.aws_error(step, &e))?;
+                .map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
             let execution = execution.query_execution();
             if let Some(stats) = execution.and_then(|e| e.statistics()) {
                 *scanned += stats.data_scanned_in_bytes().unwrap_or(0).max(0) as u64;
@@ -155,7 +147,7 @@ impl AthenaConnector {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(|e| self.aws_error(step, &e))?;
+                .map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
             if let Some(set) = page.result_set() {
                 let skip = usize::from(first_page);
                 for row in set.rows().iter().skip(skip) {
@@ -169,22 +161,6 @@ impl AthenaConnector {
             }
         }
         Ok(rows)
-    }
-
-    fn aws_error<E, R>(&self, step: &'static str, error: &aws_sdk_athena::error::SdkError<E, R>) -> WorkerError
-    where
-        E: aws_sdk_athena::error::ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        let (code, message) = describe(error);
-        let transient = is_transient_code(code.as_deref());
-        let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
-        WorkerError::Connector {
-            source_name: self.location(),
-            step,
-            message: format!("Athena said {code}{message}"),
-            transient,
-        }
     }
 }
 

@@ -13,7 +13,7 @@ use tracing::{debug, instrument};
 use super::athena::PollPolicy;
 use super::profile::SqlSource;
 use super::sql::{Dialect, SqlColumn, TableRef};
-use crate::aws::{describe, is_transient_code};
+use crate::aws::call_failed;
 use crate::error::WorkerError;
 
 /// A Redshift table and the client to query it.
@@ -65,12 +65,18 @@ impl RedshiftConnector {
                 .map_err(|e| WorkerError::InvalidRequest(format!("Redshift parameter {name}: {e}")))?;
             request = request.parameters(parameter);
         }
-        let started = request.send().await.map_err(|e| self.aws_error(step, &e))?;
+        let started = request.send().await.map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
         let id = started.id().unwrap_or_default().to_owned();
         let deadline = Instant::now() + self.poll.timeout;
         let mut wait = self.poll.initial;
         loop {
-            let status = self.client.describe_statement().id(&id).send().await.map_err(|e| self.aws_error(step, &e))?;
+            let status = self
+                .client
+                .describe_statement()
+                .id(&id)
+                .send()
+                .await
+                .map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
             match status.status() {
                 Some(StatusString::Finished) => break,
                 Some(StatusString::Failed | StatusString::Aborted) => {
@@ -108,7 +114,7 @@ impl RedshiftConnector {
                 .set_next_token(token.take())
                 .send()
                 .await
-                .map_err(|e| self.aws_error(step, &e))?;
+                .map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
             for record in page.records() {
                 rows.push(record.iter().map(field_text).collect());
             }
@@ -118,22 +124,6 @@ impl RedshiftConnector {
             }
         }
         Ok(rows)
-    }
-
-    fn aws_error<E, R>(&self, step: &'static str, error: &aws_sdk_redshiftdata::error::SdkError<E, R>) -> WorkerError
-    where
-        E: aws_sdk_redshiftdata::error::ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        let (code, message) = describe(error);
-        let transient = is_transient_code(code.as_deref());
-        let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
-        WorkerError::Connector {
-            source_name: self.location(),
-            step,
-            message: format!("Redshift Data API said {code}{message}"),
-            transient,
-        }
     }
 }
 
@@ -168,15 +158,7 @@ impl SqlSource for RedshiftConnector {
                    WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position";
         let params = [("schema", self.source.schema.as_str()), ("table", self.source.table.as_str())];
         let rows = self.statement("read the table's columns", sql, &params).await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| match row.as_slice() {
-                [Some(name), Some(data_type), ..] => {
-                    Some(SqlColumn { name: name.clone(), data_type: data_type.clone() })
-                }
-                _ => None,
-            })
-            .collect())
+        Ok(SqlColumn::from_rows(rows))
     }
 
     async fn run(

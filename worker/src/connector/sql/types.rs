@@ -11,6 +11,20 @@ pub struct SqlColumn {
     pub data_type: String,
 }
 
+impl SqlColumn {
+    /// Columns from the rows of an `information_schema.columns` query (name, data type).
+    pub fn from_rows(rows: Vec<Vec<Option<String>>>) -> Vec<SqlColumn> {
+        rows.into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [Some(name), Some(data_type), ..] => {
+                    Some(SqlColumn { name: name.clone(), data_type: data_type.clone() })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// The profile kind of a type name of Athena (Trino) or Redshift.
 pub fn sql_kind(data_type: &str) -> ColumnKind {
     let t = data_type.trim().to_ascii_lowercase();
