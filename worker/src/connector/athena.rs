@@ -26,6 +26,33 @@ pub struct PollPolicy {
     pub timeout: Duration,
 }
 
+impl PollPolicy {
+    /// The waits of one statement's polling, starting now.
+    pub fn start(&self) -> Backoff {
+        Backoff { next: self.initial, max: self.max, deadline: Instant::now() + self.timeout }
+    }
+}
+
+/// Exponential backoff between polls, up to a deadline.
+pub struct Backoff {
+    next: Duration,
+    max: Duration,
+    deadline: Instant,
+}
+
+impl Backoff {
+    /// Sleeps before the next poll (`initial`, doubling up to `max`); `false`, without sleeping,
+    /// once the deadline has passed.
+    pub async fn wait(&mut self) -> bool {
+        if Instant::now() >= self.deadline {
+            return false;
+        }
+        tokio::time::sleep(self.next).await;
+        self.next = (self.next * 2).min(self.max);
+        true
+    }
+}
+
 impl Default for PollPolicy {
     fn default() -> Self {
         Self { initial: Duration::from_millis(200), max: Duration::from_secs(5), timeout: Duration::from_secs(30 * 60) }
@@ -91,8 +118,7 @@ impl AthenaConnector {
         }
         let started = start.send().await.map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
         let id = started.query_execution_id().unwrap_or_default().to_owned();
-        let deadline = Instant::now() + self.poll.timeout;
-        let mut wait = self.poll.initial;
+        let mut backoff = self.poll.start();
         loop {
             let execution = self
                 .client
@@ -102,12 +128,14 @@ impl AthenaConnector {
                 .await
                 .map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
             let execution = execution.query_execution();
-            if let Some(stats) = execution.and_then(|e| e.statistics()) {
-                *scanned += stats.data_scanned_in_bytes().unwrap_or(0).max(0) as u64;
-            }
             let status = execution.and_then(|e| e.status());
             match status.and_then(|s| s.state()) {
-                Some(QueryExecutionState::Succeeded) => break,
+                Some(QueryExecutionState::Succeeded) => {
+                    // Counted once, from the finished query's statistics.
+                    let stats = execution.and_then(|e| e.statistics());
+                    *scanned += stats.and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0).max(0) as u64;
+                    break;
+                }
                 Some(QueryExecutionState::Failed | QueryExecutionState::Cancelled) => {
                     let reason = status.and_then(|s| s.state_change_reason()).unwrap_or("no reason given").to_owned();
                     let error = status.and_then(|s| s.athena_error());
@@ -124,7 +152,7 @@ impl AthenaConnector {
                 }
                 _ => {}
             }
-            if Instant::now() >= deadline {
+            if !backoff.wait().await {
                 let _ = self.client.stop_query_execution().query_execution_id(&id).send().await;
                 return Err(WorkerError::Connector {
                     source_name: self.location(),
@@ -133,8 +161,6 @@ impl AthenaConnector {
                     transient: true,
                 });
             }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(self.poll.max);
         }
         let mut rows = Vec::new();
         let mut token: Option<String> = None;

@@ -3,8 +3,6 @@
 //! are polled with backoff up to a timeout and their results paged; values come back typed and are
 //! read as text like Athena's.
 
-use std::time::Instant;
-
 use aws_sdk_redshiftdata::Client;
 use aws_sdk_redshiftdata::types::{Field, SqlParameter, StatusString};
 use profiler_crds::{RedshiftAuth, RedshiftSource, RedshiftTarget};
@@ -67,8 +65,7 @@ impl RedshiftConnector {
         }
         let started = request.send().await.map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
         let id = started.id().unwrap_or_default().to_owned();
-        let deadline = Instant::now() + self.poll.timeout;
-        let mut wait = self.poll.initial;
+        let mut backoff = self.poll.start();
         loop {
             let status = self
                 .client
@@ -92,7 +89,7 @@ impl RedshiftConnector {
                 }
                 _ => {}
             }
-            if Instant::now() >= deadline {
+            if !backoff.wait().await {
                 let _ = self.client.cancel_statement().id(&id).send().await;
                 return Err(WorkerError::Connector {
                     source_name: self.location(),
@@ -101,8 +98,6 @@ impl RedshiftConnector {
                     transient: true,
                 });
             }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(self.poll.max);
         }
         let mut rows = Vec::new();
         let mut token: Option<String> = None;
