@@ -145,48 +145,24 @@ impl Store {
         .map_err(StoreError::query("reading column profiles"))?;
         let ordinals: Vec<i32> = rows.iter().map(|r| r.ordinal).collect();
         let mut children: HashMap<i32, ColumnChildren> = HashMap::new();
-        let filter = "where run_id = $1 and ordinal = any($2)";
-        let quantiles: Vec<QuantileRow> = sqlx::query_as(&format!(
-            "select ordinal, rank, value, label from profiler.column_quantiles {filter} order by ordinal, rank"
-        ))
-        .bind(run_id)
-        .bind(&ordinals)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("reading quantiles"))?;
+        let read = ChildQuery { store: self, run_id, ordinals: &ordinals };
+        let quantiles: Vec<QuantileRow> =
+            read.rows("column_quantiles", "ordinal, rank, value, label", "rank", "reading quantiles").await?;
         for q in quantiles {
             children.entry(q.ordinal).or_default().quantiles.push(q);
         }
-        let bins: Vec<BinRow> = sqlx::query_as(&format!(
-            "select ordinal, bin, lower, upper, count from profiler.column_histograms {filter} order by ordinal, bin"
-        ))
-        .bind(run_id)
-        .bind(&ordinals)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("reading histograms"))?;
+        let bins: Vec<BinRow> =
+            read.rows("column_histograms", "ordinal, bin, lower, upper, count", "bin", "reading histograms").await?;
         for b in bins {
             children.entry(b.ordinal).or_default().bins.push(b);
         }
-        let frequencies: Vec<FrequencyRow> = sqlx::query_as(&format!(
-            "select ordinal, rank, value, count from profiler.column_frequencies {filter} order by ordinal, rank"
-        ))
-        .bind(run_id)
-        .bind(&ordinals)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("reading top values"))?;
+        let frequencies: Vec<FrequencyRow> =
+            read.rows("column_frequencies", "ordinal, rank, value, count", "rank", "reading top values").await?;
         for f in frequencies {
             children.entry(f.ordinal).or_default().frequencies.push(f);
         }
-        let sketches: Vec<SketchRow> = sqlx::query_as(&format!(
-            "select ordinal, kind, image from profiler.column_sketches {filter} order by ordinal, kind"
-        ))
-        .bind(run_id)
-        .bind(&ordinals)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("reading sketches"))?;
+        let sketches: Vec<SketchRow> =
+            read.rows("column_sketches", "ordinal, kind, image", "kind", "reading sketches").await?;
         for s in sketches {
             children.entry(s.ordinal).or_default().sketches.push(s);
         }
@@ -196,6 +172,36 @@ impl Store {
                 column_profile(row, kids)
             })
             .collect()
+    }
+}
+
+/// Reads the child rows (quantiles, bins, top values, sketches) of some columns of one run.
+struct ChildQuery<'a> {
+    store: &'a Store,
+    run_id: i64,
+    ordinals: &'a [i32],
+}
+
+impl ChildQuery<'_> {
+    /// `fields` of `profiler.<table>` for the run's columns, by ordinal then `order`.
+    async fn rows<T>(
+        &self,
+        table: &str,
+        fields: &str,
+        order: &str,
+        operation: &'static str,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        sqlx::query_as(&format!(
+            "select {fields} from profiler.{table} where run_id = $1 and ordinal = any($2) order by ordinal, {order}"
+        ))
+        .bind(self.run_id)
+        .bind(self.ordinals)
+        .fetch_all(&self.store.pool)
+        .await
+        .map_err(StoreError::query(operation))
     }
 }
 
