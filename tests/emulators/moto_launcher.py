@@ -1,26 +1,58 @@
-"""moto's server for the tests, with the Redshift Data API made real.
+"""moto's server for the tests, with the Redshift Data API made real and Step Functions able to
+run the worker.
 
-moto's redshift-data never finishes a statement and always returns the same three rows, in a
-shape the AWS SDKs cannot parse (ISO timestamps, `TotalNumberRows`, boolean `nullable`). This
-launcher patches it in memory before starting `moto.server`: each statement really runs, on the
-PostgreSQL server named by PROFILER_REDSHIFT_PG_URL (the statement's `Database` selects the
-database), with the Data API's `:name` parameters. Where Redshift and Postgres differ, one thing is
-translated: `APPROXIMATE COUNT(DISTINCT x)` becomes `COUNT(DISTINCT x)`. Results come back as the
+**Redshift Data API.** moto's redshift-data never finishes a statement and always returns the same
+three rows, in a shape the AWS SDKs cannot parse (ISO timestamps, `TotalNumberRows`, boolean
+`nullable`). This launcher patches it in memory before starting `moto.server`: each statement really
+runs, on the PostgreSQL server named by PROFILER_REDSHIFT_PG_URL (the statement's `Database` selects
+the database), with the Data API's `:name` parameters. Where Redshift and Postgres differ, one thing
+is translated: `APPROXIMATE COUNT(DISTINCT x)` becomes `COUNT(DISTINCT x)`. Results come back as the
 real API sends them: typed fields, `isNull`, column metadata, `TotalNumRows`, epoch timestamps.
+PROFILER_REDSHIFT_PG_URL is optional: without it only redshift-data statements fail.
+
+**ECS tasks are local processes.** Every ECS `RunTask` (direct, or from a state machine) starts the
+program named by PROFILER_TEST_WORKER_BIN as a local process, with moto's own environment plus the
+task definition's first container's `environment`, then that container's override `environment`
+(overrides win) and `PROFILER_TEST_ECS_TASK_ARN`; an override `command` becomes its arguments. Its
+stdout/stderr go to moto's. The task stays RUNNING while it runs (however often DescribeTasks is
+called), then is STOPPED with `stopCode` EssentialContainerExited and `containers[0].exitCode` = its
+exit code (128 + N when killed by signal N). `StopTask` sends SIGTERM to its process group (SIGKILL
+10 s later). Without PROFILER_TEST_WORKER_BIN every task stops at once with exit code 0.
+
+**Step Functions in execute mode** (`POST /moto-api/config
+{"stepfunctions":{"execute_state_machine":true}}`):
+- ECS and aws-sdk integrations get their PascalCase parameters translated to the API's names, and
+  their responses back to PascalCase (moto ships both translations as empty stubs);
+- `arn:aws:states:::ecs:runTask.sync` waits for the task to stop and, as AWS does, returns the task
+  description (`Containers[0].ExitCode`, `LastStatus`, `StopCode`, ...; timestamps in epoch
+  milliseconds) when every container exited 0, and otherwise fails with `States.TaskFailed` whose
+  cause is that description as JSON. A RunTask with `Failures` fails with `AmazonECS.Unknown`; ECS
+  API errors are named `ECS.<code>` (`ECS.AmazonECSException` for ClientException and 5xx). When
+  the execution is stopped or the state times out, the task is stopped (its process killed);
+- `aws-sdk:s3:getObject` returns `Body` as a string (moto returned an unreadable stream); S3 errors
+  are named `S3.<Code>Exception` as on AWS;
+- a definite JSONPath through an array index (`$.task.Containers[0].ExitCode`) gives the value, not
+  a one-element list;
+- StartExecution without a name gets a UUID, as on AWS (moto named every such execution "None").
+Execute mode keeps its own state machines: switch it on before creating them.
 
 Usage: python moto_launcher.py HOST PORT
 """
 
+import atexit
+import datetime
+import json
 import os
 import re
+import signal
+import subprocess
 import sys
+import threading
 import time
 import urllib.parse
+import uuid
 from decimal import Decimal
 
-import json
-
-import pg8000.native
 from moto.redshiftdata import models, responses
 
 PG_URL = urllib.parse.urlparse(os.environ.get("PROFILER_REDSHIFT_PG_URL", ""))
@@ -28,6 +60,8 @@ RESULTS = {}
 
 
 def _connect(database):
+    import pg8000.native  # only needed once a redshift-data statement runs
+
     return pg8000.native.Connection(
         user=urllib.parse.unquote(PG_URL.username or "postgres"),
         password=urllib.parse.unquote(PG_URL.password or ""),
@@ -146,6 +180,366 @@ responses.RedshiftDataAPIServiceResponse.execute_statement = execute_statement_r
 models.RedshiftDataAPIServiceBackend.execute_statement = execute_statement
 models.RedshiftDataAPIServiceBackend.get_statement_result = get_statement_result
 models.Statement.__iter__ = statement_iter
+
+
+# --- ECS tasks as local processes --------------------------------------------------------------
+
+from moto.ecs import models as ecs_models  # noqa: E402
+
+WORKER_BIN_ENV = "PROFILER_TEST_WORKER_BIN"
+KILL_GRACE_SECONDS = 10
+_WORKERS = {}  # task ARN -> running subprocess.Popen
+_WORKERS_LOCK = threading.Lock()
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _task_last_status(self):
+    # A task with a local process reports its own status; other tasks keep moto's state machine.
+    pinned = self.__dict__.get("_pinned_status")
+    return pinned if pinned is not None else self.status
+
+
+def _set_task_last_status(self, value):
+    if "_pinned_status" in self.__dict__:
+        self._pinned_status = value
+    self.status = value
+
+
+def _container_override(task, name):
+    overrides = (task.overrides or {}).get("containerOverrides") or []
+    for override in overrides:
+        if override.get("name") == name:
+            return override
+    return overrides[0] if len(overrides) == 1 and not overrides[0].get("name") else {}
+
+
+def _finish_task(task, exit_code):
+    now = _now()
+    container = task.containers[0]
+    container.exitCode = exit_code
+    container.last_status = "STOPPED"
+    task.desired_status = "STOPPED"
+    if not getattr(task, "stop_code", None):
+        task.stop_code = "EssentialContainerExited"
+        task.stopped_reason = "Essential container in task exited"
+    task.stopping_at = getattr(task, "stopping_at", None) or now
+    task.execution_stopped_at = now
+    task.stopped_at = now
+    task._pinned_status = "STOPPED"
+
+
+def _reap(task, process):
+    code = process.wait()
+    with _WORKERS_LOCK:
+        _WORKERS.pop(task.task_arn, None)
+    _finish_task(task, 128 - code if code < 0 else code)
+
+
+def _start_worker(backend, task):
+    definition = backend.describe_task_definition(task.task_definition_arn)
+    container_definition = definition.container_definitions[0]
+    container = task.containers[0]
+    # moto puts the task definition's ARN in both; ECS uses these forms.
+    container.task_arn = task.task_arn
+    container.container_arn = task.task_arn.replace(":task/", ":container/", 1).rsplit("/", 1)[0] + (
+        f"/{task.id}/{container.container_arn.rsplit('/', 1)[-1]}"
+    )
+    override = _container_override(task, container_definition.get("name"))
+    now = _now()
+    task.created_at = task.pull_started_at = task.pull_stopped_at = task.started_at = now
+    task.cpu = definition.cpu
+    task.memory = definition.memory
+    task._pinned_status = "RUNNING"
+    container.last_status = "RUNNING"
+    binary = os.environ.get(WORKER_BIN_ENV)
+    if not binary:
+        _finish_task(task, 0)
+        return
+    environment = dict(os.environ)
+    for source in (container_definition.get("environment"), override.get("environment")):
+        for pair in source or []:
+            environment[pair["name"]] = pair.get("value", "")
+    environment["PROFILER_TEST_ECS_TASK_ARN"] = task.task_arn
+    arguments = override.get("command") or container_definition.get("command") or []
+    try:
+        process = subprocess.Popen([binary, *arguments], env=environment, start_new_session=True)
+    except OSError as error:
+        print(f"moto_launcher: cannot start {binary}: {error}", file=sys.stderr)
+        task.stop_code = "TaskFailedToStart"
+        task.stopped_reason = f"CannotStartContainerError: {error}"
+        _finish_task(task, 127)
+        container.reason = task.stopped_reason
+        return
+    with _WORKERS_LOCK:
+        _WORKERS[task.task_arn] = process
+    threading.Thread(target=_reap, args=(task, process), daemon=True).start()
+
+
+def _kill(process):
+    def signal_group(sig):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    signal_group(signal.SIGTERM)
+
+    def escalate():
+        try:
+            process.wait(KILL_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            signal_group(signal.SIGKILL)
+
+    threading.Thread(target=escalate, daemon=True).start()
+
+
+def _kill_all_workers():
+    with _WORKERS_LOCK:
+        processes = list(_WORKERS.values())
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+_original_run_task = ecs_models.EC2ContainerServiceBackend.run_task
+_original_stop_task = ecs_models.EC2ContainerServiceBackend.stop_task
+
+
+def run_task(self, *args, **kwargs):
+    tasks = _original_run_task(self, *args, **kwargs)
+    for task in tasks:
+        _start_worker(self, task)
+    return tasks
+
+
+def stop_task(self, cluster_str, task_str, reason):
+    cluster = self._get_cluster(cluster_str)
+    task_id = task_str.split("/")[-1]
+    for arn, task in self.tasks.get(cluster.name, {}).items():
+        with _WORKERS_LOCK:
+            process = _WORKERS.get(arn)
+        if arn.endswith(task_id) and process is not None:
+            # ECS stops the container first; the task is STOPPED once the process has exited.
+            task.desired_status = "STOPPED"
+            task.stop_code = "UserInitiated"
+            task.stopped_reason = reason or "Task stopped by user"
+            task.stopping_at = _now()
+            _kill(process)
+            return task
+    return _original_stop_task(self, cluster_str, task_str, reason)
+
+
+ecs_models.Task.last_status = property(_task_last_status, _set_task_last_status)
+ecs_models.EC2ContainerServiceBackend.run_task = run_task
+ecs_models.EC2ContainerServiceBackend.stop_task = stop_task
+atexit.register(_kill_all_workers)
+
+
+# --- Step Functions: service integrations and JSONPath -----------------------------------------
+
+import botocore.session  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails  # noqa: E402
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (  # noqa: E402
+    CustomErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (  # noqa: E402
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (  # noqa: E402
+    StatesErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (  # noqa: E402
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
+    state_task_service_aws_sdk as sfn_aws_sdk,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
+    state_task_service_ecs as sfn_ecs,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import (  # noqa: E402
+    ResourceCondition,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails  # noqa: E402
+from moto.stepfunctions.parser.asl.parse import asl_parser  # noqa: E402,F401  (loads every state module)
+from moto.stepfunctions.parser.asl.utils import json_path  # noqa: E402
+from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for  # noqa: E402
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str  # noqa: E402
+
+_SERVICE_MODELS = {}
+
+
+def _operation_model(self, boto_service_name, service_action_name):
+    service = self._get_boto_service_name(boto_service_name)
+    if service not in _SERVICE_MODELS:
+        _SERVICE_MODELS[service] = botocore.session.get_session().get_service_model(service)
+    model = _SERVICE_MODELS[service]
+    wanted = (service_action_name or self.resource.api_action).replace("_", "").lower()
+    for name in model.operation_names:
+        if name.lower() == wanted:
+            return model.operation_model(name)
+    return None
+
+
+def _normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+    operation = _operation_model(self, boto_service_name, service_action_name)
+    if operation is not None and operation.input_shape is not None:
+        self._to_boto_request(parameters, operation.input_shape)
+
+
+def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
+    operation = _operation_model(self, boto_service_name, service_action_name)
+    if operation is not None and operation.output_shape is not None:
+        self._from_boto_response(response, operation.output_shape)
+
+
+def _epoch_millis(value):
+    if isinstance(value, datetime.datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, dict):
+        return {key: _epoch_millis(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_epoch_millis(item) for item in value]
+    return value
+
+
+def _task_failure(self, env, error, cause):
+    return FailureEventException(
+        FailureEvent(
+            env=env,
+            error_name=StatesErrorName(typ=StatesErrorNameType.StatesTaskFailed)
+            if error == "States.TaskFailed"
+            else CustomErrorName(error),
+            event_type=HistoryEventType.TaskFailed,
+            event_details=EventDetails(
+                taskFailedEventDetails=TaskFailedEventDetails(
+                    resource=self._get_sfn_resource(),
+                    resourceType=self._get_sfn_resource_type(),
+                    error=error,
+                    cause=cause,
+                )
+            ),
+        )
+    )
+
+
+def _ecs_client(resource_runtime_part, state_credentials):
+    return boto_client_for(
+        region=resource_runtime_part.region, service="ecs", state_credentials=state_credentials
+    )
+
+
+def ecs_eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+    response = _ecs_client(resource_runtime_part, state_credentials).run_task(**normalised_parameters)
+    response.pop("ResponseMetadata", None)
+    self._normalise_response(response, service_action_name="run_task")
+    response = _epoch_millis(response)
+    if self.resource.condition is not None and (response.get("Failures") or not response.get("Tasks")):
+        raise _task_failure(self, env, "AmazonECS.Unknown", to_json_str(response))
+    env.stack.append(response)
+
+
+def _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn):
+    # StopExecution, or the state's TimeoutSeconds, ends the state's environment: stop the task then.
+    def watch():
+        while True:
+            with _WORKERS_LOCK:
+                running = task_arn in _WORKERS
+            if not running:
+                return
+            if not env.is_running():
+                ecs.stop_task(cluster=cluster_arn, task=task_arn, reason="Step Functions execution stopped or state timed out")
+                return
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def ecs_build_sync_resolver(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+    ecs = _ecs_client(resource_runtime_part, state_credentials)
+    submission = env.stack.pop()
+    task_arn = submission["Tasks"][0]["TaskArn"]
+    cluster_arn = submission["Tasks"][0]["ClusterArn"]
+    _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn)
+
+    def resolve():
+        described = ecs.describe_tasks(cluster=cluster_arn, tasks=[task_arn])
+        if not described.get("tasks") or described["tasks"][0].get("lastStatus") != "STOPPED":
+            return None
+        described.pop("ResponseMetadata", None)
+        self._normalise_response(described, service_action_name="describe_tasks")
+        task = _epoch_millis(described["Tasks"][0])
+        # AWS fails the state when any container did not exit 0, with the task as the cause.
+        if any(container.get("ExitCode") != 0 for container in task.get("Containers") or [{}]):
+            raise _task_failure(self, env, "States.TaskFailed", to_json_str(task, separators=(",", ":")))
+        return task
+
+    return resolve
+
+
+def ecs_from_error(self, env, ex):
+    if isinstance(ex, ClientError):
+        code = ex.response.get("Error", {}).get("Code") or ""
+        status = ex.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
+        request_id = ex.response.get("ResponseMetadata", {}).get("RequestId", "")
+        if code in ("ClientException", "ServerException") or not code.isidentifier() or status >= 500 and not code:
+            error = "ECS.AmazonECSException"
+        else:
+            error = "ECS." + (code if code.endswith("Exception") else code + "Exception")
+        message = ex.response.get("Error", {}).get("Message", str(ex))
+        cause = f"{message} (Service: AmazonECS; Status Code: {status}; Error Code: {code}; Request ID: {request_id}; Proxy: null)"
+        return _task_failure(self, env, error, cause).failure_event
+    return _original_ecs_from_error(self, env, ex)
+
+
+_original_ecs_from_error = sfn_ecs.StateTaskServiceEcs._from_error
+for _cls in (sfn_ecs.StateTaskServiceEcs, sfn_aws_sdk.StateTaskServiceAwsSdk):
+    _cls._normalise_parameters = _normalise_parameters
+    _cls._normalise_response = _normalise_response
+sfn_ecs.StateTaskServiceEcs._eval_service_task = ecs_eval_service_task
+sfn_ecs.StateTaskServiceEcs._build_sync_resolver = ecs_build_sync_resolver
+sfn_ecs.StateTaskServiceEcs._from_error = ecs_from_error
+sfn_aws_sdk._SERVICE_ERROR_NAMES.setdefault("s3", "S3")
+
+# JSONPath: AWS returns the value of a definite path; moto turns any value reached through an
+# array index into a list (its fix for filters, getmoto/moto#7825). Indefinite paths (wildcards,
+# slices, filters, unions, recursive descent) keep moto's handling.
+_INDEFINITE_PATH = re.compile(r"\[[^\]]*[*?:,][^\]]*\]|\.\.|\.\*")
+_original_extract_json = json_path.extract_json
+
+
+def extract_json(path, data):
+    if not _INDEFINITE_PATH.search(path):
+        matches = json_path.parse(path).find(data)
+        if len(matches) == 1:
+            return matches[0].value
+    return _original_extract_json(path, data)
+
+
+for _module in list(sys.modules.values()):
+    if getattr(_module, "extract_json", None) is _original_extract_json:
+        _module.extract_json = extract_json
+
+# StartExecution without a name: AWS names the execution with a UUID; moto's execute mode used
+# "None", so a second unnamed execution failed with ExecutionAlreadyExists.
+from moto.stepfunctions.parser import models as sfn_parser_models  # noqa: E402
+
+_original_start_execution = sfn_parser_models.StepFunctionsParserBackend.start_execution
+
+
+def start_execution(self, state_machine_arn, name=None, *args, **kwargs):
+    return _original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+
+sfn_parser_models.StepFunctionsParserBackend.start_execution = start_execution
+
 
 if __name__ == "__main__":
     from moto.server import main
