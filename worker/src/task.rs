@@ -1,5 +1,6 @@
 //! One Fargate task run: the job document in, the profile out to S3 and Postgres, and one JSON
-//! summary line. Sources reached through AWS are profiled here; the outputs are keyed by job uid
+//! summary line. Iceberg tables are scanned by the engine (or read from their manifests), Athena
+//! and Redshift tables profiled by pushdown or sample; the outputs are keyed by job uid
 //! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
 
 use std::time::Instant;
@@ -20,8 +21,10 @@ use crate::connector::profile::{self, SqlProfile, SqlSource};
 use crate::connector::redshift::RedshiftConnector;
 use crate::error::WorkerError;
 use crate::report::html;
+use crate::run::{ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
 use crate::sink::{RunIdentity, RunRecorder};
+use crate::source::SourceSpec;
 
 /// The one line the task prints on stdout (and the state machine passes on).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -122,64 +125,88 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
         .enable_all()
         .build()
         .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
-    runtime.block_on(async {
-        let config = crate::aws::sdk_config().await;
-        let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-        let clock = Instant::now();
-        let options = ProfileOptions {
-            histogram_bins: doc.metrics.histogram_bins as usize,
-            top_k: doc.metrics.top_k as usize,
-            ..ProfileOptions::default()
-        };
-        let (kind, location, profiled) = match &doc.source {
-            JobSource::Athena(athena) => {
-                let connector =
-                    AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
-                let profiled = sql_profile(&connector, athena.method, doc, &options).await?;
-                (SourceKind::Athena, connector.location(), profiled)
-            }
-            JobSource::Redshift(redshift) => {
-                let connector = RedshiftConnector::new(
-                    crate::aws::redshift_client(&config),
-                    redshift.clone(),
-                    PollPolicy::default(),
-                );
-                let profiled = sql_profile(&connector, redshift.method, doc, &options).await?;
-                (SourceKind::Redshift, connector.location(), profiled)
-            }
-            JobSource::Iceberg(_) => return Err(WorkerError::NotSupported("Iceberg tables on S3".into())),
-        };
-        let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned: bytes } = profiled;
-        let source = SourceInfo { kind, location, files: 0, snapshot_id: None };
-        let profile = TableProfile {
-            format_version: PROFILE_FORMAT_VERSION,
-            profiler_version: ENGINE_VERSION.to_owned(),
-            source,
-            mode,
-            sampling: SamplingReport { sampling: doc.sampling, rows_read, rows_profiled },
-            row_count: rows_profiled,
-            column_count: columns.len() as u64,
-            bytes_scanned: Some(bytes),
-            started_at,
-            duration_ms: clock.elapsed().as_millis() as u64,
-            columns,
-        };
-        let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
-        let json = serde_json::to_vec_pretty(&profile)
-            .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
-        let profile_uri = sink.put("profile.json", json, "application/json").await?;
-        let report_uri =
-            sink.put("report.html", html::render(&profile).into_bytes(), "text/html; charset=utf-8").await?;
-        info!(profile_uri, report_uri, "outputs written");
-        let summary = TaskSummary {
-            status: "succeeded",
-            rows: profile.row_count,
-            columns: profile.column_count,
-            sampled_rows: profile.sampling.rows_profiled,
-            profile_uri,
-            report_uri,
-            duration_ms: profile.duration_ms,
-        };
-        Ok((profile, summary))
+    let options = ProfileOptions {
+        histogram_bins: doc.metrics.histogram_bins as usize,
+        top_k: doc.metrics.top_k as usize,
+        ..ProfileOptions::default()
+    };
+    let profile = match &doc.source {
+        // The scan runs its own runtime and threads, outside this one.
+        JobSource::Iceberg(iceberg) => {
+            let request = ProfileRequest {
+                source: SourceSpec::Iceberg {
+                    location: format!("{}.{}", iceberg.namespace, iceberg.table),
+                    snapshot_id: iceberg.snapshot_id,
+                    catalog: Some(iceberg.catalog.clone()),
+                },
+                columns: doc.columns.clone(),
+                sampling: doc.sampling,
+                metadata_only: iceberg.metadata_only,
+                options,
+                threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            };
+            crate::run::profile(&request, &Progress::default())?
+        }
+        JobSource::Athena(_) | JobSource::Redshift(_) => runtime.block_on(sql_table_profile(doc, &options))?,
+    };
+    runtime.block_on(upload(doc, profile))
+}
+
+/// Profiles an Athena or Redshift table.
+async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Result<TableProfile, WorkerError> {
+    let config = crate::aws::sdk_config().await;
+    let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let clock = Instant::now();
+    let (kind, location, profiled) = match &doc.source {
+        JobSource::Athena(athena) => {
+            let connector =
+                AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
+            let profiled = sql_profile(&connector, athena.method, doc, options).await?;
+            (SourceKind::Athena, connector.location(), profiled)
+        }
+        JobSource::Redshift(redshift) => {
+            let connector =
+                RedshiftConnector::new(crate::aws::redshift_client(&config), redshift.clone(), PollPolicy::default());
+            let profiled = sql_profile(&connector, redshift.method, doc, options).await?;
+            (SourceKind::Redshift, connector.location(), profiled)
+        }
+        JobSource::Iceberg(_) => {
+            return Err(WorkerError::InvalidRequest("an Iceberg table is not a SQL source".into()));
+        }
+    };
+    let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned: bytes } = profiled;
+    Ok(TableProfile {
+        format_version: PROFILE_FORMAT_VERSION,
+        profiler_version: ENGINE_VERSION.to_owned(),
+        source: SourceInfo { kind, location, files: 0, snapshot_id: None },
+        mode,
+        sampling: SamplingReport { sampling: doc.sampling, rows_read, rows_profiled },
+        row_count: rows_profiled,
+        column_count: columns.len() as u64,
+        bytes_scanned: Some(bytes),
+        started_at,
+        duration_ms: clock.elapsed().as_millis() as u64,
+        columns,
     })
+}
+
+/// Writes profile.json and report.html under the attempt's prefix; returns the summary.
+async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<(TableProfile, TaskSummary), WorkerError> {
+    let config = crate::aws::sdk_config().await;
+    let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
+    let json = serde_json::to_vec_pretty(&profile)
+        .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
+    let profile_uri = sink.put("profile.json", json, "application/json").await?;
+    let report_uri = sink.put("report.html", html::render(&profile).into_bytes(), "text/html; charset=utf-8").await?;
+    info!(profile_uri, report_uri, "outputs written");
+    let summary = TaskSummary {
+        status: "succeeded",
+        rows: profile.row_count,
+        columns: profile.column_count,
+        sampled_rows: profile.sampling.rows_profiled,
+        profile_uri,
+        report_uri,
+        duration_ms: profile.duration_ms,
+    };
+    Ok((profile, summary))
 }

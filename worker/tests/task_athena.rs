@@ -3,28 +3,18 @@
 //! outputs in S3 under the attempt's prefix and in the profile store, reruns idempotent, and every
 //! bad-input path with its exit code and message.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Output};
 
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use profiler_crds::{ColumnKind, ProfileMode, SourceKind, TableProfile};
 use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::sink::s3::S3Sink;
 use serde_json::{Value, json};
-use sqlx::{Connection, PgConnection};
+use support::{fresh_database, moto, object, run_task, s3, sdk_config};
 
 const UID: &str = "6a1f0e9c-2b7d-4c3e-8f51-0a9b8c7d6e5f";
-
-fn moto() -> String {
-    std::env::var("PROFILER_TEST_MOTO_URL")
-        .expect("PROFILER_TEST_MOTO_URL is not set: run scripts/test.sh, which starts moto for the tests")
-}
-
-fn server_url() -> String {
-    std::env::var("PROFILER_TEST_DATABASE_URL")
-        .expect("PROFILER_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts a Postgres for the tests")
-}
 
 /// POSTs JSON to moto's control API.
 fn post(path: &str, body: &Value) {
@@ -139,60 +129,6 @@ fn job(bucket: &str, database: Option<Value>, columns: Option<Vec<&str>>) -> Str
     doc.to_string()
 }
 
-fn run_task(job: &str, extra_env: &[(&str, &str)]) -> (Output, Value) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_profiler-task"));
-    command
-        .env("PROFILER_JOB", job)
-        .env("AWS_ENDPOINT_URL", moto())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("PROFILER_S3_FORCE_PATH_STYLE", "true")
-        .env_remove("AWS_PROFILE");
-    for (k, v) in extra_env {
-        command.env(k, v);
-    }
-    let output = command.output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .last()
-        .unwrap_or_else(|| panic!("no summary line; stderr: {}", String::from_utf8_lossy(&output.stderr)));
-    let summary: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
-    (output, summary)
-}
-
-async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(moto())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-        .load()
-        .await
-}
-
-async fn s3() -> aws_sdk_s3::Client {
-    let config = sdk_config().await;
-    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build())
-}
-
-async fn fresh_database() -> String {
-    let name = format!("task_{}", std::process::id());
-    let mut admin = PgConnection::connect(&server_url()).await.unwrap();
-    sqlx::query(&format!("drop database if exists {name}")).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.unwrap();
-    let url = format!("{}/{name}", server_url().rsplit_once('/').unwrap().0);
-    Store::connect(&DatabaseConfig::from_url(&url).unwrap()).await.unwrap().migrate().await.unwrap();
-    url
-}
-
-async fn object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> (Vec<u8>, Option<String>) {
-    let o = s3.get_object().bucket(bucket).key(key).send().await.unwrap_or_else(|e| panic!("{key}: {e:?}"));
-    let content_type = o.content_type().map(str::to_owned);
-    (o.body.collect().await.unwrap().into_bytes().to_vec(), content_type)
-}
-
 /// A failing run: job document, queued Athena results, extra environment, exit code, message.
 type BadCase = (String, Vec<Vec<Vec<&'static str>>>, Vec<(&'static str, &'static str)>, i32, &'static str);
 
@@ -202,7 +138,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     // Names unique to this run, so a moto server that outlives one run does not mix them up.
     let bucket = format!("profiles-{}", std::process::id());
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let db = fresh_database().await;
+    let db = fresh_database("athena").await;
     let with_db = [("PROFILER_DATABASE_URL", db.as_str())];
     let database = Some(json!({"urlEnv": "PROFILER_DATABASE_URL"}));
 

@@ -11,7 +11,7 @@ use profiler_engine::{ProfileOptions, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::report::{html, json, terminal};
 use profiler_worker::sink::{RunIdentity, RunRecorder};
-use profiler_worker::source::CatalogRef;
+use profiler_worker::source::catalog::parse_catalog;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
@@ -50,16 +50,20 @@ enum Command {
 
 #[derive(Args)]
 struct ProfileArgs {
-    /// Parquet file, directory or glob; an Iceberg table directory or *.metadata.json file; or, with
-    /// --catalog, an Iceberg table as namespace.table.
+    /// Parquet file, directory or glob; an Iceberg table directory or *.metadata.json file (local
+    /// or s3://); or, with --catalog, an Iceberg table as namespace.table.
     source: String,
-    /// SQL catalog holding the table (sqlite:///path/catalog.db, as pyiceberg's SqlCatalog writes);
-    /// SOURCE is then the table as namespace.table.
+    /// Iceberg catalog holding the table; SOURCE is then namespace.table. One of: a SQL catalog
+    /// (sqlite:///path/catalog.db as pyiceberg's SqlCatalog writes, or postgres://...), `glue` or
+    /// `glue:<account id>`, an S3 Tables table bucket ARN, or an http(s):// REST catalog URI.
     #[arg(long)]
     catalog: Option<String>,
-    /// Name of the catalog inside the SQL catalog database (default: any, if unambiguous).
+    /// Name of the catalog inside a SQL catalog database (default: any, if unambiguous).
     #[arg(long, requires = "catalog")]
     catalog_name: Option<String>,
+    /// Warehouse of a REST catalog, when it serves several.
+    #[arg(long, requires = "catalog")]
+    warehouse: Option<String>,
     /// Treat the source as Parquet or Iceberg instead of detecting it.
     #[arg(long, value_parser = ["parquet", "iceberg"])]
     format: Option<String>,
@@ -142,7 +146,7 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         (Some(uri), _) => SourceSpec::Iceberg {
             location: args.source.clone(),
             snapshot_id: args.snapshot_id,
-            catalog: Some(CatalogRef { uri: uri.clone(), name: args.catalog_name.clone() }),
+            catalog: Some(parse_catalog(uri, args.catalog_name.as_deref(), args.warehouse.as_deref())?),
         },
         (None, Some("parquet")) => SourceSpec::Parquet { location: args.source.clone() },
         (None, Some(_)) => {

@@ -1,5 +1,6 @@
-//! Local Apache Iceberg tables as a profiling source, read with the `iceberg` crate: a table is
-//! named by its metadata JSON file or by its directory (the newest `metadata/*.metadata.json`).
+//! Apache Iceberg tables as a profiling source, read with the `iceberg` crate: a table is named
+//! by its metadata JSON file (local or `s3://`), by its local directory (the newest
+//! `metadata/*.metadata.json`), or by `namespace.table` in a catalog.
 //! A scan reads one data file per partition; metadata mode reads only the manifests.
 
 use std::collections::HashMap;
@@ -15,11 +16,13 @@ use iceberg::io::FileIO;
 use iceberg::scan::FileScanTask;
 use iceberg::spec::{DataContentType, Datum, ManifestList, NestedFieldRef, PrimitiveLiteral, PrimitiveType, Type};
 use iceberg::table::StaticTable;
-use profiler_crds::{ColumnKind, ColumnProfile, MetadataStats};
+use profiler_crds::{ColumnKind, ColumnProfile, IcebergCatalog, MetadataStats};
 use profiler_engine::{EngineError, column_kind, hex};
 use tokio::runtime::Handle;
 
-use super::{CatalogRef, select_columns};
+use super::catalog::split_identifier;
+use super::s3_storage::{self, is_s3};
+use super::select_columns;
 use crate::error::WorkerError;
 
 /// An opened Iceberg table at one snapshot, with the columns to profile.
@@ -73,26 +76,41 @@ pub fn metadata_file(location: &str) -> Result<PathBuf, WorkerError> {
 }
 
 impl IcebergSource {
-    /// Opens the table, checks the snapshot and the columns. Must run inside a tokio runtime.
+    /// Opens the table, checks the snapshot and the columns. `location` is a metadata file or
+    /// table directory, or `namespace.table` when `catalog` is given; `s3://` metadata and data
+    /// are read with the worker's S3 client. Must run inside a tokio runtime.
     pub async fn open(
         location: &str,
-        catalog: Option<&CatalogRef>,
+        catalog: Option<&IcebergCatalog>,
         snapshot_id: Option<i64>,
         columns: Option<&[String]>,
     ) -> Result<Self, WorkerError> {
-        let metadata_path = match catalog {
+        let metadata_location = match catalog {
             Some(c) => {
-                let found = super::catalog::metadata_location(&c.uri, c.name.as_deref(), location).await?;
-                metadata_file(&found)?
+                let (namespace, table) = split_identifier(location)?;
+                super::catalog::metadata_location(c, namespace, table, crate::aws::sdk_config).await?
             }
-            None => metadata_file(location)?,
+            None => location.to_owned(),
         };
-        let metadata_path = std::fs::canonicalize(&metadata_path).unwrap_or(metadata_path);
-        let ident = TableIdent::from_strs(["local", "table"]).map_err(iceberg_err("open table", location))?;
-        let file_io = FileIO::new_with_fs();
-        let table = StaticTable::from_metadata_file(&metadata_path.to_string_lossy(), ident, file_io.clone())
-            .await
-            .map_err(iceberg_err("open table", location))?;
+        let (metadata_location, file_io) = if is_s3(&metadata_location) {
+            let config = crate::aws::sdk_config().await;
+            (metadata_location, s3_storage::file_io(crate::aws::s3_client(&config)))
+        } else {
+            let path = metadata_file(&metadata_location)?;
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            (path.to_string_lossy().into_owned(), FileIO::new_with_fs())
+        };
+        let ident = TableIdent::from_strs(["profiler", "table"]).map_err(iceberg_err("open table", location))?;
+        let table = StaticTable::from_metadata_file(&metadata_location, ident, file_io.clone()).await.map_err(|e| {
+            if is_s3(&metadata_location) && e.to_string().contains("NoSuchKey") {
+                WorkerError::TableNotFound {
+                    location: location.to_owned(),
+                    reason: format!("no metadata file at {metadata_location}"),
+                }
+            } else {
+                iceberg_err("open table", location)(e)
+            }
+        })?;
         let metadata = table.metadata();
         let schema = match snapshot_id {
             Some(id) => {

@@ -1,11 +1,13 @@
-//! Where a profile's data comes from: Parquet files or a local Iceberg table.
+//! Where a profile's data comes from: Parquet files or an Iceberg table (local or on S3).
 
 pub mod catalog;
 pub mod iceberg;
 pub mod parquet;
+pub mod s3_storage;
 
 use arrow_array::RecordBatch;
 use arrow_schema::Schema;
+use profiler_crds::IcebergCatalog;
 use profiler_engine::{EngineError, Partition};
 
 use crate::error::WorkerError;
@@ -18,15 +20,15 @@ pub enum SourceSpec {
         /// Path, directory or glob.
         location: String,
     },
-    /// A local Iceberg table: its metadata JSON file or its directory, or `namespace.table` in a
-    /// SQL catalog.
+    /// An Iceberg table: its metadata JSON file (local or `s3://`) or its local directory, or
+    /// `namespace.table` in a catalog.
     Iceberg {
         /// Metadata file, table directory, or `namespace.table` when `catalog` is set.
         location: String,
         /// Snapshot to read; the current one when absent.
         snapshot_id: Option<i64>,
-        /// SQL catalog holding the table (`sqlite:///path/catalog.db`), if the table is named.
-        catalog: Option<CatalogRef>,
+        /// The catalog that names the table, if the table is named.
+        catalog: Option<IcebergCatalog>,
     },
 }
 
@@ -49,15 +51,6 @@ impl SourceSpec {
             Self::Parquet { location } | Self::Iceberg { location, .. } => location,
         }
     }
-}
-
-/// A SQL catalog and, optionally, the catalog name inside it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogRef {
-    /// `sqlite:///path/catalog.db` or a path.
-    pub uri: String,
-    /// The catalog's name (pyiceberg's `SqlCatalog(name, ...)`); any when None.
-    pub name: Option<String>,
 }
 
 /// Indices of the requested top-level columns in `schema` (all when `columns` is None), or an

@@ -1,0 +1,233 @@
+//! The Fargate worker binary (`profiler-task`) on an Iceberg table that pyiceberg wrote to moto's
+//! S3, named through each catalog kind: Glue and S3 Tables (moto), a SQL catalog (sqlite), and a
+//! REST catalog (tests/emulators/iceberg_rest.py serving the same SQL catalog). Outputs checked
+//! in S3 and in the real Postgres of scripts/test.sh; bad inputs with their exit codes.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use profiler_crds::{ProfileMode, Sampling, SourceKind, TableProfile};
+use profiler_store::{DatabaseConfig, Store};
+use serde_json::{Value, json};
+use support::{fresh_database, moto, object, run_task, s3};
+
+const UID: &str = "0b6c2f1e-7a3d-4e58-9c21-5d4e3f2a1b0c";
+const TOKEN: &str = "rest-token-for-tests";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn python() -> String {
+    std::env::var("PROFILER_TEST_PYTHON")
+        .unwrap_or_else(|_| root().join(".venv/bin/python").to_string_lossy().into_owned())
+}
+
+/// The table `fixtures.orders` written by pyiceberg to `s3://<bucket>/warehouse` on moto and
+/// registered in Glue and S3 Tables; the figures pyarrow computed for it.
+fn fixture(bucket: &str) -> Value {
+    let dir = std::env::temp_dir().join(format!("profiler-task-iceberg-{}", std::process::id()));
+    let out = Command::new(python())
+        .arg(root().join("tests/fixtures/make_iceberg.py"))
+        .arg(&dir)
+        .args(["--s3", &moto(), bucket])
+        .output()
+        .expect("run make_iceberg.py (scripts/test.sh installs pyiceberg into .venv)");
+    assert!(out.status.success(), "make_iceberg.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The REST catalog emulator, stopped when dropped.
+struct RestCatalog {
+    child: Child,
+    uri: String,
+}
+
+impl RestCatalog {
+    fn start(catalog_uri: &str) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = Command::new(python())
+            .arg(root().join("tests/emulators/iceberg_rest.py"))
+            .args(["127.0.0.1", &port.to_string(), catalog_uri, TOKEN, &moto()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "ready", "the REST catalog emulator did not start");
+        Self { child, uri: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+impl Drop for RestCatalog {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn job(bucket: &str, attempt: u32, iceberg: Value) -> Value {
+    json!({
+        "version": 1,
+        "job": {"namespace": "team-a", "name": "orders", "uid": UID, "attempt": attempt},
+        "source": {"iceberg": iceberg},
+        "output": {"bucket": bucket, "prefix": "runs"},
+        "database": {"urlEnv": "PROFILER_DATABASE_URL"},
+    })
+}
+
+async fn stored_profile(s3: &aws_sdk_s3::Client, bucket: &str, attempt: u32) -> TableProfile {
+    let key = format!("runs/team-a/orders/{UID}/attempt-{attempt}/profile.json");
+    serde_json::from_slice(&object(s3, bucket, &key).await.0).unwrap()
+}
+
+fn column<'a>(profile: &'a TableProfile, name: &str) -> &'a profiler_crds::ColumnProfile {
+    profile.columns.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// A failing run: job document, extra environment, exit code, expected part of the message.
+type BadCase = (Value, Vec<(&'static str, &'static str)>, i32, String);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_postgres() {
+    let bucket = format!("iceberg-{}", std::process::id());
+    let fx = fixture(&bucket);
+    let s3 = s3().await;
+    let db = fresh_database("iceberg").await;
+    let env = [("PROFILER_DATABASE_URL", db.as_str()), ("PROFILER_ICEBERG_REST_TOKEN", TOKEN)];
+    let whole = &fx["whole"];
+
+    // Glue, full scan: the engine reads both data files from S3.
+    let glue = job(&bucket, 1, json!({"catalog": {"glue": {}}, "namespace": "fixtures", "table": "orders"}));
+    let (output, summary) = run_task(&glue.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!((summary["rows"].as_u64(), summary["columns"].as_u64()), (whole["rows"].as_u64(), Some(6)));
+    let profile = stored_profile(&s3, &bucket, 1).await;
+    assert_eq!((profile.mode, profile.source.kind), (ProfileMode::Scan, SourceKind::Iceberg));
+    assert_eq!(profile.source.location, "fixtures.orders");
+    assert_eq!(profile.source.files, fx["data_files"].as_u64().unwrap());
+    assert_eq!(profile.source.snapshot_id, fx["snapshot_2"].as_i64());
+    assert!(profile.bytes_scanned.unwrap() > 0);
+    let id = column(&profile, "id");
+    assert_eq!(id.min.as_deref(), Some(whole["columns"]["id"]["min"].to_string().as_str()));
+    assert_eq!(id.max.as_deref(), Some(whole["columns"]["id"]["max"].to_string().as_str()));
+    assert_eq!(id.numeric.as_ref().unwrap().sum, whole["columns"]["id"]["sum"].as_f64().unwrap());
+    for name in ["amount", "note", "status"] {
+        assert_eq!(Some(column(&profile, name).nulls), whole["columns"][name]["nulls"].as_u64(), "{name}");
+    }
+    let store = Store::open(&DatabaseConfig::from_url(&db).unwrap()).await.unwrap();
+    let stored = store.latest_profile("team-a", "fixtures.orders").await.unwrap().unwrap();
+    assert_eq!(stored.profile, profile, "Postgres holds what S3 holds");
+
+    // The same attempt again overwrites: one run, one profile.
+    let (output, _) = run_task(&glue.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let count = |table: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("select count(*) from profiler.{table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!((count("profile_runs").await, count("table_profiles").await), (1, 1));
+
+    // S3 Tables, manifests only: counts and bounds without opening a data file.
+    let arn = fx["table_bucket_arn"].as_str().unwrap();
+    let tables = job(
+        &bucket,
+        2,
+        json!({"catalog": {"s3Tables": {"tableBucketArn": arn}}, "namespace": "fixtures", "table": "orders",
+               "metadataOnly": true}),
+    );
+    let (output, _) = run_task(&tables.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let profile = stored_profile(&s3, &bucket, 2).await;
+    assert_eq!((profile.mode, profile.row_count), (ProfileMode::Metadata, whole["rows"].as_u64().unwrap()));
+    assert_eq!((profile.sampling.rows_read, profile.bytes_scanned), (0, Some(0)));
+    assert_eq!(Some(column(&profile, "amount").nulls), whole["columns"]["amount"]["nulls"].as_u64());
+    assert_eq!(column(&profile, "id").max.as_deref(), Some(whole["columns"]["id"]["max"].to_string().as_str()));
+
+    // A SQL catalog, an older snapshot, two columns and a reservoir sample.
+    let mut sql = job(
+        &bucket,
+        3,
+        json!({"catalog": {"sql": {"uri": fx["catalog_uri"]}}, "namespace": "fixtures", "table": "orders",
+               "snapshotId": fx["snapshot_1"]}),
+    );
+    sql["columns"] = json!(["id", "status"]);
+    sql["sampling"] = json!({"method": "reservoir", "size": 1000, "seed": 7});
+    let (output, summary) = run_task(&sql.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!((summary["sampledRows"].as_u64(), summary["columns"].as_u64()), (Some(1000), Some(2)));
+    let profile = stored_profile(&s3, &bucket, 3).await;
+    assert_eq!(profile.sampling.rows_read, fx["first"]["rows"].as_u64().unwrap());
+    assert_eq!(profile.sampling.sampling, Sampling::Reservoir { size: 1000, seed: 7 });
+    assert_eq!(profile.source.snapshot_id, fx["snapshot_1"].as_i64());
+
+    // A REST catalog that wants a bearer token.
+    let rest = RestCatalog::start(fx["catalog_uri"].as_str().unwrap());
+    let rest_job =
+        job(&bucket, 4, json!({"catalog": {"rest": {"uri": rest.uri}}, "namespace": "fixtures", "table": "orders"}));
+    let (output, _) = run_task(&rest_job.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stored_profile(&s3, &bucket, 4).await.row_count, whole["rows"].as_u64().unwrap());
+    assert_eq!(count("profile_runs").await, 4);
+
+    // Bad inputs: each fails with its exit code and a message naming the problem, and the run is
+    // recorded as failed.
+    let iceberg = |extra: Value| {
+        let mut source = json!({"catalog": {"glue": {}}, "namespace": "fixtures", "table": "orders"});
+        source.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        job(&bucket, 9, source)
+    };
+    let mut unknown_column = iceberg(json!({}));
+    unknown_column["columns"] = json!(["id", "nope"]);
+    let mut sampled_metadata = iceberg(json!({"metadataOnly": true}));
+    sampled_metadata["sampling"] = json!({"method": "bernoulli", "fraction": 0.5, "seed": 1});
+    let cases: Vec<BadCase> = vec![
+        (iceberg(json!({"table": "nope"})), vec![], 2, "table not found: fixtures.nope in the Glue catalog".into()),
+        (iceberg(json!({"table": "plain_csv"})), vec![], 2, "is not an Iceberg table".into()),
+        (unknown_column, vec![], 2, "unknown column \"nope\"".into()),
+        (iceberg(json!({"snapshotId": 42})), vec![], 2, "Iceberg snapshot 42 not found".into()),
+        (sampled_metadata, vec![], 2, "metadata-only profiling reads no rows".into()),
+        (
+            job(
+                &bucket,
+                9,
+                json!({"catalog": {"rest": {"uri": rest.uri}}, "namespace": "fixtures", "table": "orders"}),
+            ),
+            vec![("PROFILER_ICEBERG_REST_TOKEN", "")],
+            2,
+            "401 Unauthorized (set PROFILER_ICEBERG_REST_TOKEN in the task)".into(),
+        ),
+        (
+            job(
+                &bucket,
+                9,
+                json!({"catalog": {"s3Tables": {"tableBucketArn": arn}}, "namespace": "fixtures",
+                                    "table": "nope"}),
+            ),
+            vec![],
+            2,
+            format!("table not found: fixtures.nope in {arn}"),
+        ),
+        (iceberg(json!({})), vec![("AWS_ENDPOINT_URL", "http://127.0.0.1:1")], 3, "cannot reach the endpoint".into()),
+    ];
+    for (doc, extra, code, message) in cases {
+        let mut with = env.to_vec();
+        with.extend(extra);
+        let (output, summary) = run_task(&doc.to_string(), &with);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{message}: {stderr}");
+        assert_eq!(summary["status"], "failed");
+        let error = summary["error"].as_str().unwrap();
+        assert!(error.contains(&message), "expected {message:?} in {error:?}");
+    }
+    drop(rest);
+}
