@@ -1,8 +1,8 @@
 //! API types shared by every part of profiler-operator.
 //!
 //! This crate holds data only: the profile document that the profiler writes (`profile.json`),
-//! the sampling options a run is asked for, the phases of a job's life, and the job document the
-//! controller hands to the worker. It does no I/O and
+//! the sampling options a run is asked for, the phases of a job's life, the job document the
+//! controller hands to the worker and the result the worker leaves. It does no I/O and
 //! links neither Arrow nor a Kubernetes client, so the controller and the worker can both depend
 //! on it.
 
@@ -10,9 +10,11 @@ pub mod job;
 pub mod names;
 pub mod phase;
 pub mod profile;
+pub mod result;
 pub mod sampling;
 
 pub use job::*;
 pub use phase::JobPhase;
 pub use profile::*;
+pub use result::{FailureKind, TASK_RESULT_OBJECT, TaskError, TaskResult, TaskSummary};
 pub use sampling::{Sampling, SamplingReport};

@@ -17,7 +17,8 @@ mod write;
 
 pub use config::DatabaseConfig;
 pub use error::StoreError;
+pub use profiler_crds::FailureKind;
 pub use read::{ColumnHistoryPoint, StoredProfile};
-pub use records::{FailureKind, JobRecord, RunKey, RunOutcome, RunStatus};
+pub use records::{JobRecord, RunKey, RunOutcome, RunStatus};
 pub use schema::{MIGRATOR, SchemaStatus};
 pub use store::Store;

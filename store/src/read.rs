@@ -8,9 +8,10 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::records::{FailureKind, RunStatus};
+use crate::records::RunStatus;
 use crate::rows::{BinRow, ColumnChildren, ColumnRow, FrequencyRow, QuantileRow, SketchRow, TableRow, column_profile};
 use crate::store::Store;
+use profiler_crds::FailureKind;
 
 /// A profile read back from the store, with the run it belongs to.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,8 @@
 //! What the controller and the worker record about jobs and runs.
 
 use chrono::{DateTime, Utc};
-use profiler_crds::JobPhase;
 use profiler_crds::names::{is_dns_label, is_dns_subdomain};
+use profiler_crds::{FailureKind, JobPhase};
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -71,32 +71,6 @@ impl RunStatus {
         [RunStatus::Running, RunStatus::Succeeded, RunStatus::Failed, RunStatus::Cancelled]
             .into_iter()
             .find(|r| r.as_str() == s)
-    }
-}
-
-/// Why a run failed, which decides whether it is retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
-    /// The request is wrong (missing table, bad column); retrying will not help.
-    BadInput,
-    /// Something that may pass (network, throttling, a lost task); retry.
-    Transient,
-    /// A bug in the profiler.
-    Internal,
-}
-
-impl FailureKind {
-    /// Name as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailureKind::BadInput => "badInput",
-            FailureKind::Transient => "transient",
-            FailureKind::Internal => "internal",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        [FailureKind::BadInput, FailureKind::Transient, FailureKind::Internal].into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -8,11 +8,10 @@ use std::time::Instant;
 use chrono::{SecondsFormat, Utc};
 use profiler_crds::{
     DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, QueryMethod, Sampling, SamplingReport, SourceInfo,
-    SourceKind, TableProfile,
+    SourceKind, TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult, TaskSummary,
 };
 use profiler_engine::{ENGINE_VERSION, ProfileOptions};
 use profiler_store::DatabaseConfig;
-use serde::Serialize;
 use tracing::{info, info_span};
 use uuid::Uuid;
 
@@ -23,28 +22,8 @@ use crate::error::WorkerError;
 use crate::report::html;
 use crate::run::{ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
-use crate::sink::{RunIdentity, RunRecorder};
+use crate::sink::{RunIdentity, RunRecorder, failure_kind};
 use crate::source::SourceSpec;
-
-/// The one line the task prints on stdout (and the state machine passes on).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskSummary {
-    /// `succeeded`.
-    pub status: &'static str,
-    /// Rows in the table.
-    pub rows: u64,
-    /// Profiled columns.
-    pub columns: u64,
-    /// Rows that went into the profile.
-    pub sampled_rows: u64,
-    /// s3:// URI of profile.json.
-    pub profile_uri: String,
-    /// s3:// URI of report.html.
-    pub report_uri: String,
-    /// Wall-clock duration of the run in milliseconds.
-    pub duration_ms: u64,
-}
 
 /// Runs the job: connects to the store first (so a database problem stops the run before any
 /// query), profiles, writes the outputs, records the outcome.
@@ -200,7 +179,6 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<(TableProfil
     let report_uri = sink.put("report.html", html::render(&profile).into_bytes(), "text/html; charset=utf-8").await?;
     info!(profile_uri, report_uri, "outputs written");
     let summary = TaskSummary {
-        status: "succeeded",
         rows: profile.row_count,
         columns: profile.column_count,
         sampled_rows: profile.sampling.rows_profiled,
@@ -209,4 +187,31 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<(TableProfil
         duration_ms: profile.duration_ms,
     };
     Ok((profile, summary))
+}
+
+/// The result of a finished run, as printed and as stored in `result.json`.
+pub fn result_of(outcome: &Result<TaskSummary, WorkerError>) -> TaskResult {
+    match outcome {
+        Ok(summary) => TaskResult::Succeeded(summary.clone()),
+        Err(e) => TaskResult::Failed {
+            exit_code: e.exit_code(),
+            error: TaskError { kind: failure_kind(e), message: e.to_string() },
+        },
+    }
+}
+
+/// Writes `result.json` under the attempt's prefix, where the state machine and the controller
+/// read it (the summary on success; on failure the message and whether to retry).
+pub fn write_result(doc: &JobDocument, result: &TaskResult) -> Result<String, WorkerError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(async {
+        let config = crate::aws::sdk_config().await;
+        let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
+        let body = serde_json::to_vec(result)
+            .map_err(|e| WorkerError::S3Output { uri: sink.uri(TASK_RESULT_OBJECT), message: e.to_string() })?;
+        sink.put(TASK_RESULT_OBJECT, body, "application/json").await
+    })
 }

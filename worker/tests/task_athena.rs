@@ -186,7 +186,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
         sqlx::query_scalar("select count(*) from profiler.table_profiles").fetch_one(store.pool()).await.unwrap();
     assert_eq!((runs, tables), (1, 1));
     let listed = s3.list_objects_v2().bucket(&bucket).prefix("runs/").send().await.unwrap();
-    assert_eq!(listed.contents().len(), 2, "profile.json and report.html, once each");
+    assert_eq!(listed.contents().len(), 3, "profile.json, report.html and result.json, once each");
 
     // Attempt 2 by sample: rows pulled back and profiled by the engine.
     let mut sampled: Value = serde_json::from_str(&job(&bucket, database.clone(), None)).unwrap();
@@ -274,7 +274,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
         let (output, summary) = run_task(&doc, &env);
         assert_eq!(output.status.code(), Some(code), "{summary}");
         assert_eq!(summary["status"], "failed");
-        let error = summary["error"].as_str().unwrap();
+        let error = summary["error"]["message"].as_str().unwrap();
         assert!(error.contains(message), "expected {message:?} in {error}");
     }
 }

@@ -119,6 +119,8 @@ async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_pos
     for name in ["amount", "note", "status"] {
         assert_eq!(Some(column(&profile, name).nulls), whole["columns"][name]["nulls"].as_u64(), "{name}");
     }
+    let (result, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-1/result.json")).await;
+    assert_eq!(serde_json::from_slice::<Value>(&result).unwrap(), summary, "result.json is the summary line");
     let store = Store::open(&DatabaseConfig::from_url(&db).unwrap()).await.unwrap();
     let stored = store.latest_profile("team-a", "fixtures.orders").await.unwrap().unwrap();
     assert_eq!(stored.profile, profile, "Postgres holds what S3 holds");
@@ -226,8 +228,16 @@ async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_pos
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(code), "{message}: {stderr}");
         assert_eq!(summary["status"], "failed");
-        let error = summary["error"].as_str().unwrap();
+        let error = summary["error"]["message"].as_str().unwrap();
         assert!(error.contains(&message), "expected {message:?} in {error:?}");
+        let kind = if code == 2 { "badInput" } else { "transient" };
+        assert_eq!(summary["error"]["kind"], kind, "{summary}");
+        if code == 2 && !error.starts_with("job document") {
+            // The state machine reads the failure from S3 (reachable here); a document that does
+            // not validate names no trustworthy bucket, so it only gets the exit code and stdout.
+            let (result, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-9/result.json")).await;
+            assert_eq!(serde_json::from_slice::<Value>(&result).unwrap(), summary);
+        }
     }
     drop(rest);
 }

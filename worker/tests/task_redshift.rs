@@ -121,12 +121,12 @@ async fn a_redshift_table_is_profiled_by_pushdown_and_by_sample() {
     job["source"]["redshift"]["table"] = json!("no_such_table");
     let (code, summary, _) = run(&job, &url);
     assert_eq!(code, 2, "{summary}");
-    assert!(summary["error"].as_str().unwrap().contains("table not found"), "{summary}");
+    assert!(summary["error"]["message"].as_str().unwrap().contains("table not found"), "{summary}");
     job["source"]["redshift"]["table"] = json!(TABLE);
     job["columns"] = json!(["id", "missing"]);
     let (code, summary, _) = run(&job, &url);
     assert_eq!(
-        (code, summary["error"].as_str().unwrap().contains("unknown column \"missing\"")),
+        (code, summary["error"]["message"].as_str().unwrap().contains("unknown column \"missing\"")),
         (2, true),
         "{summary}"
     );

@@ -1,11 +1,11 @@
 //! `profiler-task`: the Fargate worker's entrypoint. Reads the job document from `PROFILER_JOB`
-//! (or `--job-file PATH`), profiles, writes the outputs to S3 and the profile store, prints one
-//! JSON summary line on stdout and exits with a documented code (0 success, 2 bad input, 3 source
+//! (or `--job-file PATH`), profiles, writes the outputs to S3 and the profile store, leaves
+//! `result.json` (the task's result) next to them, prints the same JSON line on stdout and exits with a documented code (0 success, 2 bad input, 3 source
 //! unreachable or unreadable, 4 output failure, 1 internal). Logs are JSON on stderr.
 
 use std::process::ExitCode;
 
-use profiler_crds::{JOB_DOCUMENT_ENV, JobDocument};
+use profiler_crds::{JOB_DOCUMENT_ENV, JobDocument, TaskResult};
 use profiler_worker::{WorkerError, exit_code, task};
 use tracing_subscriber::EnvFilter;
 
@@ -15,18 +15,28 @@ fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
-    let result = load().and_then(|doc| task::run(&doc));
-    match result {
-        Ok(summary) => {
-            println!("{}", serde_json::to_string(&summary).unwrap_or_default());
-            ExitCode::from(exit_code::SUCCESS as u8)
+    let (doc, outcome) = match load() {
+        Ok(doc) => {
+            let outcome = task::run(&doc);
+            (Some(doc), outcome)
         }
-        Err(e) => {
-            let code = e.exit_code();
-            let line = serde_json::json!({ "status": "failed", "exitCode": code, "error": e.to_string() });
-            println!("{line}");
-            tracing::error!(exit_code = code, error = %e, "task failed");
-            ExitCode::from(code as u8)
+        Err(e) => (None, Err(e)),
+    };
+    let mut result = task::result_of(&outcome);
+    if let Some(doc) = &doc {
+        match (task::write_result(doc, &result), &outcome) {
+            (Ok(uri), _) => tracing::info!(uri, "result written"),
+            // Without its result the run cannot be reported: an output failure.
+            (Err(e), Ok(_)) => result = task::result_of(&Err(e)),
+            (Err(e), Err(_)) => tracing::warn!(error = %e, "could not write the failure's result.json"),
+        }
+    }
+    println!("{}", serde_json::to_string(&result).unwrap_or_default());
+    match result {
+        TaskResult::Succeeded(_) => ExitCode::from(exit_code::SUCCESS as u8),
+        TaskResult::Failed { exit_code, error } => {
+            tracing::error!(exit_code, error = %error.message, "task failed");
+            ExitCode::from(exit_code as u8)
         }
     }
 }

@@ -1,0 +1,112 @@
+//! What one worker task reports: the JSON line it prints and the `result.json` it leaves under
+//! its attempt's prefix, which the state machine reads to fail with the worker's message and the
+//! controller reads to fill the job's status.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Object name of the task result under the attempt's output prefix.
+pub const TASK_RESULT_OBJECT: &str = "result.json";
+
+/// Why a run failed, which decides whether it is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum FailureKind {
+    /// The request is wrong (missing table, bad column); retrying will not help.
+    BadInput,
+    /// Something that may pass (network, throttling, a lost task); retry.
+    Transient,
+    /// A bug in the profiler.
+    Internal,
+}
+
+impl FailureKind {
+    /// Name as stored and serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::BadInput => "badInput",
+            FailureKind::Transient => "transient",
+            FailureKind::Internal => "internal",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        [FailureKind::BadInput, FailureKind::Transient, FailureKind::Internal].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether another attempt may succeed.
+    pub fn is_retryable(self) -> bool {
+        self == FailureKind::Transient
+    }
+}
+
+/// A finished task, successful or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum TaskResult {
+    /// The profile was written.
+    Succeeded(TaskSummary),
+    /// The task failed.
+    #[serde(rename_all = "camelCase")]
+    Failed {
+        /// The process exit code.
+        exit_code: i32,
+        /// What went wrong.
+        error: TaskError,
+    },
+}
+
+/// Figures of a successful task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSummary {
+    /// Rows in the table.
+    pub rows: u64,
+    /// Profiled columns.
+    pub columns: u64,
+    /// Rows that went into the profile.
+    pub sampled_rows: u64,
+    /// s3:// URI of profile.json.
+    pub profile_uri: String,
+    /// s3:// URI of report.html.
+    pub report_uri: String,
+    /// Wall-clock duration of the run in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// A failed task's error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskError {
+    /// Whether retrying may help.
+    pub kind: FailureKind,
+    /// The message for the user: what failed and what to fix.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_serialize_with_a_status_tag() {
+        let failed =
+            TaskResult::Failed { exit_code: 2, error: TaskError { kind: FailureKind::BadInput, message: "no".into() } };
+        let json = serde_json::to_string(&failed).unwrap();
+        assert_eq!(json, r#"{"status":"failed","exitCode":2,"error":{"kind":"badInput","message":"no"}}"#);
+        assert_eq!(serde_json::from_str::<TaskResult>(&json).unwrap(), failed);
+        let ok = TaskResult::Succeeded(TaskSummary {
+            rows: 1,
+            columns: 2,
+            sampled_rows: 1,
+            profile_uri: "s3://b/p".into(),
+            report_uri: "s3://b/r".into(),
+            duration_ms: 5,
+        });
+        let json = serde_json::to_value(&ok).unwrap();
+        assert_eq!(json["status"], "succeeded");
+        assert_eq!(json["sampledRows"], 1);
+        assert_eq!(serde_json::from_value::<TaskResult>(json).unwrap(), ok);
+    }
+}
