@@ -13,14 +13,26 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Python test dependencies (.venv: pyiceberg, pyarrow, moto)"
+step "Python test dependencies (.venv: pyiceberg, pyarrow, moto, ...)"
 PY="${PROFILER_TEST_PYTHON:-$ROOT/.venv/bin/python}"
-if ! "$PY" -c 'import pyiceberg, pyarrow, sqlalchemy, moto.server, pg8000' 2>/dev/null; then
+if [ ! -x "$PY" ]; then
   python3 -m venv "$ROOT/.venv"
   PY="$ROOT/.venv/bin/python"
-  "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
 fi
+# A no-op when everything pinned is already installed.
+"$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/requirements.txt"
 export PROFILER_TEST_PYTHON="$PY"
+
+step "Node test tools (.cache/node: asl-validator)"
+NODE_TOOLS="$ROOT/.cache/node"
+if [ ! -x "$NODE_TOOLS/node_modules/.bin/asl-validator" ]; then
+  mkdir -p "$NODE_TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$NODE_TOOLS" asl-validator@3.16.0
+fi
+export PROFILER_TEST_ASL_VALIDATOR="$NODE_TOOLS/node_modules/.bin/asl-validator"
+
+step "Emulator self-tests (moto running the state machine)"
+"$PY" "$ROOT/tests/emulators/test_moto_stepfunctions.py"
 
 step "PostgreSQL for the profile store tests, moto for AWS"
 # shellcheck source=scripts/lib/postgres.sh

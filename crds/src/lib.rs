@@ -10,6 +10,8 @@ pub mod job;
 pub mod names;
 pub mod phase;
 pub mod profile;
+#[cfg(feature = "kubernetes")]
+pub mod resources;
 pub mod result;
 pub mod sampling;
 

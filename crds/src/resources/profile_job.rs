@@ -1,0 +1,176 @@
+//! `ProfileJob`: one profiling run of one table, like a batch Job.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use kube::{CustomResource, KubeSchema};
+use serde::{Deserialize, Serialize};
+
+use crate::{JobPhase, JobSource, MetricOptions, Sampling, TaskSummary};
+
+/// Spec fields may not change after submission; only `suspend` may (CEL transition rule).
+const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.source == oldSelf.source \
+    && self.sampling == oldSelf.sampling && self.metrics == oldSelf.metrics \
+    && self.backoffLimit == oldSelf.backoffLimit \
+    && has(self.columns) == has(oldSelf.columns) && (!has(self.columns) || self.columns == oldSelf.columns) \
+    && has(self.task) == has(oldSelf.task) && (!has(self.task) || self.task == oldSelf.task) \
+    && has(self.activeDeadlineSeconds) == has(oldSelf.activeDeadlineSeconds) \
+    && (!has(self.activeDeadlineSeconds) || self.activeDeadlineSeconds == oldSelf.activeDeadlineSeconds) \
+    && has(self.ttlSecondsAfterFinished) == has(oldSelf.ttlSecondsAfterFinished) \
+    && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished)";
+
+/// Exactly one source kind.
+const ONE_SOURCE: &str = "[has(self.iceberg), has(self.athena), has(self.redshift)].filter(x, x).size() == 1";
+
+/// Fargate CPU units and the memory sizes (MiB) each allows.
+const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384] \
+    && (self.cpu == 256 ? self.memory in [512, 1024, 2048] \
+    : self.cpu == 512 ? self.memory >= 1024 && self.memory <= 4096 && self.memory % 1024 == 0 \
+    : self.cpu == 1024 ? self.memory >= 2048 && self.memory <= 8192 && self.memory % 1024 == 0 \
+    : self.cpu == 2048 ? self.memory >= 4096 && self.memory <= 16384 && self.memory % 1024 == 0 \
+    : self.cpu == 4096 ? self.memory >= 8192 && self.memory <= 30720 && self.memory % 1024 == 0 \
+    : self.cpu == 8192 ? self.memory >= 16384 && self.memory <= 61440 && self.memory % 4096 == 0 \
+    : self.memory >= 32768 && self.memory <= 122880 && self.memory % 8192 == 0)";
+
+/// Profile one table once: which table, how, and on which runtime.
+#[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[kube(
+    group = "profiler.dev",
+    version = "v1alpha1",
+    kind = "ProfileJob",
+    namespaced,
+    shortname = "pj",
+    status = "ProfileJobStatus",
+    printcolumn = r#"{"name":"Phase","type":"string","jsonPath":".status.phase"}"#,
+    printcolumn = r#"{"name":"Rows","type":"integer","jsonPath":".status.result.rows"}"#,
+    printcolumn = r#"{"name":"Attempt","type":"integer","jsonPath":".status.attempt","priority":1}"#,
+    printcolumn = r#"{"name":"Message","type":"string","jsonPath":".status.message","priority":1}"#,
+    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
+)]
+#[x_kube(validation = Rule::new(SPEC_IMMUTABLE).message("spec is immutable once submitted, except suspend; create a new ProfileJob"))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileJobSpec {
+    /// The ProfilerRuntime (cluster-scoped) that runs this job.
+    #[serde(default)]
+    pub runtime_ref: RuntimeRef,
+    /// The table to profile: exactly one of `iceberg`, `athena` or `redshift`.
+    #[x_kube(validation = Rule::new(ONE_SOURCE).message("set exactly one of source.iceberg, source.athena, source.redshift"))]
+    pub source: JobSource,
+    /// Top-level columns to profile, in this order (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 1000))]
+    pub columns: Option<Vec<String>>,
+    /// Rows to profile: `{method: full}` (default), `{method: reservoir, size, seed}` or
+    /// `{method: bernoulli, fraction, seed}`.
+    #[serde(default)]
+    #[schemars(schema_with = "sampling_schema")]
+    pub sampling: Sampling,
+    /// Histogram bins and top values per column.
+    #[serde(default)]
+    pub metrics: MetricOptions,
+    /// Fargate task size for this job, instead of the runtime's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskSize>,
+    /// Attempts after the first when a run fails for a retryable reason (0 to 10, default 2).
+    /// Bad input fails at once.
+    #[serde(default = "default_backoff_limit")]
+    #[schemars(range(max = 10))]
+    pub backoff_limit: u32,
+    /// Seconds the job may run, all attempts together, before it is stopped and marked Failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub active_deadline_seconds: Option<u64>,
+    /// Seconds after the job finished when the ProfileJob is deleted (results stay in S3 and
+    /// Postgres). Kept forever when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<u64>,
+    /// While true, nothing is submitted (a running execution is not stopped).
+    #[serde(default)]
+    pub suspend: bool,
+}
+
+/// `Sampling` as a structural schema: one object whose fields depend on `method` (CEL), since
+/// Kubernetes cannot express serde's internally tagged enum as `oneOf`.
+fn sampling_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "Rows to profile. method full (default) profiles every row; reservoir keeps a uniform sample of exactly size rows; bernoulli keeps each row with probability fraction. seed makes the choice reproducible.",
+        "type": "object",
+        "default": {"method": "full"},
+        "required": ["method"],
+        "properties": {
+            "method": {"type": "string", "enum": ["full", "reservoir", "bernoulli"], "description": "full, reservoir or bernoulli."},
+            "size": {"type": "integer", "format": "uint64", "minimum": 1, "description": "Rows to keep (reservoir)."},
+            "fraction": {"type": "number", "format": "double", "description": "Probability of keeping a row, in (0, 1] (bernoulli)."},
+            "seed": {"type": "integer", "format": "uint64", "minimum": 0, "description": "Seed of the row selection (reservoir, bernoulli)."}
+        },
+        "x-kubernetes-validations": [
+            {"rule": "self.method != 'reservoir' || (has(self.size) && has(self.seed) && !has(self.fraction))", "message": "reservoir sampling takes size and seed"},
+            {"rule": "self.method != 'bernoulli' || (has(self.fraction) && has(self.seed) && !has(self.size))", "message": "bernoulli sampling takes fraction and seed"},
+            {"rule": "self.method != 'full' || (!has(self.size) && !has(self.fraction) && !has(self.seed))", "message": "full sampling takes no size, fraction or seed"},
+            {"rule": "!has(self.fraction) || (self.fraction > 0.0 && self.fraction <= 1.0)", "message": "fraction must be in (0, 1]"}
+        ]
+    })
+}
+
+fn default_backoff_limit() -> u32 {
+    2
+}
+
+/// Names a ProfilerRuntime.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeRef {
+    /// Name of the ProfilerRuntime (default `default`).
+    #[serde(default = "default_runtime_name")]
+    pub name: String,
+}
+
+impl Default for RuntimeRef {
+    fn default() -> Self {
+        Self { name: default_runtime_name() }
+    }
+}
+
+fn default_runtime_name() -> String {
+    "default".to_owned()
+}
+
+/// A Fargate task size.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[x_kube(validation = Rule::new(FARGATE_SIZE).message("not a Fargate CPU/memory combination (see the AWS Fargate task size table)"))]
+pub struct TaskSize {
+    /// CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.
+    pub cpu: u32,
+    /// Memory in MiB, allowed for the CPU size.
+    pub memory: u32,
+}
+
+/// What the controller observed and did.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileJobStatus {
+    /// Pending, Submitted, Running, Succeeded, Failed or Cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<JobPhase>,
+    /// Current attempt, from 1.
+    #[serde(default)]
+    pub attempt: u32,
+    /// Step Functions execution of the current attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_arn: Option<String>,
+    /// When the first attempt was submitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Time>,
+    /// When the job reached Succeeded, Failed or Cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<Time>,
+    /// Figures and output URIs of the successful run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<TaskSummary>,
+    /// What happened last, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The generation the status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// Ready, Submitted, Succeeded, Failed and StoreSynced, each with observedGeneration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}

@@ -1,0 +1,131 @@
+//! `ProfilerRuntime`: where jobs run on AWS. The controller reconciles it into an ECS task
+//! definition, a Step Functions state machine and the results bucket's lifecycle rules.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use kube::{CustomResource, KubeSchema};
+use serde::{Deserialize, Serialize};
+
+use super::TaskSize;
+
+const IAM_ROLE_ARN: &str = "self.matches('^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$')";
+const SECRET_ARN: &str = "self.matches('^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$')";
+const BUCKET_NAME: &str = "self.matches('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$')";
+const STATE_MACHINE_NAME: &str = "self.matches('^[A-Za-z0-9_-]{1,80}$')";
+
+/// An AWS environment that runs ProfileJobs.
+#[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[kube(
+    group = "profiler.dev",
+    version = "v1alpha1",
+    kind = "ProfilerRuntime",
+    status = "ProfilerRuntimeStatus",
+    printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
+    printcolumn = r#"{"name":"State Machine","type":"string","jsonPath":".status.stateMachineArn","priority":1}"#,
+    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilerRuntimeSpec {
+    /// The ECS cluster and the network of the worker tasks.
+    pub ecs: EcsNetwork,
+    /// IAM role the worker assumes (Athena, Redshift Data, Glue, S3 read of the data, S3 write of
+    /// the results prefix).
+    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    pub task_role_arn: String,
+    /// IAM role ECS uses to pull the image and write logs.
+    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    pub execution_role_arn: String,
+    /// The worker's container image and default task size.
+    pub worker: WorkerSpec,
+    /// Where profiles go: `s3://bucket/prefix/<namespace>/<name>/<uid>/attempt-<n>/`.
+    pub results: ResultsLocation,
+    /// Name of the Step Functions state machine the controller creates or adopts.
+    #[serde(default = "default_state_machine_name")]
+    #[x_kube(validation = Rule::new(STATE_MACHINE_NAME).message("1 to 80 letters, digits, '-' or '_'"))]
+    pub state_machine_name: String,
+    /// IAM role Step Functions assumes to run the worker task (ecs:RunTask, iam:PassRole for the
+    /// two task roles, s3:GetObject on the results prefix).
+    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    pub state_machine_role_arn: String,
+    /// Secrets Manager secret with the profile store's connection (url, or RDS-style fields).
+    /// Without it, profiles go to S3 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new(SECRET_ARN).message("must be a Secrets Manager secret ARN"))]
+    pub database_secret_arn: Option<String>,
+}
+
+fn default_state_machine_name() -> String {
+    "profiler-operator".to_owned()
+}
+
+/// ECS cluster and awsvpc network configuration of the worker tasks.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EcsNetwork {
+    /// ECS cluster name or ARN.
+    #[schemars(length(min = 1, max = 255))]
+    pub cluster: String,
+    /// Subnets of the tasks (at least one; they need a route to the AWS APIs and the database).
+    #[schemars(length(min = 1, max = 16))]
+    pub subnets: Vec<String>,
+    /// Security groups of the tasks (at least one, at most 5).
+    #[schemars(length(min = 1, max = 5))]
+    pub security_groups: Vec<String>,
+    /// Give tasks a public IP (needed in public subnets without a NAT gateway).
+    #[serde(default)]
+    pub assign_public_ip: bool,
+}
+
+/// The worker container.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkerSpec {
+    /// Container image of `profiler-task`, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/profiler-worker:0.1.0`.
+    #[schemars(length(min = 1, max = 1024))]
+    pub image: String,
+    /// Default Fargate size of a task (a ProfileJob may override it): 1 vCPU, 2 GiB.
+    #[serde(default = "default_task_size")]
+    pub size: TaskSize,
+    /// CloudWatch Logs group of the worker (created by you; default none: no log configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+}
+
+fn default_task_size() -> TaskSize {
+    TaskSize { cpu: 1024, memory: 2048 }
+}
+
+/// The results bucket and key prefix.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultsLocation {
+    /// Existing S3 bucket; the controller sets its lifecycle (Standard-IA after 30 days, expiry
+    /// after 365) on the prefix.
+    #[x_kube(validation = Rule::new(BUCKET_NAME).message("must be an S3 bucket name"))]
+    pub bucket: String,
+    /// Key prefix (default `profiles`).
+    #[serde(default = "default_prefix")]
+    #[schemars(length(max = 512))]
+    pub prefix: String,
+}
+
+fn default_prefix() -> String {
+    "profiles".to_owned()
+}
+
+/// The AWS resources the controller manages for this runtime.
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilerRuntimeStatus {
+    /// Registered task definition revision in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_definition_arn: Option<String>,
+    /// The state machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_machine_arn: Option<String>,
+    /// The generation the status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// Ready (all resources in place) with a reason and message when not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
