@@ -3,4 +3,5 @@
 //! into the AWS resources that machine needs.
 
 pub mod crd_yaml;
+pub mod job;
 pub mod state_machine;
