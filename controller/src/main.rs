@@ -3,8 +3,13 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::time::Duration;
+
 use profiler_controller::crd_yaml::crds_yaml;
+use profiler_controller::run::{RunConfig, run};
 use profiler_controller::state_machine::{StateMachineParams, definition};
+use profiler_store::DatabaseConfig;
+use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(version, about = "The profiler-operator controller")]
@@ -15,6 +20,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the controllers (ProfileJob, ProfilerRuntime) until SIGTERM.
+    Run {
+        /// Namespaces whose ProfileJobs are watched (comma-separated); all when omitted.
+        #[arg(long, env = "PROFILER_WATCH_NAMESPACES", value_delimiter = ',')]
+        namespaces: Vec<String>,
+        /// Address of /healthz, /readyz and /metrics.
+        #[arg(long, env = "PROFILER_HTTP_ADDRESS", default_value = "0.0.0.0:8080")]
+        http_address: String,
+        /// Profile store (postgres://…); jobs are recorded there when set.
+        #[arg(long, env = "PROFILER_DATABASE_URL", hide_env_values = true)]
+        database_url: Option<String>,
+        /// Seconds a listing of running executions is reused by every job of a state machine.
+        #[arg(long, env = "PROFILER_LISTING_MAX_AGE", default_value_t = 5)]
+        listing_max_age: u64,
+    },
     /// Print the CustomResourceDefinitions (YAML), as the Helm chart ships them.
     Crds,
     /// Print the Amazon States Language definition the controller gives a runtime's state machine
@@ -41,6 +61,37 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let printed = match cli.command {
+        Command::Run { namespaces, http_address, database_url, listing_max_age } => {
+            tracing_subscriber::fmt()
+                .json()
+                .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+                .with_writer(std::io::stderr)
+                .init();
+            let database = match database_url.as_deref().map(DatabaseConfig::from_url).transpose() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: --database-url: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let config =
+                RunConfig { namespaces, http_address, database, listing_max_age: Duration::from_secs(listing_max_age) };
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: cannot start the async runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            return match runtime.block_on(run(config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!(error = %e, "controller stopped");
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Crds => crds_yaml().map_err(|e| e.to_string()),
         Command::StateMachine { cluster, task_definition, subnets, security_groups, assign_public_ip } => {
             let params = StateMachineParams { cluster, task_definition, subnets, security_groups, assign_public_ip };

@@ -16,6 +16,11 @@ pub const INPUT_JOB_DOCUMENT: &str = "jobDocument";
 pub const INPUT_RESULT_BUCKET: &str = "resultBucket";
 /// Execution input field: the key of the task's `result.json`.
 pub const INPUT_RESULT_KEY: &str = "resultKey";
+/// Execution input field: the task's CPU units, as a string (the runtime's, or the job's
+/// override).
+pub const INPUT_TASK_CPU: &str = "taskCpu";
+/// Execution input field: the task's memory in MiB, as a string.
+pub const INPUT_TASK_MEMORY: &str = "taskMemory";
 
 /// Fail state error when the execution input is malformed (a controller bug).
 pub const ERROR_INVALID_INPUT: &str = "InvalidInput";
@@ -54,7 +59,9 @@ pub fn definition(params: &StateMachineParams) -> Value {
                     "And": [
                         {"Variable": input(INPUT_JOB_DOCUMENT), "IsString": true},
                         {"Variable": input(INPUT_RESULT_BUCKET), "IsString": true},
-                        {"Variable": input(INPUT_RESULT_KEY), "IsString": true}
+                        {"Variable": input(INPUT_RESULT_KEY), "IsString": true},
+                        {"Variable": input(INPUT_TASK_CPU), "IsString": true},
+                        {"Variable": input(INPUT_TASK_MEMORY), "IsString": true}
                     ],
                     "Next": "RunWorker"
                 }],
@@ -64,7 +71,7 @@ pub fn definition(params: &StateMachineParams) -> Value {
                 "Type": "Fail",
                 "Error": ERROR_INVALID_INPUT,
                 "Cause": format!(
-                    "the execution input needs the strings {INPUT_JOB_DOCUMENT}, {INPUT_RESULT_BUCKET} and {INPUT_RESULT_KEY}"
+                    "the execution input needs the strings {INPUT_JOB_DOCUMENT}, {INPUT_RESULT_BUCKET}, {INPUT_RESULT_KEY}, {INPUT_TASK_CPU} and {INPUT_TASK_MEMORY}"
                 )
             },
             "RunWorker": {
@@ -83,6 +90,8 @@ pub fn definition(params: &StateMachineParams) -> Value {
                         }
                     },
                     "Overrides": {
+                        "Cpu.$": input(INPUT_TASK_CPU),
+                        "Memory.$": input(INPUT_TASK_MEMORY),
                         "ContainerOverrides": [{
                             "Name": WORKER_CONTAINER,
                             "Environment": [{"Name": JOB_DOCUMENT_ENV, "Value.$": input(INPUT_JOB_DOCUMENT)}]

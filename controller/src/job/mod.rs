@@ -2,4 +2,10 @@
 //! carries it out against Kubernetes, Step Functions and the profile store.
 
 pub mod decide;
+pub mod document;
 pub mod execution_name;
+pub mod reconcile;
+pub mod store_sync;
+pub mod tracker;
+
+pub use reconcile::{FINALIZER, JobContext, reconcile};

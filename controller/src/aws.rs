@@ -1,0 +1,107 @@
+//! AWS clients of the controller: credentials and region from the default chain (IRSA or EKS
+//! Pod Identity in a cluster), adaptive retry (client-side rate limiting shared by all calls of
+//! a client when AWS throttles), and an interceptor that counts every call in the metrics.
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use crate::error::Error;
+use crate::metrics::{AwsCallLabels, Metrics};
+
+/// The three clients the controller uses.
+#[derive(Clone, Debug)]
+pub struct Aws {
+    /// Step Functions.
+    pub sfn: aws_sdk_sfn::Client,
+    /// ECS (task definitions).
+    pub ecs: aws_sdk_ecs::Client,
+    /// S3 (results bucket lifecycle, task results).
+    pub s3: aws_sdk_s3::Client,
+}
+
+impl Aws {
+    /// Clients from the default chain; `PROFILER_S3_FORCE_PATH_STYLE=true` for emulators.
+    pub async fn from_env(metrics: &Metrics) -> Self {
+        let config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::adaptive().with_max_attempts(5))
+            .load()
+            .await;
+        let counter = CallCounter { metrics: metrics.clone() };
+        let path_style = std::env::var("PROFILER_S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true" || v == "1");
+        Self {
+            sfn: aws_sdk_sfn::Client::from_conf(
+                aws_sdk_sfn::config::Builder::from(&config).interceptor(counter.clone()).build(),
+            ),
+            ecs: aws_sdk_ecs::Client::from_conf(
+                aws_sdk_ecs::config::Builder::from(&config).interceptor(counter.clone()).build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&config).force_path_style(path_style).interceptor(counter).build(),
+            ),
+        }
+    }
+}
+
+/// Counts each transmitted request (so retries count too) by service and operation.
+#[derive(Clone, Debug)]
+struct CallCounter {
+    metrics: Metrics,
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(metadata) = cfg.load::<Metadata>() {
+            let labels =
+                AwsCallLabels { service: metadata.service().to_owned(), operation: metadata.name().to_owned() };
+            self.metrics.aws_calls.get_or_create(&labels).inc();
+        }
+        Ok(())
+    }
+}
+
+/// A failed AWS call as a controller error: which call, AWS's code and message.
+pub fn failed<E, R>(service: &'static str, operation: &'static str, error: &aws_sdk_sfn::error::SdkError<E, R>) -> Error
+where
+    E: aws_sdk_sfn::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let (code, message) = describe(error);
+    Error::Aws { service, operation, code, message }
+}
+
+/// The AWS error code and message of a failed call.
+pub fn describe<E, R>(error: &aws_sdk_sfn::error::SdkError<E, R>) -> (Option<String>, String)
+where
+    E: aws_sdk_sfn::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_sfn::error::SdkError;
+    match error {
+        SdkError::ServiceError(e) => {
+            let err = e.err();
+            let message = err
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| aws_sdk_sfn::error::DisplayErrorContext(err).to_string());
+            (err.code().map(str::to_owned), message)
+        }
+        SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
+        SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),
+        other => (None, aws_sdk_sfn::error::DisplayErrorContext(other).to_string()),
+    }
+}

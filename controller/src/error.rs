@@ -1,0 +1,30 @@
+//! Errors of a reconcile. Each is retried with backoff by the controller runtime; what the user
+//! must fix is written to the object's status and Events, not only logged.
+
+use profiler_store::StoreError;
+
+/// Everything a reconcile can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The Kubernetes API refused or failed a request.
+    #[error("Kubernetes API: {0}")]
+    Kube(#[from] kube::Error),
+    /// An AWS call failed (after the SDK's own retries).
+    #[error("{service} {operation} failed: {}{message}", code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
+    Aws {
+        /// Service, e.g. `Step Functions`.
+        service: &'static str,
+        /// Operation, e.g. `StartExecution`.
+        operation: &'static str,
+        /// AWS error code, when AWS answered.
+        code: Option<String>,
+        /// AWS's message.
+        message: String,
+    },
+    /// The profile store failed.
+    #[error("profile store: {0}")]
+    Store(#[from] StoreError),
+    /// The object lacks something the API server always sets (uid, namespace).
+    #[error("{0}")]
+    Malformed(String),
+}

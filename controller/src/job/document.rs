@@ -1,0 +1,61 @@
+//! The job document and execution input for one attempt of a ProfileJob.
+
+use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
+use profiler_crds::{
+    DatabaseRef, JOB_DOCUMENT_VERSION, JobDocument, JobDocumentError, JobIdentity, OutputLocation, TASK_RESULT_OBJECT,
+};
+use serde_json::{Value, json};
+
+use crate::state_machine::{
+    INPUT_JOB_DOCUMENT, INPUT_RESULT_BUCKET, INPUT_RESULT_KEY, INPUT_TASK_CPU, INPUT_TASK_MEMORY,
+};
+
+/// The document attempt `attempt` of `job` runs with on `runtime`, validated with the same code
+/// the worker uses.
+pub fn job_document(
+    job: &ProfileJob,
+    namespace: &str,
+    uid: &str,
+    attempt: u32,
+    runtime: &ProfilerRuntime,
+) -> Result<JobDocument, JobDocumentError> {
+    let spec = &job.spec;
+    let doc = JobDocument {
+        version: JOB_DOCUMENT_VERSION,
+        job: JobIdentity {
+            namespace: namespace.to_owned(),
+            name: job.metadata.name.clone().unwrap_or_default(),
+            uid: uid.to_owned(),
+            attempt,
+        },
+        source: spec.source.clone(),
+        columns: spec.columns.clone(),
+        sampling: spec.sampling,
+        metrics: spec.metrics,
+        output: OutputLocation {
+            bucket: runtime.spec.results.bucket.clone(),
+            prefix: runtime.spec.results.prefix.clone(),
+        },
+        database: runtime.spec.database_secret_arn.clone().map(DatabaseRef::SecretArn),
+    };
+    doc.validate()?;
+    // The document must fit in the container override.
+    doc.to_json()?;
+    Ok(doc)
+}
+
+/// The execution input of the state machine for `doc`.
+pub fn execution_input(
+    doc: &JobDocument,
+    job: &ProfileJob,
+    runtime: &ProfilerRuntime,
+) -> Result<Value, JobDocumentError> {
+    let size = job.spec.task.unwrap_or(runtime.spec.worker.size);
+    Ok(json!({
+        INPUT_JOB_DOCUMENT: doc.to_json()?,
+        INPUT_RESULT_BUCKET: doc.output.bucket,
+        INPUT_RESULT_KEY: format!("{}{TASK_RESULT_OBJECT}", doc.output_prefix()),
+        INPUT_TASK_CPU: size.cpu.to_string(),
+        INPUT_TASK_MEMORY: size.memory.to_string(),
+    }))
+}
