@@ -31,8 +31,9 @@ if [ ! -x "$NODE_TOOLS/node_modules/.bin/asl-validator" ]; then
 fi
 export PROFILER_TEST_ASL_VALIDATOR="$NODE_TOOLS/node_modules/.bin/asl-validator"
 
-step "Emulator self-tests (moto running the state machine)"
+step "Emulator self-tests (moto running the state machine, the Kubernetes API emulator)"
 "$PY" "$ROOT/tests/emulators/test_moto_stepfunctions.py"
+"$PY" "$ROOT/tests/emulators/test_kube_apiserver.py"
 
 step "PostgreSQL for the profile store tests, moto for AWS"
 # shellcheck source=scripts/lib/postgres.sh
@@ -41,6 +42,9 @@ source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/scripts/lib/moto.sh"
 trap 'moto_stop; postgres_stop' EXIT
 postgres_start
+# moto runs each ECS task of the controller's end-to-end test as this local process.
+cargo build --locked --quiet -p profiler-worker --bin profiler-task
+export PROFILER_TEST_WORKER_BIN="$CARGO_TARGET_DIR/debug/profiler-task"
 moto_start "$PY"
 
 step "cargo fmt --check"

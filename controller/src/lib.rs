@@ -12,3 +12,10 @@ pub mod metrics;
 pub mod run;
 pub mod runtime;
 pub mod state_machine;
+
+/// Selects ring as the process's TLS crypto provider. The AWS SDK and kube both link rustls, with
+/// different providers enabled, so rustls cannot pick one by itself; call this before any client
+/// is built. Calling it again is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

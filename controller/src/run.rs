@@ -37,6 +37,7 @@ pub struct RunConfig {
 
 /// Runs until SIGTERM or Ctrl-C.
 pub async fn run(config: RunConfig) -> Result<(), Error> {
+    crate::install_crypto_provider();
     let client = Client::try_default().await?;
     let metrics = Metrics::default();
     let aws = Aws::from_env(&metrics).await;

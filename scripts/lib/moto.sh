@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # moto's server (AWS emulator) for the tests, from the test venv, on 127.0.0.1 at a free port,
 # started through tests/emulators/moto_launcher.py, which makes the Redshift Data API run its
-# statements on the test Postgres (PROFILER_TEST_DATABASE_URL). Sourced by scripts/test.sh.
+# statements on the test Postgres (PROFILER_TEST_DATABASE_URL) and runs each ECS task as a local
+# process of PROFILER_TEST_WORKER_BIN (when set) with moto as its AWS. Sourced by scripts/test.sh.
 #   moto_start PYTHON   starts it and exports PROFILER_TEST_MOTO_URL
 #   moto_stop           stops it
 
@@ -9,7 +10,10 @@ moto_start() {
   local py=$1 port
   port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   PROFILER_MOTO_LOG=$(mktemp /tmp/profiler-moto.XXXXXX.log)
+  # The environment of moto is also the environment of the worker tasks it starts.
   PROFILER_REDSHIFT_PG_URL="${PROFILER_TEST_DATABASE_URL:-}" \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+    AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true PROFILER_S3_FORCE_PATH_STYLE=true \
     "$py" "$(dirname "${BASH_SOURCE[0]}")/../../tests/emulators/moto_launcher.py" 127.0.0.1 "$port" \
     >"$PROFILER_MOTO_LOG" 2>&1 &
   PROFILER_MOTO_PID=$!
