@@ -218,6 +218,30 @@ async fn a_profile_job_runs_through_step_functions_and_fargate_into_s3_and_postg
     let message = status.message.unwrap_or_default();
     assert!(message.contains("table not found: fixtures.nope in the Glue catalog"), "{message}");
 
+    // A catalog that cannot be reached is transient: retried as new attempts (new executions),
+    // then Failed once backoffLimit is spent.
+    let mut unreachable = job("unreachable", "orders");
+    unreachable.spec.source = serde_json::from_value(json!({"iceberg": {
+        "catalog": {"rest": {"uri": "http://127.0.0.1:1"}}, "namespace": "fixtures", "table": "orders"}}))
+    .unwrap();
+    unreachable.spec.backoff_limit = 1;
+    jobs.create(&PostParams::default(), &unreachable).await.unwrap();
+    let failed =
+        wait_for_phase(&jobs, "unreachable", &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(240)).await;
+    let status = failed.status.unwrap();
+    assert_eq!((status.phase, status.attempt), (Some(JobPhase::Failed), 2), "{status:?}");
+    let message = status.message.unwrap_or_default();
+    assert!(message.contains("attempt 2 of 2 failed") && message.contains("no attempts left"), "{message}");
+    assert!(status.execution_arn.unwrap().ends_with("-2"), "the retry ran as a new execution");
+    let (runs,): (i64,) = sqlx::query_as(
+        "select count(*) from profiler.profile_runs r join profiler.profile_jobs j on j.uid = r.job_uid
+         where j.name = 'unreachable' and r.status = 'Failed'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(runs, 2, "both attempts are recorded as failed runs");
+
     // Every AWS call is counted.
     let metrics = reqwest_free_get(http_port, "/metrics");
     assert!(
