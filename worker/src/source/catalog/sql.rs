@@ -31,20 +31,28 @@ pub async fn metadata_location(
         location: shown.clone(),
         reason: e.to_string(),
     };
-    let (rows, known): (Vec<(String, Option<String>)>, _) = if uri.starts_with("postgres://")
-        || uri.starts_with("postgresql://")
-    {
+    // The same two queries on either driver: the table's rows, and when there are none, every
+    // table of the catalog for the message.
+    macro_rules! lookup {
+        ($conn:ident, $sql:expr) => {{
+            let rows: Vec<(String, Option<String>)> = sqlx::query_as($sql)
+                .bind(namespace)
+                .bind(table)
+                .bind(catalog_name)
+                .fetch_all(&mut $conn)
+                .await
+                .map_err(unreadable)?;
+            let known: Vec<(String, String)> = if rows.is_empty() {
+                sqlx::query_as(LIST).fetch_all(&mut $conn).await.map_err(unreadable)?
+            } else {
+                vec![]
+            };
+            (rows, known)
+        }};
+    }
+    let (rows, known) = if uri.starts_with("postgres://") || uri.starts_with("postgresql://") {
         let mut conn = PgConnection::connect(uri).await.map_err(unreadable)?;
-        let rows = sqlx::query_as(LOOKUP_POSTGRES)
-            .bind(namespace)
-            .bind(table)
-            .bind(catalog_name)
-            .fetch_all(&mut conn)
-            .await
-            .map_err(unreadable)?;
-        let known: Vec<(String, String)> =
-            if rows.is_empty() { sqlx::query_as(LIST).fetch_all(&mut conn).await.map_err(unreadable)? } else { vec![] };
-        (rows, known)
+        lookup!(conn, LOOKUP_POSTGRES)
     } else {
         let path = uri
             .strip_prefix("sqlite:///")
@@ -55,16 +63,7 @@ pub async fn metadata_location(
         }
         let options = SqliteConnectOptions::new().filename(&path).read_only(true);
         let mut conn = SqliteConnection::connect_with(&options).await.map_err(unreadable)?;
-        let rows = sqlx::query_as(LOOKUP_SQLITE)
-            .bind(namespace)
-            .bind(table)
-            .bind(catalog_name)
-            .fetch_all(&mut conn)
-            .await
-            .map_err(unreadable)?;
-        let known: Vec<(String, String)> =
-            if rows.is_empty() { sqlx::query_as(LIST).fetch_all(&mut conn).await.map_err(unreadable)? } else { vec![] };
-        (rows, known)
+        lookup!(conn, LOOKUP_SQLITE)
     };
     match rows.as_slice() {
         [(_, Some(location))] => Ok(location.clone()),
