@@ -1,18 +1,22 @@
 //! AWS clients of the controller: credentials and region from the default chain (IRSA or EKS
-//! Pod Identity in a cluster), adaptive retry (client-side rate limiting shared by all calls of
-//! a client when AWS throttles), and an interceptor that counts every call in the metrics.
+//! Pod Identity in a cluster), one request rate limit shared by all clients (`rate_limit`),
+//! adaptive retry (slows a client down further when AWS throttles), and an interceptor that
+//! counts every call, and every throttled answer, in the metrics.
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use crate::error::Error;
 use crate::metrics::{AwsCallLabels, Metrics};
+use crate::rate_limit::RateLimit;
 
 /// The three clients the controller uses.
 #[derive(Clone, Debug)]
@@ -26,12 +30,16 @@ pub struct Aws {
 }
 
 impl Aws {
-    /// Clients from the default chain; `PROFILER_S3_FORCE_PATH_STYLE=true` for emulators.
-    pub async fn from_env(metrics: &Metrics) -> Self {
-        let config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
+    /// Clients from the default chain, all sending through `limit`;
+    /// `PROFILER_S3_FORCE_PATH_STYLE=true` for emulators.
+    pub async fn from_env(metrics: &Metrics, limit: &RateLimit) -> Self {
+        let mut config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::adaptive().with_max_attempts(5))
             .load()
             .await;
+        if let Some(http) = config.http_client() {
+            config = config.into_builder().http_client(limit.wrap(http)).build();
+        }
         let counter = CallCounter { metrics: metrics.clone() };
         let path_style = std::env::var("PROFILER_S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true" || v == "1");
         Self {
@@ -72,6 +80,32 @@ impl Intercept for CallCounter {
         }
         Ok(())
     }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        let error_type = response.headers().get("x-amzn-errortype").unwrap_or_default();
+        if is_throttling(response.status().as_u16(), error_type)
+            && let Some(metadata) = cfg.load::<Metadata>()
+        {
+            let labels =
+                AwsCallLabels { service: metadata.service().to_owned(), operation: metadata.name().to_owned() };
+            self.metrics.aws_throttles.get_or_create(&labels).inc();
+        }
+        Ok(())
+    }
+}
+
+/// Whether an AWS answer says "slow down": HTTP 429, S3's 503 SlowDown, or a throttling error
+/// type (JSON protocols name it in `x-amzn-ErrorType`).
+fn is_throttling(status: u16, error_type: &str) -> bool {
+    status == 429
+        || status == 503
+        || ["Throttl", "TooManyRequests", "RequestLimitExceeded", "SlowDown"].iter().any(|t| error_type.contains(t))
 }
 
 /// A failed AWS call as a controller error: which call, AWS's code and message.
@@ -103,5 +137,19 @@ where
         SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
         SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),
         other => (None, aws_sdk_sfn::error::DisplayErrorContext(other).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_throttling;
+
+    #[test]
+    fn throttling_answers_are_recognised() {
+        assert!(is_throttling(400, "ThrottlingException:http://internal.amazon.com/coral/"));
+        assert!(is_throttling(429, ""));
+        assert!(is_throttling(503, ""));
+        assert!(!is_throttling(400, "ExecutionAlreadyExists"));
+        assert!(!is_throttling(200, ""));
     }
 }

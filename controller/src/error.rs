@@ -24,6 +24,12 @@ pub enum Error {
     /// The profile store failed.
     #[error("profile store: {0}")]
     Store(#[from] StoreError),
+    /// A profile store write that must land before the reconcile may finish.
+    #[error("profile store write pending: {0}")]
+    StorePending(String),
+    /// Leader election could not run or the Lease was lost.
+    #[error("leader election: {0}")]
+    LeaderElection(String),
     /// The object lacks something the API server always sets (uid, namespace).
     #[error("{0}")]
     Malformed(String),

@@ -18,9 +18,7 @@ pub async fn serve(listener: TcpListener, metrics: Metrics, ready: Arc<AtomicBoo
         let metrics = metrics.clone();
         let ready = ready.clone();
         tokio::spawn(async move {
-            let mut buffer = [0u8; 2048];
-            let Ok(n) = stream.read(&mut buffer).await else { return };
-            let request = String::from_utf8_lossy(&buffer[..n]);
+            let Some(request) = read_head(&mut stream).await else { return };
             let path = request.split_whitespace().nth(1).unwrap_or("/");
             let (status, content_type, body) = match path {
                 "/healthz" | "/livez" => ("200 OK", "text/plain", "ok".to_owned()),
@@ -40,4 +38,19 @@ pub async fn serve(listener: TcpListener, metrics: Metrics, ready: Arc<AtomicBoo
             }
         });
     }
+}
+
+/// The request line and headers (up to 8 KiB); None when the peer went away first. Reading the
+/// whole head before answering keeps the close clean (no reset over unread bytes).
+async fn read_head(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut head = Vec::with_capacity(512);
+    let mut buffer = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 8192 {
+        let n = stream.read(&mut buffer).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buffer[..n]);
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
 }

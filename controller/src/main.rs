@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::time::Duration;
 
 use profiler_controller::crd_yaml::crds_yaml;
+use profiler_controller::leader::LeaseConfig;
 use profiler_controller::run::{RunConfig, run};
 use profiler_controller::state_machine::{StateMachineParams, definition};
 use profiler_store::DatabaseConfig;
@@ -34,6 +35,24 @@ enum Command {
         /// Seconds a listing of running executions is reused by every job of a state machine.
         #[arg(long, env = "PROFILER_LISTING_MAX_AGE", default_value_t = 5)]
         listing_max_age: u64,
+        /// Outbound AWS requests a second, shared by every AWS client of the process.
+        #[arg(long, env = "PROFILER_AWS_REQUESTS_PER_SECOND", default_value_t = 20.0)]
+        aws_requests_per_second: f64,
+        /// AWS requests that may go out at once after a quiet period.
+        #[arg(long, env = "PROFILER_AWS_BURST", default_value_t = 40)]
+        aws_burst: u32,
+        /// Elect a leader through a Lease, so several replicas are safe.
+        #[arg(long, env = "PROFILER_LEADER_ELECTION")]
+        leader_election: bool,
+        /// Name of the leader Lease.
+        #[arg(long, env = "PROFILER_LEASE_NAME", default_value = "profiler-operator-leader")]
+        lease_name: String,
+        /// Namespace of the leader Lease (the controller's own).
+        #[arg(long, env = "POD_NAMESPACE", default_value = "default")]
+        lease_namespace: String,
+        /// This replica's identity in the Lease.
+        #[arg(long, env = "POD_NAME")]
+        identity: Option<String>,
     },
     /// Print the CustomResourceDefinitions (YAML), as the Helm chart ships them.
     Crds,
@@ -61,7 +80,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let printed = match cli.command {
-        Command::Run { namespaces, http_address, database_url, listing_max_age } => {
+        Command::Run {
+            namespaces,
+            http_address,
+            database_url,
+            listing_max_age,
+            aws_requests_per_second,
+            aws_burst,
+            leader_election,
+            lease_name,
+            lease_namespace,
+            identity,
+        } => {
             tracing_subscriber::fmt()
                 .json()
                 .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
@@ -74,8 +104,24 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let config =
-                RunConfig { namespaces, http_address, database, listing_max_age: Duration::from_secs(listing_max_age) };
+            if aws_requests_per_second.is_nan() || aws_requests_per_second <= 0.0 {
+                eprintln!("error: --aws-requests-per-second must be a positive number");
+                return ExitCode::from(2);
+            }
+            let leader_election = leader_election.then(|| LeaseConfig {
+                name: lease_name,
+                namespace: lease_namespace,
+                identity: identity.unwrap_or_else(|| format!("profiler-controller-{}", uuid::Uuid::new_v4())),
+            });
+            let config = RunConfig {
+                namespaces,
+                http_address,
+                database,
+                listing_max_age: Duration::from_secs(listing_max_age),
+                aws_requests_per_second,
+                aws_burst,
+                leader_election,
+            };
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(r) => r,
                 Err(e) => {

@@ -1,11 +1,17 @@
-//! The controller's Prometheus metrics: every outbound AWS call (counted by an SDK interceptor,
-//! so no call site can forget it), reconciles and their failures.
+//! The controller's Prometheus metrics: every outbound AWS call and every throttled answer
+//! (counted by an SDK interceptor, so no call site can forget it), reconciles and their
+//! failures, the jobs this replica follows by phase, the oldest unfinished one, jobs whose
+//! store write is pending, and whether this replica leads.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
+use k8s_openapi::jiff::Timestamp;
+use profiler_crds::JobPhase;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 /// Labels of an AWS call.
@@ -24,34 +30,134 @@ pub struct ReconcileLabels {
     pub kind: String,
 }
 
+/// Labels of the job gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PhaseLabels {
+    /// A ProfileJob phase.
+    pub phase: String,
+}
+
+/// What the gauges are computed from: one entry per ProfileJob seen, by uid.
+#[derive(Debug, Clone, Copy)]
+struct JobEntry {
+    phase: JobPhase,
+    started: Option<Timestamp>,
+    store_pending: bool,
+}
+
 /// All metrics, registered once.
 #[derive(Clone, Debug)]
 pub struct Metrics {
     registry: Arc<Registry>,
     /// Outbound AWS calls (each attempt, retries included).
     pub aws_calls: Family<AwsCallLabels, Counter>,
+    /// AWS answers that asked the controller to slow down.
+    pub aws_throttles: Family<AwsCallLabels, Counter>,
     /// Reconciles run.
     pub reconciles: Family<ReconcileLabels, Counter>,
     /// Reconciles that ended in an error (retried with backoff).
     pub reconcile_errors: Family<ReconcileLabels, Counter>,
+    /// 1 while this replica holds the leader Lease (or runs without leader election).
+    pub leader: Gauge,
+    jobs: Family<PhaseLabels, Gauge>,
+    oldest_active: Gauge,
+    store_pending: Gauge,
+    job_table: Arc<Mutex<HashMap<String, JobEntry>>>,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("profiler_operator");
         let aws_calls = Family::<AwsCallLabels, Counter>::default();
+        let aws_throttles = Family::<AwsCallLabels, Counter>::default();
         let reconciles = Family::<ReconcileLabels, Counter>::default();
         let reconcile_errors = Family::<ReconcileLabels, Counter>::default();
+        let leader = Gauge::default();
+        let jobs = Family::<PhaseLabels, Gauge>::default();
+        let oldest_active = Gauge::default();
+        let store_pending = Gauge::default();
         registry.register("aws_calls", "Outbound AWS API calls, retries included", aws_calls.clone());
+        registry.register(
+            "aws_throttles",
+            "AWS answers that throttled a call (HTTP 429/503, Throttling*)",
+            aws_throttles.clone(),
+        );
         registry.register("reconciles", "Reconciles run", reconciles.clone());
         registry.register("reconcile_errors", "Reconciles that failed and were requeued", reconcile_errors.clone());
-        Self { registry: Arc::new(registry), aws_calls, reconciles, reconcile_errors }
+        registry.register("leader", "1 while this replica leads (holds the Lease)", leader.clone());
+        registry.register("jobs", "ProfileJobs known to this replica, by phase", jobs.clone());
+        registry.register(
+            "oldest_active_job_seconds",
+            "Age of the oldest ProfileJob not yet finished, from its start time (0 when none)",
+            oldest_active.clone(),
+        );
+        registry.register(
+            "store_pending_jobs",
+            "ProfileJobs whose profile store write has not landed yet",
+            store_pending.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            aws_calls,
+            aws_throttles,
+            reconciles,
+            reconcile_errors,
+            leader,
+            jobs,
+            oldest_active,
+            store_pending,
+            job_table: Arc::default(),
+        }
     }
 }
 
 impl Metrics {
+    /// Notes the phase of a ProfileJob after a reconcile.
+    pub fn observe_job(&self, uid: &str, phase: JobPhase, started: Option<Timestamp>, store_pending: bool) {
+        if let Ok(mut table) = self.job_table.lock() {
+            table.insert(uid.to_owned(), JobEntry { phase, started, store_pending });
+        }
+    }
+
+    /// Forgets a ProfileJob that is gone.
+    pub fn forget_job(&self, uid: &str) {
+        if let Ok(mut table) = self.job_table.lock() {
+            table.remove(uid);
+        }
+    }
+
+    fn refresh_job_gauges(&self, now: Timestamp) {
+        let Ok(table) = self.job_table.lock() else { return };
+        let mut by_phase: HashMap<JobPhase, i64> = HashMap::new();
+        let mut oldest = 0i64;
+        let mut pending = 0i64;
+        for entry in table.values() {
+            *by_phase.entry(entry.phase).or_default() += 1;
+            pending += i64::from(entry.store_pending);
+            if !entry.phase.is_terminal()
+                && let Some(started) = entry.started
+            {
+                oldest = oldest.max(now.duration_since(started).as_secs());
+            }
+        }
+        for phase in [
+            JobPhase::Pending,
+            JobPhase::Submitted,
+            JobPhase::Running,
+            JobPhase::Succeeded,
+            JobPhase::Failed,
+            JobPhase::Cancelled,
+        ] {
+            let labels = PhaseLabels { phase: format!("{phase:?}") };
+            self.jobs.get_or_create(&labels).set(by_phase.get(&phase).copied().unwrap_or(0));
+        }
+        self.oldest_active.set(oldest);
+        self.store_pending.set(pending);
+    }
+
     /// The metrics in the Prometheus text format.
     pub fn encode(&self) -> String {
+        self.refresh_job_gauges(Timestamp::now());
         let mut out = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
@@ -65,5 +171,38 @@ impl Metrics {
         if failed {
             self.reconcile_errors.get_or_create(&labels).inc();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_gauges_count_phases_the_oldest_active_job_and_pending_store_writes() {
+        let metrics = Metrics::default();
+        let now = Timestamp::now();
+        let hour_ago = now - k8s_openapi::jiff::SignedDuration::from_secs(3600);
+        metrics.observe_job("a", JobPhase::Running, Some(hour_ago), false);
+        metrics.observe_job(
+            "b",
+            JobPhase::Succeeded,
+            Some(hour_ago - k8s_openapi::jiff::SignedDuration::from_secs(60)),
+            true,
+        );
+        metrics.observe_job("c", JobPhase::Running, Some(now), false);
+        metrics.observe_job("d", JobPhase::Failed, None, false);
+        metrics.forget_job("d");
+        let text = metrics.encode();
+        assert!(text.contains("profiler_operator_jobs{phase=\"Running\"} 2"), "{text}");
+        assert!(text.contains("profiler_operator_jobs{phase=\"Succeeded\"} 1"), "{text}");
+        assert!(text.contains("profiler_operator_jobs{phase=\"Failed\"} 0"), "{text}");
+        assert!(text.contains("profiler_operator_store_pending_jobs 1"), "{text}");
+        let oldest: i64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("profiler_operator_oldest_active_job_seconds "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(-1);
+        assert!((3600..3610).contains(&oldest), "{text}");
     }
 }

@@ -1,4 +1,5 @@
-//! `profiler-controller run`: both controllers, the HTTP endpoint, graceful shutdown.
+//! `profiler-controller run`: the HTTP endpoint, leader election, both controllers, graceful
+//! shutdown.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +20,9 @@ use crate::error::Error;
 use crate::job::store_sync::StoreHandle;
 use crate::job::tracker::ExecutionTracker;
 use crate::job::{JobContext, reconcile as reconcile_job};
+use crate::leader::{Leadership, LeaseConfig};
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimit;
 use crate::runtime::{RuntimeContext, reconcile as reconcile_runtime};
 
 /// Settings of a controller process.
@@ -33,6 +36,12 @@ pub struct RunConfig {
     pub database: Option<DatabaseConfig>,
     /// How long a listing of running executions is reused.
     pub listing_max_age: Duration,
+    /// Outbound AWS requests a second, shared by every client (and the burst saved up).
+    pub aws_requests_per_second: f64,
+    /// Requests that may go out at once after a quiet period.
+    pub aws_burst: u32,
+    /// The leader Lease; without it this process reconciles alone.
+    pub leader_election: Option<LeaseConfig>,
 }
 
 /// Runs until SIGTERM or Ctrl-C.
@@ -40,12 +49,36 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
     crate::install_crypto_provider();
     let client = Client::try_default().await?;
     let metrics = Metrics::default();
-    let aws = Aws::from_env(&metrics).await;
     let ready = Arc::new(AtomicBool::new(false));
     let listener = TcpListener::bind(&config.http_address)
         .await
         .map_err(|e| Error::Malformed(format!("cannot listen on {}: {e}", config.http_address)))?;
     tokio::spawn(crate::http::serve(listener, metrics.clone(), ready.clone()));
+
+    let mut leadership = match &config.leader_election {
+        Some(lease) => {
+            let mut leadership = Leadership::compete(client.clone(), lease).await.map_err(|e| {
+                Error::LeaderElection(format!("cannot use Lease {}/{}: {e}", lease.namespace, lease.name))
+            })?;
+            // A standby is ready: it serves, and takes over when the leader goes.
+            ready.store(true, Ordering::Relaxed);
+            tokio::select! {
+                acquired = leadership.acquired() => if !acquired {
+                    return Err(Error::LeaderElection("the Lease watcher stopped before this replica led".into()));
+                },
+                _ = shutdown_signal() => {
+                    leadership.release().await;
+                    return Ok(());
+                }
+            }
+            info!("leading");
+            Some(leadership)
+        }
+        None => None,
+    };
+    metrics.leader.set(1);
+    let limit = RateLimit::new(config.aws_requests_per_second, config.aws_burst);
+    let aws = Aws::from_env(&metrics, &limit).await;
 
     let reporter = Reporter { controller: "profiler-operator".into(), instance: std::env::var("POD_NAME").ok() };
     let job_ctx = Arc::new(JobContext {
@@ -56,7 +89,7 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         recorder: Recorder::new(client.clone(), reporter),
         metrics: metrics.clone(),
     });
-    let runtime_ctx = Arc::new(RuntimeContext { client: client.clone(), aws, metrics });
+    let runtime_ctx = Arc::new(RuntimeContext { client: client.clone(), aws, metrics: metrics.clone() });
 
     let runtimes = Controller::new(Api::<ProfilerRuntime>::all(client.clone()), watcher::Config::default())
         .graceful_shutdown_on(shutdown_signal())
@@ -75,9 +108,25 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
     }));
     ready.store(true, Ordering::Relaxed);
     info!(namespaces = ?config.namespaces, "controllers running");
-    tokio::join!(runtimes, jobs);
-    info!("stopped");
-    Ok(())
+    let controllers = async {
+        tokio::join!(runtimes, jobs);
+    };
+    let Some(mut leadership) = leadership.take() else {
+        controllers.await;
+        info!("stopped");
+        return Ok(());
+    };
+    tokio::select! {
+        _ = controllers => {
+            leadership.release().await;
+            info!("stopped");
+            Ok(())
+        }
+        _ = leadership.lost() => {
+            metrics.leader.set(0);
+            Err(Error::LeaderElection("lost the leader Lease; stopping so only the new leader reconciles".into()))
+        }
+    }
 }
 
 fn retry_later<E: std::fmt::Display>(kind: &str, error: &E) -> Action {

@@ -45,7 +45,7 @@ RUNTIME_RULES = {
     ("profiler.dev", "profilerruntimes"): {"get", "list", "watch"},
     ("profiler.dev", "profilerruntimes/status"): {"get", "patch", "update"},
 }
-LEASE_RULES = {("coordination.k8s.io", "leases"): {"get", "create", "update"}}
+LEASE_RULES = {("coordination.k8s.io", "leases"): {"get", "create", "patch"}}
 
 
 def by_kind(docs, kind):
@@ -198,7 +198,7 @@ class ChartTest(unittest.TestCase):
         (lease_role,) = [r for r in by_kind(docs, "Role") if r["metadata"]["name"].endswith("leader-election")]
         self.assertEqual(lease_role["metadata"]["namespace"], "profiler-system")
         self.assertEqual(rule_map(lease_role["rules"]), LEASE_RULES)
-        named = [r for r in lease_role["rules"] if "get" in r["verbs"] or "update" in r["verbs"]]
+        named = [r for r in lease_role["rules"] if "get" in r["verbs"] or "patch" in r["verbs"]]
         self.assertTrue(all(r.get("resourceNames") == ["profiler-operator-leader"] for r in named))
         self.assertEqual(len(by_kind(docs, "Role")), 1)
         crb = one(docs, "ClusterRoleBinding")

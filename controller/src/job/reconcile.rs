@@ -31,8 +31,10 @@ use crate::runtime::ready_runtime;
 pub const FINALIZER: &str = "profiler.dev/execution";
 /// How often a running job is looked at.
 const POLL: Duration = Duration::from_secs(10);
-/// How often a job waiting for its runtime or for the store is looked at.
+/// How often a job waiting for its runtime is looked at.
 const WAIT: Duration = Duration::from_secs(30);
+/// How soon a pending profile store write is tried again.
+const STORE_RETRY: Duration = Duration::from_secs(10);
 
 /// What the job reconciler needs.
 pub struct JobContext {
@@ -113,24 +115,32 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
                 next.message = Some("deleted while it ran; the execution was stopped".into());
                 next.completion_time.get_or_insert(Time(now));
                 sync_store(ctx, job, &uid, &mut next).await;
+                if !store_synced(&next) {
+                    // Keep the finalizer until the cancellation is recorded.
+                    return Err(Error::StorePending("the cancelled run is not recorded yet".into()));
+                }
             }
+            ctx.metrics.forget_job(&uid);
             return Ok(Action::await_change());
         }
         Decision::Delete => {
             let api: Api<ProfileJob> = Api::namespaced(ctx.client.clone(), &namespace);
             api.delete(&name, &DeleteParams::background()).await?;
             info!("deleted after ttlSecondsAfterFinished");
+            ctx.metrics.forget_job(&uid);
             return Ok(Action::await_change());
         }
         Decision::Done { requeue_after } => {
             if status.observed_generation != generation || !store_synced(&status) {
                 sync_store(ctx, job, &uid, &mut next).await;
                 write_status(ctx, &namespace, &name, &next).await?;
+            } else {
+                observe(ctx, &uid, &next);
             }
             return Ok(match requeue_after {
                 Some(d) => Action::requeue(*d),
                 None if store_synced(&next) => Action::await_change(),
-                None => Action::requeue(WAIT),
+                None => Action::requeue(STORE_RETRY),
             });
         }
         Decision::WaitForRuntime { message } => {
@@ -171,7 +181,7 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
                 next.message = Some(format!("attempt {} is running", status.attempt));
                 event(ctx, job, EventType::Normal, "Running", &format!("Attempt {} is running", status.attempt)).await;
             }
-            Action::requeue(POLL)
+            Action::requeue(until_next_look(job, &status, now))
         }
         Decision::Succeed(summary) => {
             next.result = Some(summary.clone());
@@ -211,8 +221,10 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
     sync_store(ctx, job, &uid, &mut next).await;
     if job.status.as_ref() != Some(&next) {
         write_status(ctx, &namespace, &name, &next).await?;
+    } else {
+        observe(ctx, &uid, &next);
     }
-    Ok(if store_synced(&next) { action } else { Action::requeue(WAIT) })
+    Ok(if store_synced(&next) { action } else { Action::requeue(STORE_RETRY) })
 }
 
 /// Starts `attempt`: status (phase Submitted, the execution's ARN) before StartExecution, so a
@@ -283,7 +295,16 @@ async fn submit(
     event(ctx, job, EventType::Normal, "Submitted", &format!("Started attempt {attempt}: {arn}")).await;
     sync_store(ctx, job, uid, &mut next).await;
     write_status(ctx, namespace, name, &next).await?;
-    Ok(Action::requeue(if store_synced(&next) { POLL } else { WAIT }))
+    Ok(Action::requeue(if store_synced(&next) { POLL } else { STORE_RETRY }))
+}
+
+/// POLL, or sooner when `activeDeadlineSeconds` runs out before that.
+fn until_next_look(job: &ProfileJob, status: &ProfileJobStatus, now: Timestamp) -> Duration {
+    let (Some(limit), Some(start)) = (job.spec.active_deadline_seconds, status.start_time.as_ref()) else {
+        return POLL;
+    };
+    let left = k8s_openapi::jiff::SignedDuration::from_secs(limit as i64) - now.duration_since(start.0);
+    Duration::try_from(left).map_or(Duration::from_secs(1), |left| left.clamp(Duration::from_secs(1), POLL))
 }
 
 async fn describe_only(ctx: &JobContext, arn: &str) -> Result<ExecutionState, Error> {
@@ -338,8 +359,17 @@ async fn sync_store(ctx: &JobContext, job: &ProfileJob, uid: &str, next: &mut Pr
 
 async fn write_status(ctx: &JobContext, namespace: &str, name: &str, status: &ProfileJobStatus) -> Result<(), Error> {
     let api: Api<ProfileJob> = Api::namespaced(ctx.client.clone(), namespace);
-    api.patch_status(name, &PatchParams::default(), &Patch::Merge(json!({ "status": status }))).await?;
+    let written = api.patch_status(name, &PatchParams::default(), &Patch::Merge(json!({ "status": status }))).await?;
+    if let Some(uid) = written.uid() {
+        observe(ctx, &uid, status);
+    }
     Ok(())
+}
+
+/// Feeds the job gauges.
+fn observe(ctx: &JobContext, uid: &str, status: &ProfileJobStatus) {
+    let started = status.start_time.as_ref().map(|t| t.0);
+    ctx.metrics.observe_job(uid, status.phase.unwrap_or_default(), started, !store_synced(status));
 }
 
 async fn event(ctx: &JobContext, job: &ProfileJob, kind: EventType, reason: &str, note: &str) {

@@ -72,7 +72,8 @@ async fn write(store: &Store, job: &ProfileJob, uid: &str, status: &ProfileJobSt
         JobPhase::Cancelled => Some(RunOutcome {
             status: RunStatus::Cancelled,
             finished_at,
-            error: status.message.clone().map(|m| (m, FailureKind::Transient)),
+            // The store keeps an error only for Failed runs; why it was cancelled is in status.
+            error: None,
             profile_uri: None,
             report_uri: None,
         }),

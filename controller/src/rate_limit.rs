@@ -1,0 +1,143 @@
+//! One outbound rate limit for every AWS client of the process: the SDK's HTTP client is wrapped
+//! so that each request (retries included) first takes a token from a shared bucket. A thousand
+//! jobs reconciled at once queue here instead of meeting AWS throttling; when AWS throttles
+//! anyway, the SDK's adaptive retry slows down further.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+/// A token bucket: `per_second` tokens a second, at most `burst` saved up.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    bucket: Arc<Mutex<Bucket>>,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    per_second: f64,
+    burst: f64,
+    tokens: f64,
+    refilled_at: Instant,
+}
+
+impl Bucket {
+    /// Takes a token at `now`, or says how long until one is there.
+    fn take(&mut self, now: Instant) -> Result<(), Duration> {
+        let earned = now.saturating_duration_since(self.refilled_at).as_secs_f64() * self.per_second;
+        self.tokens = (self.tokens + earned).min(self.burst);
+        self.refilled_at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - self.tokens) / self.per_second))
+        }
+    }
+}
+
+impl RateLimit {
+    /// A bucket that starts full. `per_second` must be positive; `burst` is at least 1.
+    pub fn new(per_second: f64, burst: u32) -> Self {
+        let burst = f64::from(burst.max(1));
+        let per_second = if per_second > 0.0 { per_second } else { 1.0 };
+        Self { bucket: Arc::new(Mutex::new(Bucket { per_second, burst, tokens: burst, refilled_at: Instant::now() })) }
+    }
+
+    /// Waits for a token.
+    pub async fn acquire(&self) {
+        loop {
+            let taken = match self.bucket.lock() {
+                Ok(mut bucket) => bucket.take(Instant::now()),
+                // A panic while holding this lock cannot leave the bucket inconsistent.
+                Err(poisoned) => poisoned.into_inner().take(Instant::now()),
+            };
+            match taken {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
+    /// `inner` with every request waiting for a token of this bucket first.
+    pub fn wrap(&self, inner: SharedHttpClient) -> SharedHttpClient {
+        SharedHttpClient::new(LimitedClient { inner, limit: self.clone() })
+    }
+}
+
+#[derive(Debug)]
+struct LimitedClient {
+    inner: SharedHttpClient,
+    limit: RateLimit,
+}
+
+impl HttpClient for LimitedClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(LimitedConnector {
+            inner: self.inner.http_connector(settings, components),
+            limit: self.limit.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct LimitedConnector {
+    inner: SharedHttpConnector,
+    limit: RateLimit,
+}
+
+impl HttpConnector for LimitedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let inner = self.inner.clone();
+        let limit = self.limit.clone();
+        HttpConnectorFuture::new(async move {
+            limit.acquire().await;
+            inner.call(request).await
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(per_second: f64, burst: f64, at: Instant) -> Bucket {
+        Bucket { per_second, burst, tokens: burst, refilled_at: at }
+    }
+
+    #[test]
+    fn a_full_bucket_gives_its_burst_then_one_token_per_interval() {
+        let start = Instant::now();
+        let mut b = bucket(10.0, 3.0, start);
+        assert!((0..3).all(|_| b.take(start).is_ok()));
+        let wait = b.take(start).unwrap_err();
+        assert!((wait.as_secs_f64() - 0.1).abs() < 1e-9, "{wait:?}");
+        assert!(b.take(start + Duration::from_millis(50)).is_err());
+        assert!(b.take(start + Duration::from_millis(100)).is_ok());
+    }
+
+    #[test]
+    fn an_idle_bucket_saves_up_no_more_than_its_burst() {
+        let start = Instant::now();
+        let mut b = bucket(10.0, 2.0, start);
+        let later = start + Duration::from_secs(60);
+        assert!(b.take(later).is_ok() && b.take(later).is_ok());
+        assert!(b.take(later).is_err());
+    }
+
+    #[tokio::test]
+    async fn waiters_get_tokens_at_the_configured_rate() {
+        let limit = RateLimit::new(100.0, 1);
+        let start = Instant::now();
+        for _ in 0..6 {
+            limit.acquire().await;
+        }
+        // One token at once, five more at 10 ms each.
+        assert!(start.elapsed() >= Duration::from_millis(45), "{:?}", start.elapsed());
+    }
+}
