@@ -5,6 +5,8 @@ pub mod decide;
 pub mod document;
 pub mod execution_name;
 pub mod reconcile;
+#[cfg(test)]
+mod request_tests;
 pub mod store_sync;
 pub mod tracker;
 

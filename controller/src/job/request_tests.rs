@@ -1,0 +1,215 @@
+//! The ProfileJob reconciler's Kubernetes requests, checked one by one against a tower-test mock
+//! API server: which requests it sends, in which order, with which bodies. (No AWS call is made
+//! on these paths; the AWS clients point nowhere.)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region};
+use http::{Request, Response, StatusCode};
+use kube::Client;
+use kube::client::Body;
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Recorder, Reporter};
+use profiler_crds::resources::ProfileJob;
+use serde_json::{Value, json};
+use tower_test::mock::{self, Handle};
+
+use super::reconcile::{FINALIZER, JobContext, reconcile};
+use super::tracker::ExecutionTracker;
+use crate::aws::Aws;
+use crate::metrics::Metrics;
+
+type ApiHandle = Handle<Request<Body>, Response<Body>>;
+
+fn context(client: Client) -> Arc<JobContext> {
+    let region = Region::new("us-east-1");
+    let sfn = aws_sdk_sfn::Client::from_conf(
+        aws_sdk_sfn::Config::builder().behavior_version(BehaviorVersion::latest()).region(region.clone()).build(),
+    );
+    let ecs = aws_sdk_ecs::Client::from_conf(
+        aws_sdk_ecs::Config::builder().behavior_version(BehaviorVersion::latest()).region(region.clone()).build(),
+    );
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).region(region).build(),
+    );
+    Arc::new(JobContext {
+        client: client.clone(),
+        aws: Aws { sfn: sfn.clone(), ecs, s3 },
+        tracker: ExecutionTracker::new(sfn, Duration::from_secs(5)),
+        store: None,
+        recorder: Recorder::new(client, Reporter { controller: "test".into(), instance: None }),
+        metrics: Metrics::default(),
+    })
+}
+
+fn profile_job(extra_spec: Value, status: Value, finalizers: &[&str]) -> Value {
+    let mut spec = json!({
+        "source": {"athena": {"database": "sales", "table": "orders"}},
+        "runtimeRef": {"name": "default"},
+    });
+    if let (Some(spec), Value::Object(extra)) = (spec.as_object_mut(), extra_spec) {
+        spec.extend(extra);
+    }
+    json!({
+        "apiVersion": "profiler.dev/v1alpha1",
+        "kind": "ProfileJob",
+        "metadata": {
+            "name": "orders", "namespace": "team-a", "uid": "0b5e6a8e-3c1f-4d2a-9a57-1f0c2d3e4f50",
+            "generation": 1, "resourceVersion": "7", "finalizers": finalizers,
+            "creationTimestamp": "2026-11-20T10:00:00Z",
+        },
+        "spec": spec,
+        "status": status,
+    })
+}
+
+/// Answers the next request after `check` has looked at it (method, path and query, JSON body).
+async fn answer(handle: &mut ApiHandle, check: impl FnOnce(&str, &str, Value), status: StatusCode, reply: Value) {
+    let (request, send) = handle.next_request().await.expect("the reconciler sent no further request");
+    let method = request.method().to_string();
+    let uri = request.uri().to_string().trim_end_matches('?').to_owned();
+    let bytes = request.into_body().collect_bytes().await.expect("a readable request body");
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
+    check(&method, &uri, body);
+    let response = Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::to_vec(&reply).expect("JSON")))
+        .expect("a response");
+    send.send_response(response);
+}
+
+fn not_found(what: &str) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+           "message": format!("{what} not found")})
+}
+
+async fn run(job: Value, server: impl AsyncFnOnce(ApiHandle)) -> Action {
+    let (service, handle) = mock::pair::<Request<Body>, Response<Body>>();
+    let client = Client::new(service, "default");
+    let job: ProfileJob = serde_json::from_value(job).expect("a ProfileJob");
+    let ctx = context(client);
+    let (action, ()) = tokio::join!(reconcile(Arc::new(job), ctx), server(handle));
+    action.expect("the reconcile succeeds")
+}
+
+#[tokio::test]
+async fn a_new_job_first_gets_the_finalizer_and_nothing_else() {
+    let job = profile_job(json!({}), Value::Null, &[]);
+    let action = run(job.clone(), async |mut api| {
+        answer(
+            &mut api,
+            |method, uri, body| {
+                assert_eq!(
+                    (method, uri),
+                    ("PATCH", "/apis/profiler.dev/v1alpha1/namespaces/team-a/profilejobs/orders")
+                );
+                let ops = body.as_array().expect("a JSON patch");
+                assert!(
+                    ops.iter().any(|op| op["op"] == "add" && op["value"] == json!([FINALIZER])
+                        || op["op"] == "add" && op["value"] == json!(FINALIZER)),
+                    "{body}"
+                );
+            },
+            StatusCode::OK,
+            profile_job(json!({}), Value::Null, &[FINALIZER]),
+        )
+        .await;
+        assert!(api.next_request().await.is_none(), "nothing is sent after the finalizer");
+    })
+    .await;
+    assert_eq!(action, Action::await_change());
+}
+
+#[tokio::test]
+async fn a_missing_runtime_is_reported_in_status_and_looked_at_again_later() {
+    let job = profile_job(json!({}), Value::Null, &[FINALIZER]);
+    let action = run(job.clone(), async |mut api| {
+        answer(
+            &mut api,
+            |method, uri, _| assert_eq!((method, uri), ("GET", "/apis/profiler.dev/v1alpha1/profilerruntimes/default")),
+            StatusCode::NOT_FOUND,
+            not_found("profilerruntimes.profiler.dev \"default\""),
+        )
+        .await;
+        answer(
+            &mut api,
+            |method, uri, body| {
+                assert_eq!(
+                    (method, uri),
+                    ("PATCH", "/apis/profiler.dev/v1alpha1/namespaces/team-a/profilejobs/orders/status")
+                );
+                let status = &body["status"];
+                assert_eq!(status["phase"], "Pending");
+                assert_eq!(status["attempt"], 0);
+                assert!(status.get("executionArn").is_none_or(Value::is_null), "{status}");
+                let ready = status["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Ready").unwrap();
+                assert_eq!(
+                    (ready["status"].as_str(), ready["reason"].as_str()),
+                    (Some("False"), Some("RuntimeNotReady"))
+                );
+                let message = ready["message"].as_str().unwrap();
+                assert!(message.contains("ProfilerRuntime \"default\" does not exist"), "{message}");
+                assert_eq!(ready["observedGeneration"], 1);
+            },
+            StatusCode::OK,
+            job.clone(),
+        )
+        .await;
+        assert!(api.next_request().await.is_none());
+    })
+    .await;
+    assert_eq!(action, Action::requeue(Duration::from_secs(30)));
+}
+
+#[tokio::test]
+async fn a_finished_job_past_its_ttl_is_deleted_in_the_background() {
+    let status = json!({"phase": "Succeeded", "attempt": 1, "observedGeneration": 1,
+        "startTime": "2026-11-20T10:00:00Z", "completionTime": "2026-11-20T10:05:00Z"});
+    let job = profile_job(json!({"ttlSecondsAfterFinished": 60}), status, &[FINALIZER]);
+    let action = run(job.clone(), async |mut api| {
+        answer(
+            &mut api,
+            |method, _, _| assert_eq!(method, "GET"),
+            StatusCode::NOT_FOUND,
+            not_found("profilerruntimes.profiler.dev \"default\""),
+        )
+        .await;
+        answer(
+            &mut api,
+            |method, uri, body| {
+                assert_eq!(
+                    (method, uri),
+                    ("DELETE", "/apis/profiler.dev/v1alpha1/namespaces/team-a/profilejobs/orders")
+                );
+                assert_eq!(body["propagationPolicy"], "Background");
+            },
+            StatusCode::OK,
+            job.clone(),
+        )
+        .await;
+        assert!(api.next_request().await.is_none());
+    })
+    .await;
+    assert_eq!(action, Action::await_change());
+}
+
+#[tokio::test]
+async fn a_finished_job_that_is_up_to_date_sends_nothing_but_the_runtime_lookup() {
+    let status = json!({"phase": "Failed", "attempt": 1, "observedGeneration": 1,
+        "startTime": "2026-11-20T10:00:00Z", "completionTime": "2026-11-20T10:05:00Z"});
+    let job = profile_job(json!({}), status, &[FINALIZER]);
+    let action = run(job, async |mut api| {
+        answer(
+            &mut api,
+            |method, _, _| assert_eq!(method, "GET"),
+            StatusCode::NOT_FOUND,
+            not_found("profilerruntimes.profiler.dev \"default\""),
+        )
+        .await;
+        assert!(api.next_request().await.is_none(), "no status write when nothing changed");
+    })
+    .await;
+    assert_eq!(action, Action::await_change());
+}
