@@ -17,7 +17,9 @@ task definition's first container's `environment`, then that container's overrid
 stdout/stderr go to moto's. The task stays RUNNING while it runs (however often DescribeTasks is
 called), then is STOPPED with `stopCode` EssentialContainerExited and `containers[0].exitCode` = its
 exit code (128 + N when killed by signal N). `StopTask` sends SIGTERM to its process group (SIGKILL
-10 s later). Without PROFILER_TEST_WORKER_BIN every task stops at once with exit code 0.
+10 s later). Without PROFILER_TEST_WORKER_BIN every task stops at once with exit code 0. With
+PROFILER_TEST_MAX_RUNNING_TASKS=N at most N processes run at once, as with a Fargate capacity
+limit: the others stay PENDING, in order, until a slot frees (a stopped PENDING task never starts).
 
 **Step Functions in execute mode** (`POST /moto-api/config
 {"stepfunctions":{"execute_state_machine":true}}`):
@@ -190,6 +192,9 @@ WORKER_BIN_ENV = "PROFILER_TEST_WORKER_BIN"
 KILL_GRACE_SECONDS = 10
 _WORKERS = {}  # task ARN -> running subprocess.Popen
 _WORKERS_LOCK = threading.Lock()
+_MAX_RUNNING = int(os.environ.get("PROFILER_TEST_MAX_RUNNING_TASKS") or 0)
+_SLOTS = threading.Semaphore(_MAX_RUNNING) if _MAX_RUNNING > 0 else None
+_QUEUED = {}  # task ARN -> task waiting for a slot
 
 
 def _now():
@@ -236,6 +241,8 @@ def _reap(task, process):
     with _WORKERS_LOCK:
         _WORKERS.pop(task.task_arn, None)
     _finish_task(task, 128 - code if code < 0 else code)
+    if _SLOTS is not None:
+        _SLOTS.release()
 
 
 def _start_worker(backend, task):
@@ -264,6 +271,29 @@ def _start_worker(backend, task):
             environment[pair["name"]] = pair.get("value", "")
     environment["PROFILER_TEST_ECS_TASK_ARN"] = task.task_arn
     arguments = override.get("command") or container_definition.get("command") or []
+    if _SLOTS is None:
+        _launch(task, binary, arguments, environment)
+        return
+    task._pinned_status = container.last_status = "PENDING"
+    with _WORKERS_LOCK:
+        _QUEUED[task.task_arn] = task
+
+    def when_a_slot_frees():
+        _SLOTS.acquire()
+        with _WORKERS_LOCK:
+            still_queued = _QUEUED.pop(task.task_arn, None) is not None
+        if not still_queued:  # stopped while PENDING
+            _SLOTS.release()
+            return
+        task._pinned_status = container.last_status = "RUNNING"
+        task.started_at = _now()
+        _launch(task, binary, arguments, environment)
+
+    threading.Thread(target=when_a_slot_frees, daemon=True).start()
+
+
+def _launch(task, binary, arguments, environment):
+    container = task.containers[0]
     try:
         process = subprocess.Popen([binary, *arguments], env=environment, start_new_session=True)
     except OSError as error:
@@ -272,6 +302,8 @@ def _start_worker(backend, task):
         task.stopped_reason = f"CannotStartContainerError: {error}"
         _finish_task(task, 127)
         container.reason = task.stopped_reason
+        if _SLOTS is not None:
+            _SLOTS.release()
         return
     with _WORKERS_LOCK:
         _WORKERS[task.task_arn] = process
@@ -320,6 +352,17 @@ def run_task(self, *args, **kwargs):
 def stop_task(self, cluster_str, task_str, reason):
     cluster = self._get_cluster(cluster_str)
     task_id = task_str.split("/")[-1]
+    with _WORKERS_LOCK:
+        queued = [arn for arn in _QUEUED if arn.endswith(task_id)]
+        for arn in queued:
+            task = _QUEUED.pop(arn)
+            task.stop_code = "UserInitiated"
+            task.stopped_reason = reason or "Task stopped by user"
+            task.containers[0].last_status = "STOPPED"
+            task.desired_status = "STOPPED"
+            task.stopped_at = task.stopping_at = task.execution_stopped_at = _now()
+            task._pinned_status = "STOPPED"
+            return task
     for arn, task in self.tasks.get(cluster.name, {}).items():
         with _WORKERS_LOCK:
             process = _WORKERS.get(arn)
