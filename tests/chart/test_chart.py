@@ -2,6 +2,7 @@
 rendered manifest, security context, RBAC, values that must be rejected, documentation."""
 
 import copy
+import glob
 import os
 import re
 import unittest
@@ -24,7 +25,8 @@ VALUE_SETS = {
     "default": {},
     "replicas-3": {"replicaCount": 3},
     "namespaced": {"watchNamespaces": ["team-a", "team-b"]},
-    "irsa": {"serviceAccount": {"roleArn": "arn:aws:iam::123456789012:role/profiler-controller"}, "aws": {"region": "eu-west-1"}},
+    "irsa": {"serviceAccount": {"roleArn": "arn:aws:iam::123456789012:role/profiler-controller"},
+             "aws": {"region": "eu-west-1", "requestsPerSecond": 2.5, "burst": 1000000}},
     "pod-identity-existing-sa": {"serviceAccount": {"create": False, "name": "profiler"}},
     "monitoring": {"metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "kube-prometheus-stack"}}},
                    "prometheusRule": {"enabled": True}},
@@ -36,14 +38,14 @@ VALUE_SETS = {
 
 # Exactly the Kubernetes API use of the controller.
 JOB_RULES = {
-    ("profiler.dev", "profilejobs"): {"get", "list", "watch", "patch", "update", "delete"},
-    ("profiler.dev", "profilejobs/status"): {"get", "patch", "update"},
+    ("profiler.dev", "profilejobs"): {"get", "list", "watch", "patch", "delete"},
+    ("profiler.dev", "profilejobs/status"): {"patch"},
     ("profiler.dev", "profilejobs/finalizers"): {"update"},
     ("events.k8s.io", "events"): {"create", "patch"},
 }
 RUNTIME_RULES = {
     ("profiler.dev", "profilerruntimes"): {"get", "list", "watch"},
-    ("profiler.dev", "profilerruntimes/status"): {"get", "patch", "update"},
+    ("profiler.dev", "profilerruntimes/status"): {"patch"},
 }
 LEASE_RULES = {("coordination.k8s.io", "leases"): {"get", "create", "patch"}}
 
@@ -151,6 +153,12 @@ class ChartTest(unittest.TestCase):
                 c = one(docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]
                 self.assertEqual(env_of(c)["PROFILER_LEADER_ELECTION"]["value"], leader)
                 self.assertEqual(len(by_kind(docs, "PodDisruptionBudget")), int(pdb))
+                # Without leader election an upgrade must not run two controllers side by side.
+                strategy = one(docs, "Deployment")["spec"]["strategy"]
+                if leader == "true":
+                    self.assertEqual(strategy["rollingUpdate"], {"maxUnavailable": 0, "maxSurge": 1})
+                else:
+                    self.assertEqual(strategy, {"type": "Recreate"})
         self.assertEqual(one(self.rendered["replicas-3"], "Deployment")["spec"]["replicas"], 3)
         self.assertEqual(one(self.rendered["replicas-3"], "PodDisruptionBudget")["spec"]["minAvailable"], 1)
 
@@ -159,6 +167,17 @@ class ChartTest(unittest.TestCase):
         self.assertEqual(env_of(c)["PROFILER_WATCH_NAMESPACES"]["value"], "team-a,team-b")
         c = one(self.rendered["default"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
         self.assertEqual(env_of(c)["PROFILER_WATCH_NAMESPACES"]["value"], "")
+
+    def test_aws_rate_limit_env(self):
+        # The controller's defaults (--aws-requests-per-second 20, --aws-burst 40) unless set; the
+        # values reach the env as the plain numbers clap parses (no 1e+06 for a big integer).
+        c = one(self.rendered["default"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
+        self.assertEqual(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"], "20")
+        self.assertEqual(env_of(c)["PROFILER_AWS_BURST"]["value"], "40")
+        c = one(self.rendered["irsa"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
+        self.assertEqual(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"], "2.5")
+        self.assertEqual(env_of(c)["PROFILER_AWS_BURST"]["value"], "1000000")
+        float(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"])
 
     def test_database_url_from_existing_secret(self):
         c = one(self.rendered["database-secret"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
@@ -217,6 +236,25 @@ class ChartTest(unittest.TestCase):
                           if b["metadata"]["namespace"] == ns and b["roleRef"]["name"] == role["metadata"]["name"]]
             self.assertEqual(binding["subjects"][0]["namespace"], "profiler-system")
 
+    def test_controller_sources_need_no_verb_the_roles_lack(self):
+        # The roles grant no create/update on the CRDs and only patch on their status: a new kube
+        # call that needs more (Api::replace, replace_status, get_status, create) fails here, so the
+        # chart's RBAC follows the controller.
+        found, lacking = set(), []
+        for path in glob.glob(os.path.join(kube_schema.ROOT, "controller", "src", "**", "*.rs"), recursive=True):
+            if path.endswith("_tests.rs"):
+                continue
+            with open(path) as f:
+                text = re.sub(r"\s+", "", "\n".join(l for l in f if not l.lstrip().startswith("//")))
+            found.update(re.findall(r"\.(patch_status|get_opt|delete)\(", text))
+            found.update(re.findall(r"\b(finalizer)\(&api", text))
+            for call in re.findall(r"\.(replace_status|get_status|replace_subresource|create_subresource)\(", text):
+                lacking.append(f"{os.path.relpath(path, kube_schema.ROOT)}: {call}")
+            for call in re.findall(r"\.(replace|create)\([^;]*?PostParams", text):
+                lacking.append(f"{os.path.relpath(path, kube_schema.ROOT)}: {call}")
+        self.assertLessEqual({"patch_status", "get_opt", "delete", "finalizer"}, found, "the scan finds no kube calls")
+        self.assertEqual(lacking, [], "the controller calls the API with a verb the chart's roles do not grant")
+
     def test_rbac_check_detects_an_extra_verb(self):
         cr = copy.deepcopy(one(self.rendered["default"], "ClusterRole"))
         cr["rules"][0]["verbs"].append("create")
@@ -235,7 +273,14 @@ class ChartTest(unittest.TestCase):
         self.assertEqual(sm["metadata"]["labels"]["release"], "kube-prometheus-stack")
         self.assertLessEqual(sm["spec"]["selector"]["matchLabels"].items(), one(docs, "Service")["metadata"]["labels"].items())
         alerts = {r["alert"] for g in one(docs, "PrometheusRule")["spec"]["groups"] for r in g["rules"]}
-        self.assertLessEqual({"ProfilerJobStuck", "ProfilerReconcileErrors", "ProfilerAwsThrottling"}, alerts)
+        self.assertLessEqual({"ProfilerJobStuck", "ProfilerReconcileErrors", "ProfilerAwsThrottling",
+                              "ProfilerControllerDown"}, alerts)
+        # Without the ServiceMonitor nothing scrapes the Service as job <fullname>-metrics, so the
+        # up{} alert would fire forever.
+        docs = template({"prometheusRule": {"enabled": True}})
+        alerts = {r["alert"] for g in one(docs, "PrometheusRule")["spec"]["groups"] for r in g["rules"]}
+        self.assertIn("ProfilerJobStuck", alerts)
+        self.assertNotIn("ProfilerControllerDown", alerts)
 
     def test_default_runtime(self):
         self.assertEqual(by_kind(self.rendered["default"], "ProfilerRuntime"), [])
@@ -273,6 +318,15 @@ BAD_VALUES = [
     ({"defaultRuntime": {"enabled": True}}, "at '/defaultRuntime/spec': missing properties"),
     ({"aws": {"region": "Europe"}}, "at '/aws/region'"),
     ({"prometheusRule": {"throttleRatio": 2}}, "at '/prometheusRule/throttleRatio': maximum: got 2, want 1"),
+    ({"aws": {"requestsPerSecond": 0}}, "at '/aws/requestsPerSecond': exclusiveMinimum: got 0, want 0"),
+    ({"aws": {"requestsPerSecond": -5}}, "at '/aws/requestsPerSecond': exclusiveMinimum: got -5, want 0"),
+    ({"aws": {"requestsPerSecond": "fast"}}, "at '/aws/requestsPerSecond': got string, want number"),
+    ({"aws": {"requestsPerSecond": "20"}}, "at '/aws/requestsPerSecond': got string, want number"),
+    ({"aws": {"burst": 0}}, "at '/aws/burst': minimum: got 0, want 1"),
+    ({"aws": {"burst": -1}}, "at '/aws/burst': minimum: got -1, want 1"),
+    ({"aws": {"burst": 2.5}}, "at '/aws/burst': got number, want integer"),
+    ({"aws": {"burst": "40"}}, "at '/aws/burst': got string, want integer"),
+    ({"aws": {"burst": 2 ** 32}}, "at '/aws/burst': maximum"),
 ]
 
 
@@ -307,6 +361,12 @@ class DocumentationTest(unittest.TestCase):
         for key in leaves:
             with self.subTest(key=key):
                 self.assertIn(key, rows, f"{key} is not documented in charts/profiler-operator/README.md")
+                default = values
+                for part in key.split("."):
+                    default = default[part]
+                shown = re.fullmatch(r"\s*`(.*)`\s*", rows[key])
+                self.assertTrue(shown, f"{key}: the default column is not `code`")
+                self.assertEqual(yaml.safe_load(shown.group(1)), default, f"{key}: README default differs from values.yaml")
         self.assertEqual(sorted(set(rows) - set(leaves)), [], "README documents values that do not exist")
 
     def test_every_value_has_a_schema(self):

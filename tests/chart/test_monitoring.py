@@ -69,6 +69,7 @@ class MonitoringTest(unittest.TestCase):
         self.assertIn("> 900", alerts["ProfilerJobStuck"]["expr"])
         self.assertIn("profiler_operator_reconcile_errors_total", alerts["ProfilerReconcileErrors"]["expr"])
         self.assertIn("profiler_operator_aws_throttles_total", alerts["ProfilerAwsThrottling"]["expr"])
+        self.assertIn("aws.requestsPerSecond (now 20)", alerts["ProfilerAwsThrottling"]["annotations"]["description"])
         # Prometheus templates survive Helm's rendering.
         self.assertIn("{{ $labels.kind }}", alerts["ProfilerReconcileErrors"]["annotations"]["summary"])
 

@@ -61,14 +61,16 @@ app.kubernetes.io/component: controller
 {{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{ else }}false{{ end }}
 {{- end }}
 
-{{/* The RBAC rules on ProfileJobs and Events (cluster-wide or per watched namespace). */}}
+{{/* The RBAC rules on ProfileJobs and Events (cluster-wide or per watched namespace). The
+controller watches ProfileJobs, patches their finalizer (a JSON patch) and status (merge patches),
+deletes them past ttlSecondsAfterFinished, and never updates (PUTs) them. */}}
 {{- define "profiler-operator.jobRules" -}}
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs"]
-  verbs: ["get", "list", "watch", "patch", "update", "delete"]
+  verbs: ["get", "list", "watch", "patch", "delete"]
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs/finalizers"]
   verbs: ["update"]
@@ -84,5 +86,5 @@ app.kubernetes.io/component: controller
   verbs: ["get", "list", "watch"]
 - apiGroups: ["profiler.dev"]
   resources: ["profilerruntimes/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 {{- end }}
