@@ -36,7 +36,8 @@ struct Seen {
 
 fn peak_memory_mib(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kib: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kib: f64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib / 1024.0)
 }
 
@@ -75,7 +76,8 @@ async fn main() {
     orders_table();
     let world = World::new("scale").await;
     let port = free_port();
-    let controller = world.controller(&world.database, port, &[("PROFILER_LISTING_MAX_AGE", "5"), ("PROFILER_LOG", "warn")]);
+    let controller =
+        world.controller(&world.database, port, &[("PROFILER_LISTING_MAX_AGE", "5"), ("PROFILER_LOG", "warn")]);
     let pid = controller.0.id();
     world.create_runtime().await;
     world.state_machine_arn().await;
@@ -163,12 +165,22 @@ async fn main() {
     println!("  applied in {:.1} s; all terminal after {:.1} s", applied_in.as_secs_f64(), wall.as_secs_f64());
     println!("  terminal phases: {by_phase:?} ({} of {jobs_wanted})", seen.terminal.len());
     println!("  {:<44} {:>10} {:>12}", "figure", "measured", "target");
-    println!("  {:<44} {:>10.2} {:>12}", "outbound AWS calls per job (all)", per_job, format!("<= {CALLS_PER_JOB_TARGET}"));
+    println!(
+        "  {:<44} {:>10.2} {:>12}",
+        "outbound AWS calls per job (all)",
+        per_job,
+        format!("<= {CALLS_PER_JOB_TARGET}")
+    );
     println!("  {:<44} {:>10.1} {:>12}", "apply -> Submitted p50 (s)", percentile(&latencies, 50.0).as_secs_f64(), "-");
     println!("  {:<44} {:>10.1} {:>12}", "apply -> Submitted p99 (s)", percentile(&latencies, 99.0).as_secs_f64(), "-");
     match peak {
         Some(mib) => {
-            println!("  {:<44} {:>10.1} {:>12}", "controller peak memory (MiB, VmHWM)", mib, format!("< {PEAK_MEMORY_TARGET_MIB}"))
+            println!(
+                "  {:<44} {:>10.1} {:>12}",
+                "controller peak memory (MiB, VmHWM)",
+                mib,
+                format!("< {PEAK_MEMORY_TARGET_MIB}")
+            )
         }
         None => println!("  controller peak memory: /proc not readable"),
     }

@@ -107,8 +107,8 @@ async fn a_new_job_first_gets_the_finalizer_and_nothing_else() {
                 );
                 let ops = body.as_array().expect("a JSON patch");
                 assert!(
-                    ops.iter().any(|op| op["op"] == "add" && op["value"] == json!([FINALIZER])
-                        || op["op"] == "add" && op["value"] == json!(FINALIZER)),
+                    ops.iter().any(|op| op["op"] == "add"
+                        && (op["value"] == json!([FINALIZER]) || op["value"] == json!(FINALIZER))),
                     "{body}"
                 );
             },
