@@ -513,6 +513,12 @@ def ecs_build_sync_resolver(self, env, resource_runtime_part, normalised_paramet
     _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn)
 
     def resolve():
+        # moto asks every 0.5 s; while the task's process is queued or running the answer is
+        # known here, without an HTTP round trip per execution (a thousand executions at once
+        # would otherwise flood the server).
+        with _WORKERS_LOCK:
+            if task_arn in _QUEUED or task_arn in _WORKERS:
+                return None
         described = ecs.describe_tasks(cluster=cluster_arn, tasks=[task_arn])
         if not described.get("tasks") or described["tasks"][0].get("lastStatus") != "STOPPED":
             return None

@@ -77,9 +77,11 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
     let uid = job.uid().ok_or_else(|| Error::Malformed(format!("ProfileJob {name} has no uid")))?;
     let status = job.status.clone().unwrap_or_default();
     let runtime = ready_runtime(&ctx.client, &job.spec.runtime_ref.name).await?;
+    let finished = status.phase.unwrap_or_default().is_terminal();
+    // A finished job's execution is over: it is never looked up again.
     let execution = match (&runtime, &status.execution_arn) {
-        (Ok((_, machine)), Some(arn)) if status.attempt > 0 => ctx.tracker.state(machine, arn).await?,
-        (Err(_), Some(_)) if status.attempt > 0 && !status.phase.unwrap_or_default().is_terminal() => {
+        (Ok((_, machine)), Some(arn)) if status.attempt > 0 && !finished => ctx.tracker.state(machine, arn).await?,
+        (Err(_), Some(_)) if status.attempt > 0 && !finished => {
             // Without a Ready runtime the machine is unknown; describe the execution directly.
             describe_only(ctx, status.execution_arn.as_deref().unwrap_or_default()).await?
         }
