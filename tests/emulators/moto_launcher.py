@@ -494,7 +494,7 @@ def _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn):
     def watch():
         while True:
             with _WORKERS_LOCK:
-                running = task_arn in _WORKERS
+                running = task_arn in _WORKERS or task_arn in _QUEUED
             if not running:
                 return
             if not env.is_running():

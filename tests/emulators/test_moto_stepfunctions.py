@@ -5,7 +5,8 @@ Starts the launcher on a free port with PROFILER_TEST_WORKER_BIN set to a small 
 state machine shaped like the one the controller generates: success, worker failure (the Fail
 state's error and cause come from the worker's result.json in S3), stop (the worker process is
 killed), timeout, invalid input, missing result.json; then, on a second launcher without
-PROFILER_TEST_WORKER_BIN, a task that just exits 0.
+PROFILER_TEST_WORKER_BIN, a task that just exits 0; on a third, with one task slot, tasks that
+wait PENDING for it.
 
 Run: .venv/bin/python tests/emulators/test_moto_stepfunctions.py  (about 30 s; needs boto3 and
 moto[server] from tests/requirements.txt; no Postgres, no Docker)
@@ -395,6 +396,46 @@ class WithoutWorkerBinary(unittest.TestCase):
             self.assertEqual(json.loads(described["output"])["task"]["Containers"][0]["ExitCode"], 0)
         finally:
             moto.stop()
+
+
+class CapacityLimit(unittest.TestCase):
+    """PROFILER_TEST_MAX_RUNNING_TASKS=1: a second task waits PENDING until the first ends, and a
+    PENDING task that is stopped never starts."""
+
+    def test_one_task_at_a_time(self):
+        out = tempfile.TemporaryDirectory()
+        worker = os.path.join(out.name, "worker.sh")
+        with open(worker, "w") as script:
+            script.write(WORKER_SCRIPT)
+        os.chmod(worker, 0o755)
+        moto = Moto(
+            {"PROFILER_TEST_WORKER_BIN": worker, "PROFILER_TEST_WORKER_OUT": out.name, "PROFILER_TEST_MAX_RUNNING_TASKS": "1"}
+        )
+        try:
+            sfn = moto.client("stepfunctions")
+            resources = create_resources(moto)
+            machine = sfn.create_state_machine(
+                name="profiler", definition=definition(resources), roleArn="arn:aws:iam::123456789012:role/x"
+            )["stateMachineArn"]
+            first = sfn.start_execution(stateMachineArn=machine, name="first", input=job_input("first", "sleep"))
+            self.assertTrue(wait_for(lambda: os.path.exists(os.path.join(out.name, "first.pid"))), moto.output())
+            second = sfn.start_execution(stateMachineArn=machine, name="second", input=job_input("second", "ok"))
+            third = sfn.start_execution(stateMachineArn=machine, name="third", input=job_input("third", "ok"))
+            time.sleep(3)
+            self.assertFalse(os.path.exists(os.path.join(out.name, "second.pid")), "started beyond the limit")
+            ecs = moto.client("ecs")
+            pending = ecs.list_tasks(cluster=resources["cluster"], desiredStatus="RUNNING")["taskArns"]
+            statuses = {t["lastStatus"] for t in ecs.describe_tasks(cluster=resources["cluster"], tasks=pending)["tasks"]}
+            self.assertEqual(statuses, {"RUNNING", "PENDING"})
+            sfn.stop_execution(executionArn=third["executionArn"])
+            self.assertEqual(wait_closed(sfn, third["executionArn"])["status"], "ABORTED")
+            sfn.stop_execution(executionArn=first["executionArn"])
+            self.assertEqual(wait_closed(sfn, second["executionArn"])["status"], "SUCCEEDED", moto.output())
+            time.sleep(1)
+            self.assertFalse(os.path.exists(os.path.join(out.name, "third.pid")), "a stopped PENDING task started")
+        finally:
+            moto.stop()
+            out.cleanup()
 
 
 if __name__ == "__main__":
