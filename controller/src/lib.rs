@@ -3,6 +3,7 @@
 //! into the AWS resources that machine needs.
 
 pub mod aws;
+pub mod backoff;
 pub mod conditions;
 pub mod crd_yaml;
 pub mod error;

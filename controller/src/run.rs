@@ -9,17 +9,18 @@ use futures::StreamExt;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Recorder, Reporter};
 use kube::runtime::watcher;
-use kube::{Api, Client};
+use kube::{Api, Client, ResourceExt};
 use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
 use profiler_store::DatabaseConfig;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::aws::Aws;
+use crate::backoff::ErrorBackoff;
 use crate::error::Error;
 use crate::job::store_sync::StoreHandle;
 use crate::job::tracker::ExecutionTracker;
-use crate::job::{JobContext, reconcile as reconcile_job};
+use crate::job::{JobContext, job_key, reconcile as reconcile_job};
 use crate::leader::{Leadership, LeaseConfig};
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimit;
@@ -88,12 +89,22 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         store: config.database.map(StoreHandle::new),
         recorder: Recorder::new(client.clone(), reporter),
         metrics: metrics.clone(),
+        backoff: ErrorBackoff::default(),
     });
-    let runtime_ctx = Arc::new(RuntimeContext { client: client.clone(), aws, metrics: metrics.clone() });
+    let runtime_ctx = Arc::new(RuntimeContext {
+        client: client.clone(),
+        aws,
+        metrics: metrics.clone(),
+        backoff: ErrorBackoff::default(),
+    });
 
     let runtimes = Controller::new(Api::<ProfilerRuntime>::all(client.clone()), watcher::Config::default())
         .graceful_shutdown_on(shutdown_signal())
-        .run(reconcile_runtime, |_, e, _| retry_later("ProfilerRuntime", e), runtime_ctx)
+        .run(
+            reconcile_runtime,
+            |runtime, e, ctx| retry_later("ProfilerRuntime", e, ctx.backoff.failed(&runtime.name_any())),
+            runtime_ctx,
+        )
         .for_each(|_| async {});
     let job_apis: Vec<Api<ProfileJob>> = if config.namespaces.is_empty() {
         vec![Api::all(client.clone())]
@@ -103,7 +114,11 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
     let jobs = futures::future::join_all(job_apis.into_iter().map(|api| {
         Controller::new(api, watcher::Config::default())
             .graceful_shutdown_on(shutdown_signal())
-            .run(reconcile_job, |_, e, _| retry_later("ProfileJob", e), job_ctx.clone())
+            .run(
+                reconcile_job,
+                |job, e, ctx| retry_later("ProfileJob", e, ctx.backoff.failed(&job_key(&job))),
+                job_ctx.clone(),
+            )
             .for_each(|_| async {})
     }));
     ready.store(true, Ordering::Relaxed);
@@ -129,9 +144,9 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
     }
 }
 
-fn retry_later<E: std::fmt::Display>(kind: &str, error: &E) -> Action {
-    warn!(kind, error = %error, "reconcile failed; retrying");
-    Action::requeue(Duration::from_secs(15))
+fn retry_later<E: std::fmt::Display>(kind: &str, error: &E, delay: Duration) -> Action {
+    warn!(kind, error = %error, retry_in_seconds = delay.as_secs(), "reconcile failed; retrying");
+    Action::requeue(delay)
 }
 
 async fn shutdown_signal() {

@@ -10,4 +10,4 @@ mod request_tests;
 pub mod store_sync;
 pub mod tracker;
 
-pub use reconcile::{FINALIZER, JobContext, reconcile};
+pub use reconcile::{FINALIZER, JobContext, job_key, reconcile};

@@ -22,6 +22,7 @@ use super::execution_name::{execution_arn, execution_name};
 use super::store_sync::StoreHandle;
 use super::tracker::ExecutionTracker;
 use crate::aws::{Aws, failed};
+use crate::backoff::ErrorBackoff;
 use crate::conditions;
 use crate::error::Error;
 use crate::metrics::Metrics;
@@ -50,6 +51,8 @@ pub struct JobContext {
     pub recorder: Recorder,
     /// Metrics.
     pub metrics: Metrics,
+    /// Requeue delays after failures.
+    pub backoff: ErrorBackoff,
 }
 
 /// Reconciles one ProfileJob.
@@ -59,6 +62,7 @@ pub async fn reconcile(
     ctx: Arc<JobContext>,
 ) -> Result<Action, kube::runtime::finalizer::Error<Error>> {
     let namespace = job.namespace().unwrap_or_default();
+    let job_ref = job.clone();
     let api: Api<ProfileJob> = Api::namespaced(ctx.client.clone(), &namespace);
     let result = finalizer(&api, FINALIZER, job, |event| async {
         match event {
@@ -68,6 +72,9 @@ pub async fn reconcile(
     })
     .await;
     ctx.metrics.reconciled("ProfileJob", result.is_err());
+    if result.is_ok() {
+        ctx.backoff.succeeded(&job_key(&job_ref));
+    }
     result
 }
 
@@ -227,6 +234,11 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
         observe(ctx, &uid, &next);
     }
     Ok(if store_synced(&next) { action } else { Action::requeue(STORE_RETRY) })
+}
+
+/// The key of a job in the error backoff.
+pub fn job_key(job: &ProfileJob) -> String {
+    job.uid().unwrap_or_else(|| format!("{}/{}", job.namespace().unwrap_or_default(), job.name_any()))
 }
 
 /// Starts `attempt`: status (phase Submitted, the execution's ARN) before StartExecution, so a

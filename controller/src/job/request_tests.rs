@@ -18,6 +18,7 @@ use tower_test::mock::{self, Handle};
 use super::reconcile::{FINALIZER, JobContext, reconcile};
 use super::tracker::ExecutionTracker;
 use crate::aws::Aws;
+use crate::backoff::ErrorBackoff;
 use crate::metrics::Metrics;
 
 type ApiHandle = Handle<Request<Body>, Response<Body>>;
@@ -40,6 +41,7 @@ fn context(client: Client) -> Arc<JobContext> {
         store: None,
         recorder: Recorder::new(client, Reporter { controller: "test".into(), instance: None }),
         metrics: Metrics::default(),
+        backoff: ErrorBackoff::default(),
     })
 }
 

@@ -13,6 +13,7 @@ use tracing::{info, instrument, warn};
 
 use super::aws_resources::{ensure_lifecycle, ensure_state_machine, ensure_task_definition};
 use crate::aws::Aws;
+use crate::backoff::ErrorBackoff;
 use crate::conditions;
 use crate::error::Error;
 use crate::metrics::Metrics;
@@ -28,6 +29,8 @@ pub struct RuntimeContext {
     pub aws: Aws,
     /// Metrics.
     pub metrics: Metrics,
+    /// Requeue delays after failures.
+    pub backoff: ErrorBackoff,
 }
 
 /// Makes the runtime's AWS resources match its spec and reports them in status.
@@ -72,6 +75,9 @@ pub async fn reconcile(runtime: Arc<ProfilerRuntime>, ctx: Arc<RuntimeContext>) 
         info!(ready = result.is_ok(), "runtime status written");
     }
     ctx.metrics.reconciled("ProfilerRuntime", result.is_err());
+    if result.is_ok() {
+        ctx.backoff.succeeded(&name);
+    }
     result
 }
 

@@ -144,6 +144,8 @@ impl World {
             .env("AWS_REGION", "us-east-1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("PROFILER_S3_FORCE_PATH_STYLE", "true")
+            // Warnings only, unless PROFILER_TEST_CONTROLLER_LOG asks for more (e.g. `info`).
+            .env("PROFILER_LOG", std::env::var("PROFILER_TEST_CONTROLLER_LOG").unwrap_or_else(|_| "warn".into()))
             .env_remove("AWS_PROFILE")
             .env_remove("POD_NAME")
             .env_remove("POD_NAMESPACE");
