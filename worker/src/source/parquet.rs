@@ -14,8 +14,9 @@ use profiler_engine::EngineError;
 use super::select_columns;
 use crate::error::WorkerError;
 
-/// Rows per decoded batch.
-const BATCH_ROWS: usize = 8192;
+/// Rows per decoded batch: large enough that per-batch work (the string columns' bit set and
+/// maps, folds, Arrow array setup) is small next to per-value work; a few MB per thread.
+pub const BATCH_ROWS: usize = 32_768;
 
 /// An opened set of Parquet files sharing one schema.
 #[derive(Debug)]
