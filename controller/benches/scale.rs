@@ -150,7 +150,7 @@ async fn main() {
     let seen = seen.lock().await;
     let mut by_phase: BTreeMap<String, usize> = BTreeMap::new();
     for phase in seen.terminal.values() {
-        *by_phase.entry(format!("{phase:?}")).or_default() += 1;
+        *by_phase.entry(phase.as_str().to_owned()).or_default() += 1;
     }
     let mut latencies: Vec<Duration> = seen.submitted.values().copied().collect();
     latencies.sort();

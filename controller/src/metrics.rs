@@ -140,15 +140,8 @@ impl Metrics {
                 oldest = oldest.max(now.duration_since(started).as_secs());
             }
         }
-        for phase in [
-            JobPhase::Pending,
-            JobPhase::Submitted,
-            JobPhase::Running,
-            JobPhase::Succeeded,
-            JobPhase::Failed,
-            JobPhase::Cancelled,
-        ] {
-            let labels = PhaseLabels { phase: format!("{phase:?}") };
+        for phase in JobPhase::ALL {
+            let labels = PhaseLabels { phase: phase.as_str().to_owned() };
             self.jobs.get_or_create(&labels).set(by_phase.get(&phase).copied().unwrap_or(0));
         }
         self.oldest_active.set(oldest);

@@ -56,7 +56,7 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         .map_err(|e| Error::Malformed(format!("cannot listen on {}: {e}", config.http_address)))?;
     tokio::spawn(crate::http::serve(listener, metrics.clone(), ready.clone()));
 
-    let mut leadership = match &config.leader_election {
+    let leadership = match &config.leader_election {
         Some(lease) => {
             let mut leadership = Leadership::compete(client.clone(), lease).await.map_err(|e| {
                 Error::LeaderElection(format!("cannot use Lease {}/{}: {e}", lease.namespace, lease.name))
@@ -126,7 +126,7 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
     let controllers = async {
         tokio::join!(runtimes, jobs);
     };
-    let Some(mut leadership) = leadership.take() else {
+    let Some(mut leadership) = leadership else {
         controllers.await;
         info!("stopped");
         return Ok(());

@@ -87,6 +87,17 @@ fn not_found(what: &str) -> Value {
            "message": format!("{what} not found")})
 }
 
+/// Answers the reconciler's lookup of the ProfilerRuntime `default`: it does not exist.
+async fn runtime_is_missing(api: &mut ApiHandle) {
+    answer(
+        api,
+        |method, uri, _| assert_eq!((method, uri), ("GET", "/apis/profiler.dev/v1alpha1/profilerruntimes/default")),
+        StatusCode::NOT_FOUND,
+        not_found("profilerruntimes.profiler.dev \"default\""),
+    )
+    .await;
+}
+
 async fn run(job: Value, server: impl AsyncFnOnce(ApiHandle)) -> Action {
     let (service, handle) = mock::pair::<Request<Body>, Response<Body>>();
     let client = Client::new(service, "default");
@@ -128,13 +139,7 @@ async fn a_new_job_first_gets_the_finalizer_and_nothing_else() {
 async fn a_missing_runtime_is_reported_in_status_and_looked_at_again_later() {
     let job = profile_job(json!({}), Value::Null, &[FINALIZER]);
     let action = run(job.clone(), async |mut api| {
-        answer(
-            &mut api,
-            |method, uri, _| assert_eq!((method, uri), ("GET", "/apis/profiler.dev/v1alpha1/profilerruntimes/default")),
-            StatusCode::NOT_FOUND,
-            not_found("profilerruntimes.profiler.dev \"default\""),
-        )
-        .await;
+        runtime_is_missing(&mut api).await;
         answer(
             &mut api,
             |method, uri, body| {
@@ -171,13 +176,7 @@ async fn a_finished_job_past_its_ttl_is_deleted_in_the_background() {
         "startTime": "2026-11-20T10:00:00Z", "completionTime": "2026-11-20T10:05:00Z"});
     let job = profile_job(json!({"ttlSecondsAfterFinished": 60}), status, &[FINALIZER]);
     let action = run(job.clone(), async |mut api| {
-        answer(
-            &mut api,
-            |method, _, _| assert_eq!(method, "GET"),
-            StatusCode::NOT_FOUND,
-            not_found("profilerruntimes.profiler.dev \"default\""),
-        )
-        .await;
+        runtime_is_missing(&mut api).await;
         answer(
             &mut api,
             |method, uri, body| {
@@ -203,13 +202,7 @@ async fn a_finished_job_that_is_up_to_date_sends_nothing_but_the_runtime_lookup(
         "startTime": "2026-11-20T10:00:00Z", "completionTime": "2026-11-20T10:05:00Z"});
     let job = profile_job(json!({}), status, &[FINALIZER]);
     let action = run(job, async |mut api| {
-        answer(
-            &mut api,
-            |method, _, _| assert_eq!(method, "GET"),
-            StatusCode::NOT_FOUND,
-            not_found("profilerruntimes.profiler.dev \"default\""),
-        )
-        .await;
+        runtime_is_missing(&mut api).await;
         assert!(api.next_request().await.is_none(), "no status write when nothing changed");
     })
     .await;
