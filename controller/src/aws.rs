@@ -73,9 +73,7 @@ impl Intercept for CallCounter {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(metadata) = cfg.load::<Metadata>() {
-            let labels =
-                AwsCallLabels { service: metadata.service().to_owned(), operation: metadata.name().to_owned() };
+        if let Some(labels) = call_labels(cfg) {
             self.metrics.aws_calls.get_or_create(&labels).inc();
         }
         Ok(())
@@ -90,14 +88,18 @@ impl Intercept for CallCounter {
         let response = context.response();
         let error_type = response.headers().get("x-amzn-errortype").unwrap_or_default();
         if is_throttling(response.status().as_u16(), error_type)
-            && let Some(metadata) = cfg.load::<Metadata>()
+            && let Some(labels) = call_labels(cfg)
         {
-            let labels =
-                AwsCallLabels { service: metadata.service().to_owned(), operation: metadata.name().to_owned() };
             self.metrics.aws_throttles.get_or_create(&labels).inc();
         }
         Ok(())
     }
+}
+
+/// The service and operation of the call in flight.
+fn call_labels(cfg: &ConfigBag) -> Option<AwsCallLabels> {
+    let metadata = cfg.load::<Metadata>()?;
+    Some(AwsCallLabels { service: metadata.service().to_owned(), operation: metadata.name().to_owned() })
 }
 
 /// Whether an AWS answer says "slow down": HTTP 429, S3's 503 SlowDown, or a throttling error

@@ -256,14 +256,20 @@ def history(sfn, execution_arn):
     return sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
 
 
+def write_worker(directory):
+    """WORKER_SCRIPT as an executable in `directory`; its path."""
+    worker = os.path.join(directory, "worker.sh")
+    with open(worker, "w") as script:
+        script.write(WORKER_SCRIPT)
+    os.chmod(worker, 0o755)
+    return worker
+
+
 class WorkerStateMachine(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.TemporaryDirectory()
-        worker = os.path.join(cls.dir.name, "worker.sh")
-        with open(worker, "w") as script:
-            script.write(WORKER_SCRIPT)
-        os.chmod(worker, 0o755)
+        worker = write_worker(cls.dir.name)
         cls.moto = Moto({"PROFILER_TEST_WORKER_BIN": worker, "PROFILER_TEST_WORKER_OUT": cls.dir.name})
         cls.sfn, cls.ecs, cls.s3 = cls.moto.client("stepfunctions"), cls.moto.client("ecs"), cls.moto.client("s3")
         cls.resources = create_resources(cls.moto)
@@ -404,10 +410,7 @@ class CapacityLimit(unittest.TestCase):
 
     def test_one_task_at_a_time(self):
         out = tempfile.TemporaryDirectory()
-        worker = os.path.join(out.name, "worker.sh")
-        with open(worker, "w") as script:
-            script.write(WORKER_SCRIPT)
-        os.chmod(worker, 0o755)
+        worker = write_worker(out.name)
         moto = Moto(
             {"PROFILER_TEST_WORKER_BIN": worker, "PROFILER_TEST_WORKER_OUT": out.name, "PROFILER_TEST_MAX_RUNNING_TASKS": "1"}
         )
