@@ -63,11 +63,10 @@ impl DenseHll8 {
         })
     }
 
-    /// Adds one value given as its bytes (hashed as the DataSketches libraries hash strings and
+    /// Adds one value given as its [`value_hash`] (as the DataSketches libraries hash strings and
     /// byte arrays).
     #[inline]
-    pub fn update(&mut self, bytes: &[u8]) {
-        let (lo, hi) = murmur3_x64_128(bytes, SEED);
+    pub fn update_hashed(&mut self, (lo, hi): (u64, u64)) {
         let slot = (lo & KEY_MASK_26) as usize & self.mask;
         let new = hi.leading_zeros().min(62) as u8 + 1;
         let Some(register) = self.image.get_mut(REGISTERS + slot) else { return };
@@ -116,6 +115,12 @@ fn f64_at(image: &[u8], at: usize) -> Option<f64> {
 #[inline]
 fn inv_pow2(exp: u8) -> f64 {
     f64::from_bits((1023 - u64::from(exp)) << 52)
+}
+
+/// The 128-bit hash the DataSketches libraries give a value of these bytes.
+#[inline]
+pub fn value_hash(bytes: &[u8]) -> (u64, u64) {
+    murmur3_x64_128(bytes, SEED)
 }
 
 const C1: u64 = 0x87c3_7b91_1142_53d5;
@@ -211,7 +216,7 @@ mod tests {
             for _ in 0..200_000 {
                 let v = value(i);
                 crate_hll.update_with_coupon(Coupon::from_value(raw_bytes::from_slice(&v)));
-                dense.update(&v);
+                dense.update_hashed(value_hash(&v));
                 i += 1;
             }
             assert_eq!(dense.image(), crate_hll.serialize(), "lg_k {lg_k}");

@@ -11,11 +11,28 @@
 //! `datasketches` crate (and the C++ and Java libraries) write it, so images from either side read
 //! in the other. Accuracy is the KLL one for `k` (`m` = 8): [`KllDoublesSketch::normalized_rank_error`]
 //! uses the same formula as those libraries.
+//!
+//! One departure, for speed on long streams: the lowest levels of the minimum capacity `m`, all
+//! but the highest of them, are replaced by a sampler, as the KLL paper proposes. Each block of
+//! `2^h` consecutive values is represented by one of them drawn uniformly, entered at level `h`
+//! with weight `2^h`; the levels below `h` stay empty. A compactor sorts and merges every value
+//! that enters it; the sampler costs one random draw per block. Blocks are unbiased; a sampler of
+//! height `h` over `n` values adds a rank variance of at most `n·2^h/4` (values in random order;
+//! ordered ones add almost none). At k = 400 the sampler starts at about a million values, and at
+//! 2.5 million (h = 2) that is about 7% on the standard deviation of the rank error: measured
+//! root-mean-square errors were 0.12–0.14% with and without it, against the 0.68% bound that
+//! [`KllDoublesSketch::normalized_rank_error`] reports. Every query, image and merge first turns a
+//! sampling sketch back into a standard one (the values of an incomplete block enter level zero
+//! one by one), so images stay standard.
+//!
+//! Sorting and merging use the branch-free run primitives of [`crate::runs`].
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
 use crate::error::EngineError;
+use crate::runs;
 
 /// Minimum level capacity (the KLL parameter m).
 const M: u8 = 8;
@@ -23,6 +40,11 @@ const M: u8 = 8;
 const MIN_K: u16 = M as u16;
 /// Most levels a sketch can have (n < 2^64).
 const MAX_LEVELS: usize = 61;
+/// Highest the bottom sampler goes (blocks of 4,096 values).
+const MAX_SAMPLE_HEIGHT: u8 = 12;
+/// Levels of the minimum capacity the sampler leaves as compactors above it (at least one, so the
+/// top level is always a compactor).
+const MIN_CAPACITY_COMPACTORS: usize = 1;
 /// DataSketches family id of KLL.
 const FAMILY_KLL: u8 = 15;
 const SERIAL_VERSION_EMPTY_FULL: u8 = 1;
@@ -47,9 +69,20 @@ pub struct KllDoublesSketch {
     items: Vec<f64>,
     min: f64,
     max: f64,
+    /// Whether the bottom level (level `sample_height`) is sorted.
     level_zero_sorted: bool,
-    /// SplitMix64 state for the compaction coin.
+    /// SplitMix64 state for the compaction coin and the sampler's draws.
     rng: u64,
+    /// Height `h` of the bottom sampler: levels below it are empty, and values enter level `h`,
+    /// one per block of `2^h`. Zero when the sketch is not sampling.
+    sample_height: u8,
+    /// Values of the sampler's current, incomplete block (counted in `n()`, not yet in `n`).
+    block: Vec<f64>,
+    /// Capacity of a level by its depth below the top (a function of `k`, looked up when
+    /// updating).
+    capacity_by_depth: [u32; MAX_LEVELS],
+    /// Working space for sorting the bottom level.
+    scratch: Vec<f64>,
 }
 
 impl KllDoublesSketch {
@@ -76,22 +109,26 @@ impl KllDoublesSketch {
             max: f64::NEG_INFINITY,
             level_zero_sorted: false,
             rng: RandomState::new().hash_one(0x6b6c_6c5f_7365_6564_u64),
+            sample_height: 0,
+            block: Vec::new(),
+            capacity_by_depth: std::array::from_fn(|depth| level_capacity(k, depth + 1, 0)),
+            scratch: Vec::new(),
         }
     }
 
     /// Number of values the sketch has seen.
     pub fn n(&self) -> u64 {
-        self.n
+        self.n + self.block.len() as u64
     }
 
     /// Smallest value seen, None when empty.
     pub fn min(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.min)
+        (self.n() > 0).then_some(self.min)
     }
 
     /// Largest value seen, None when empty.
     pub fn max(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.max)
+        (self.n() > 0).then_some(self.max)
     }
 
     /// Single-sided normalized rank error at about 99% confidence, for the smallest k that went
@@ -112,10 +149,88 @@ impl KllDoublesSketch {
         if value > self.max {
             self.max = value;
         }
-        self.push(value);
+        if self.sample_height == 0 {
+            if self.levels[0] == 0 {
+                self.compress_while_updating();
+                self.raise_sample_height();
+            }
+            if self.sample_height == 0 {
+                self.push(value);
+                return;
+            }
+        }
+        self.block.push(value);
+        if self.block.len() == 1 << self.sample_height {
+            self.end_block();
+        }
     }
 
-    /// Puts a value into level zero (min and max are the caller's business).
+    /// Enters one value of the full block at the bottom level, unless making room raised the
+    /// sampler (the block then goes on filling).
+    #[cold]
+    #[inline(never)]
+    fn end_block(&mut self) {
+        if self.levels[0] == 0 {
+            self.compress_while_updating();
+            self.raise_sample_height();
+            if self.block.len() < 1 << self.sample_height {
+                return;
+            }
+        }
+        let weight = self.block.len();
+        let value = self.block[splitmix64(&mut self.rng) as usize & (weight - 1)];
+        self.block.clear();
+        let slot = self.levels[0] - 1;
+        self.levels[..=usize::from(self.sample_height)].fill(slot);
+        self.items[slot as usize] = value;
+        self.n += weight as u64;
+        self.level_zero_sorted = false;
+    }
+
+    /// Raises the sampler by one level while the bottom level is empty, up to
+    /// [`max_sample_height`].
+    fn raise_sample_height(&mut self) {
+        let limit = max_sample_height(&self.capacity_by_depth[..self.num_levels()]);
+        while self.sample_height < limit {
+            let bottom = usize::from(self.sample_height);
+            if self.levels[bottom] != self.levels[bottom + 1] {
+                break;
+            }
+            self.sample_height += 1;
+            // The new bottom was a level above the old one, so it is sorted.
+            self.level_zero_sorted = true;
+        }
+    }
+
+    /// Turns a sampling sketch back into a standard one: the bottom level is sorted, and the
+    /// incomplete block's values enter level zero one by one.
+    fn stop_sampling(&mut self) {
+        if self.sample_height > 0 {
+            if !self.level_zero_sorted {
+                let bottom = usize::from(self.sample_height);
+                let (beg, end) = (self.levels[bottom] as usize, self.levels[bottom + 1] as usize);
+                runs::sort(&mut self.items[beg..end], &mut self.scratch);
+            }
+            self.sample_height = 0;
+            self.level_zero_sorted = true;
+        }
+        for value in std::mem::take(&mut self.block) {
+            self.push(value);
+        }
+    }
+
+    /// This sketch as a standard one (see [`Self::stop_sampling`]), copied only if it samples.
+    fn standard(&self) -> Cow<'_, Self> {
+        if self.sample_height == 0 && self.block.is_empty() {
+            Cow::Borrowed(self)
+        } else {
+            let mut copy = self.clone();
+            copy.stop_sampling();
+            Cow::Owned(copy)
+        }
+    }
+
+    /// Puts a value into level zero of a standard sketch (min and max are the caller's business).
     #[inline]
     fn push(&mut self, value: f64) {
         if self.levels[0] == 0 {
@@ -160,15 +275,15 @@ impl KllDoublesSketch {
         let adj_beg = raw_beg + odd;
         let adj_pop = raw_lim - adj_beg;
         let half = adj_pop / 2;
-        if level == 0 && !self.level_zero_sorted {
-            self.items[adj_beg..raw_lim].sort_unstable_by(f64::total_cmp);
+        if level == usize::from(self.sample_height) && !self.level_zero_sorted {
+            runs::sort(&mut self.items[adj_beg..raw_lim], &mut self.scratch);
         }
         let bit = self.random_bit();
         if pop_above == 0 {
             halve_up(&mut self.items[adj_beg..raw_lim], bit);
         } else {
             halve_down(&mut self.items[adj_beg..raw_lim], bit);
-            merge_in_place(&mut self.items[adj_beg..raw_lim + pop_above], half, raw_lim - adj_beg);
+            runs::merge_in_place(&mut self.items[adj_beg..raw_lim + pop_above], half);
         }
         self.levels[level + 1] -= half as u32;
         // The odd item stays on this level, just below the level above.
@@ -190,7 +305,9 @@ impl KllDoublesSketch {
     fn find_level_to_compact(&self) -> usize {
         let num_levels = self.num_levels();
         (0..num_levels)
-            .find(|&level| self.levels[level + 1] - self.levels[level] >= level_capacity(self.k, num_levels, level))
+            .find(|&level| {
+                self.levels[level + 1] - self.levels[level] >= self.capacity_by_depth[num_levels - level - 1]
+            })
             .unwrap_or(num_levels - 1)
     }
 
@@ -208,9 +325,11 @@ impl KllDoublesSketch {
 
     /// Folds `other` into `self` (either may be empty; they may differ in n and k).
     pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
-        if other.n == 0 {
+        if other.n() == 0 {
             return Ok(());
         }
+        self.stop_sampling();
+        let other = &*other.standard();
         let final_n = self.n.checked_add(other.n).ok_or_else(|| {
             EngineError::Incompatible(format!("KLL merge: {} + {} values overflow a u64", self.n, other.n))
         })?;
@@ -255,9 +374,11 @@ impl KllDoublesSketch {
 
     /// Retained values sorted, with their cumulative weights.
     pub fn sorted_view(&self) -> SortedView {
-        let mut entries: Vec<(f64, u64)> = Vec::with_capacity(self.items.len() - self.levels[0] as usize);
-        for level in 0..self.num_levels() {
-            entries.extend(self.level(level).iter().map(|&v| (v, 1u64 << level)));
+        let this = self.standard();
+        let this = &*this;
+        let mut entries: Vec<(f64, u64)> = Vec::with_capacity(this.items.len() - this.levels[0] as usize);
+        for level in 0..this.num_levels() {
+            entries.extend(this.level(level).iter().map(|&v| (v, 1u64 << level)));
         }
         entries.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let mut total = 0u64;
@@ -268,14 +389,14 @@ impl KllDoublesSketch {
                 (v, total)
             })
             .unzip();
-        SortedView { items, cumulative, total, min: self.min, max: self.max }
+        SortedView { items, cumulative, total, min: this.min, max: this.max }
     }
 
     /// Quantiles at `ranks` with inclusive search (the smallest retained value whose cumulative
     /// weight reaches `rank * n`; rank 0 and 1 give the exact min and max). None when the sketch
     /// is empty or a rank is outside [0, 1].
     pub fn quantiles(&self, ranks: &[f64]) -> Option<Vec<f64>> {
-        if self.n == 0 || ranks.iter().any(|r| !(0.0..=1.0).contains(r)) {
+        if self.n() == 0 || ranks.iter().any(|r| !(0.0..=1.0).contains(r)) {
             return None;
         }
         let view = self.sorted_view();
@@ -286,7 +407,7 @@ impl KllDoublesSketch {
     /// below each split), followed by 1.0. None when the sketch is empty or the splits are not
     /// strictly increasing.
     pub fn cdf(&self, splits: &[f64]) -> Option<Vec<f64>> {
-        if self.n == 0 || !splits.is_sorted_by(|a, b| a < b) {
+        if self.n() == 0 || !splits.is_sorted_by(|a, b| a < b) {
             return None;
         }
         let view = self.sorted_view();
@@ -295,28 +416,30 @@ impl KllDoublesSketch {
 
     /// The compact DataSketches KLL double image (little-endian).
     pub fn serialize(&self) -> Vec<u8> {
-        let sorted = if self.level_zero_sorted { FLAG_LEVEL_ZERO_SORTED } else { 0 };
-        let [k0, k1] = self.k.to_le_bytes();
+        let this = self.standard();
+        let this = &*this;
+        let sorted = if this.level_zero_sorted { FLAG_LEVEL_ZERO_SORTED } else { 0 };
+        let [k0, k1] = this.k.to_le_bytes();
         let header = |preamble_ints, version, flags| [preamble_ints, version, FAMILY_KLL, flags, k0, k1, M, 0];
-        if self.n == 0 {
+        if this.n == 0 {
             return header(PREAMBLE_INTS_SHORT, SERIAL_VERSION_EMPTY_FULL, FLAG_EMPTY | sorted).to_vec();
         }
-        let retained = &self.items[self.levels[0] as usize..];
-        if self.n == 1 {
+        let retained = &this.items[this.levels[0] as usize..];
+        if this.n == 1 {
             let mut out = header(PREAMBLE_INTS_SHORT, SERIAL_VERSION_SINGLE, FLAG_SINGLE_ITEM | sorted).to_vec();
             out.extend_from_slice(&retained[0].to_le_bytes());
             return out;
         }
-        let num_levels = self.num_levels();
+        let num_levels = this.num_levels();
         let mut out = Vec::with_capacity(DATA_START + 4 * num_levels + 8 * (2 + retained.len()));
         out.extend_from_slice(&header(PREAMBLE_INTS_FULL, SERIAL_VERSION_EMPTY_FULL, sorted));
-        out.extend_from_slice(&self.n.to_le_bytes());
-        out.extend_from_slice(&self.min_k.to_le_bytes());
+        out.extend_from_slice(&this.n.to_le_bytes());
+        out.extend_from_slice(&this.min_k.to_le_bytes());
         out.extend_from_slice(&[num_levels as u8, 0]);
-        for offset in &self.levels[..num_levels] {
+        for offset in &this.levels[..num_levels] {
             out.extend_from_slice(&offset.to_le_bytes());
         }
-        for value in [self.min, self.max].iter().chain(retained) {
+        for value in [this.min, this.max].iter().chain(retained) {
             out.extend_from_slice(&value.to_le_bytes());
         }
         out
@@ -474,6 +597,14 @@ fn level_capacity(k: u16, num_levels: usize, level: usize) -> u32 {
     u32::from(capacity_at_depth(k, num_levels - level - 1)).max(u32::from(M))
 }
 
+/// Highest the bottom sampler may go in a sketch whose levels have `capacity_by_depth` (top level
+/// first): it samples the levels of the minimum capacity but the top [`MIN_CAPACITY_COMPACTORS`]
+/// of them.
+fn max_sample_height(capacity_by_depth: &[u32]) -> u8 {
+    let at_minimum = capacity_by_depth.iter().rev().take_while(|&&capacity| capacity == u32::from(M)).count();
+    at_minimum.saturating_sub(MIN_CAPACITY_COMPACTORS).min(usize::from(MAX_SAMPLE_HEIGHT)) as u8
+}
+
 /// Buffer size of a sketch of `num_levels` levels.
 fn total_capacity(k: u16, num_levels: usize) -> u32 {
     (0..num_levels).map(|level| level_capacity(k, num_levels, level)).sum()
@@ -516,21 +647,6 @@ fn halve_up(run: &mut [f64], offset: usize) {
 fn halve_down(run: &mut [f64], offset: usize) {
     for t in 0..run.len() / 2 {
         run[t] = run[offset + 2 * t];
-    }
-}
-
-/// Merges the sorted runs `buf[..len_a]` and `buf[start_b..]` into `buf[len_a..]`, which must be
-/// at least as long as the two runs (`start_b >= 2 * len_a`), so no unread item is overwritten.
-fn merge_in_place(buf: &mut [f64], len_a: usize, start_b: usize) {
-    let (mut a, mut b) = (0, start_b);
-    for c in len_a..buf.len() {
-        if b == buf.len() || (a < len_a && buf[a] < buf[b]) {
-            buf[c] = buf[a];
-            a += 1;
-        } else {
-            buf[c] = buf[b];
-            b += 1;
-        }
     }
 }
 
@@ -589,14 +705,14 @@ fn general_compress(
             }
             out.push((out_beg + odd) as u32);
             if level == 0 && !level_zero_sorted {
-                items[adj_beg..raw_lim].sort_unstable_by(f64::total_cmp);
+                runs::sort(&mut items[adj_beg..raw_lim], &mut Vec::new());
             }
             let bit = (splitmix64(rng) & 1) as usize;
             if pop_above == 0 {
                 halve_up(&mut items[adj_beg..raw_lim], bit);
             } else {
                 halve_down(&mut items[adj_beg..raw_lim], bit);
-                merge_in_place(&mut items[adj_beg..raw_lim + pop_above], half, raw_lim - adj_beg);
+                runs::merge_in_place(&mut items[adj_beg..raw_lim + pop_above], half);
             }
             count -= half;
             in_levels[level + 1] -= half as u32;
@@ -837,6 +953,67 @@ mod tests {
         assert_eq!(mixed.normalized_rank_error(), ours(400, &[]).normalized_rank_error());
         mixed.merge(&ours(200, &b)).unwrap();
         assert_eq!(mixed.normalized_rank_error(), ours(200, &[]).normalized_rank_error());
+    }
+
+    #[test]
+    fn long_streams_sample_their_lowest_levels_within_the_rank_error() {
+        for shape in [0, 1, 4] {
+            let values = data(3_000_003, shape, shape + 200);
+            let sketch = ours(400, &values);
+            assert!(sketch.sample_height > 0, "shape {shape}: the sketch samples");
+            assert!(!sketch.block.is_empty(), "shape {shape}: an incomplete block is pending");
+            assert_eq!(sketch.n(), values.len() as u64);
+            assert_eq!(sketch.min(), values.iter().copied().reduce(f64::min));
+            assert_eq!(sketch.max(), values.iter().copied().reduce(f64::max));
+            assert_ranks_within(&sketch, &values, sketch.normalized_rank_error());
+            let standard = sketch.standard();
+            assert_layout(&standard);
+            assert_eq!((standard.sample_height, standard.block.len()), (0, 0));
+            // The image is a standard one: the crate reads it and answers the same.
+            let read = Crate::deserialize(&sketch.serialize()).unwrap();
+            assert_same(&sketch, &read);
+        }
+    }
+
+    #[test]
+    fn sampling_leaves_one_minimum_capacity_level_compacting() {
+        let values = data(3_000_000, 0, 300);
+        let sketch = ours(400, &values);
+        let num_levels = sketch.num_levels();
+        let height = usize::from(sketch.sample_height);
+        assert_eq!(sketch.sample_height, max_sample_height(&sketch.capacity_by_depth[..num_levels]));
+        assert!((0..height).all(|level| sketch.level(level).is_empty()), "levels below the sampler are empty");
+        let minimum: Vec<usize> =
+            (0..num_levels).filter(|&level| level_capacity(400, num_levels, level) == u32::from(M)).collect();
+        assert_eq!(minimum.len(), height + MIN_CAPACITY_COMPACTORS);
+        // Small k samples too (all its levels have the minimum capacity), and never a level above
+        // the minimum capacity.
+        let capacities = |k: u16, levels: usize| KllDoublesSketch::empty(k).capacity_by_depth[..levels].to_vec();
+        assert_eq!(max_sample_height(&capacities(8, 10)), 10 - MIN_CAPACITY_COMPACTORS as u8);
+        assert_eq!(max_sample_height(&capacities(400, 3)), 0);
+        assert_eq!(max_sample_height(&capacities(400, 60)), MAX_SAMPLE_HEIGHT);
+    }
+
+    #[test]
+    fn sampling_sketches_merge_both_ways() {
+        let a = data(2_000_000, 0, 400);
+        let b = data(1_500_000, 4, 401);
+        let all: Vec<f64> = a.iter().chain(&b).copied().collect();
+        for (first, second) in [(&a, &b), (&b, &a)] {
+            let mut sketch = ours(400, first);
+            let other = ours(400, second);
+            assert!(sketch.sample_height > 0 && other.sample_height > 0);
+            sketch.merge(&other).unwrap();
+            assert_layout(&sketch);
+            assert_eq!(sketch.n(), all.len() as u64);
+            assert_ranks_within(&sketch, &all, sketch.normalized_rank_error());
+            // Updates after a merge sample again.
+            let mut more = sketch.clone();
+            let extra = data(1_000_000, 0, 402);
+            extra.iter().for_each(|&v| more.update(v));
+            assert!(more.sample_height > 0);
+            assert_eq!(more.n(), (all.len() + extra.len()) as u64);
+        }
     }
 
     #[test]

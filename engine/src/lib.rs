@@ -18,6 +18,7 @@ mod merge;
 mod moments;
 mod numeric;
 mod options;
+mod runs;
 mod sample;
 mod scan;
 mod sketches;

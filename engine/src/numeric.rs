@@ -2,7 +2,10 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
+use std::hash::Hash;
+
 use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
+use arrow_buffer::{ArrowNativeType, ToByteSlice};
 use arrow_schema::DataType;
 use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
@@ -39,6 +42,18 @@ pub struct NumericAccumulator {
     distinct: DistinctSketch,
     /// Finite values of the current batch, reused between batches.
     scratch: Vec<f64>,
+}
+
+/// The runs of consecutive valid values of `array`, so that loops over values need no validity
+/// check per value.
+pub fn valid_runs<T: ArrowPrimitiveType>(array: &PrimitiveArray<T>) -> impl Iterator<Item = &[T::Native]> {
+    let values = array.values();
+    let nulls = array.nulls().filter(|n| n.null_count() > 0);
+    let whole = nulls.is_none().then_some((0, values.len()));
+    whole
+        .into_iter()
+        .chain(nulls.into_iter().flat_map(|n| n.inner().set_slices()))
+        .map(move |(start, end)| &values[start..end])
 }
 
 /// Whether the engine profiles `data_type` as a number.
@@ -89,45 +104,42 @@ impl NumericAccumulator {
             _ => {}
         }
         match array.data_type() {
-            DataType::Int8 => self.primitive::<Int8Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::Int16 => self.primitive::<Int16Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::Int32 => self.primitive::<Int32Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::Int64 => self.primitive::<Int64Type>(array, |v| v as f64, |d, v| d.update(v)),
-            DataType::UInt8 => self.primitive::<UInt8Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::UInt16 => self.primitive::<UInt16Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::UInt32 => self.primitive::<UInt32Type>(array, |v| v as f64, |d, v| d.update(i64::from(v))),
-            DataType::UInt64 => self.primitive::<UInt64Type>(array, |v| v as f64, |d, v| d.update(v)),
-            DataType::Float16 => self.primitive::<Float16Type>(
-                array,
-                |v| v.to_f64(),
-                |d, v| d.update(canonical_float::from_f64(v.to_f64())),
-            ),
-            DataType::Float32 => self
-                .primitive::<Float32Type>(array, f64::from, |d, v| d.update(canonical_float::from_f64(f64::from(v)))),
-            DataType::Float64 => {
-                self.primitive::<Float64Type>(array, |v| v, |d, v| d.update(canonical_float::from_f64(v)))
+            DataType::Int8 => self.primitive::<Int8Type, _>(array, |v| v as f64, i64::from),
+            DataType::Int16 => self.primitive::<Int16Type, _>(array, |v| v as f64, i64::from),
+            DataType::Int32 => self.primitive::<Int32Type, _>(array, |v| v as f64, i64::from),
+            DataType::Int64 => self.primitive::<Int64Type, _>(array, |v| v as f64, |v| v),
+            DataType::UInt8 => self.primitive::<UInt8Type, _>(array, |v| v as f64, i64::from),
+            DataType::UInt16 => self.primitive::<UInt16Type, _>(array, |v| v as f64, i64::from),
+            DataType::UInt32 => self.primitive::<UInt32Type, _>(array, |v| v as f64, i64::from),
+            DataType::UInt64 => self.primitive::<UInt64Type, _>(array, |v| v as f64, |v| v),
+            DataType::Float16 => {
+                self.primitive::<Float16Type, _>(array, |v| v.to_f64(), |v| canonical_float::from_f64(v.to_f64()))
             }
+            DataType::Float32 => {
+                self.primitive::<Float32Type, _>(array, f64::from, |v| canonical_float::from_f64(f64::from(v)))
+            }
+            DataType::Float64 => self.primitive::<Float64Type, _>(array, |v| v, canonical_float::from_f64),
             DataType::Decimal32(_, s) => {
                 let scale = 10f64.powi(i32::from(*s));
-                self.primitive::<Decimal32Type>(array, |v| f64::from(v) / scale, |d, v| d.update(i64::from(v)))
+                self.primitive::<Decimal32Type, _>(array, |v| f64::from(v) / scale, i64::from)
             }
             DataType::Decimal64(_, s) => {
                 let scale = 10f64.powi(i32::from(*s));
-                self.primitive::<Decimal64Type>(array, |v| v as f64 / scale, |d, v| d.update(v))
+                self.primitive::<Decimal64Type, _>(array, |v| v as f64 / scale, |v| v)
             }
             DataType::Decimal128(_, s) => {
                 let scale = 10f64.powi(i32::from(*s));
-                self.primitive::<Decimal128Type>(array, |v| v as f64 / scale, |d, v| d.update(v.to_le_bytes()))
+                self.primitive::<Decimal128Type, _>(array, |v| v as f64 / scale, |v| v.to_le_bytes())
             }
             DataType::Decimal256(_, s) => {
                 let scale = 10f64.powi(i32::from(*s));
-                self.primitive::<Decimal256Type>(
+                self.primitive::<Decimal256Type, _>(
                     array,
                     |v| {
                         let (low, high) = v.to_parts();
                         (high as f64 * 2f64.powi(128) + low as f64) / scale
                     },
-                    |d, v| d.update(v.to_le_bytes()),
+                    |v| v.to_le_bytes(),
                 )
             }
             // The table profiler checks types before calling; nothing else reaches here.
@@ -140,61 +152,83 @@ impl NumericAccumulator {
     where
         T::Native: Into<i128> + Ord,
     {
-        let array = array.as_primitive::<T>();
-        let (lo, hi) = match array.nulls().filter(|n| n.null_count() > 0) {
-            None => (array.values().iter().min(), array.values().iter().max()),
-            Some(nulls) => {
-                let valid = || nulls.valid_indices().map(|i| &array.values()[i]);
-                (valid().min(), valid().max())
+        for run in valid_runs(array.as_primitive::<T>()) {
+            if let (Some(lo), Some(hi)) = (run.iter().min(), run.iter().max()) {
+                let (lo, hi): (i128, i128) = ((*lo).into(), (*hi).into());
+                self.int_min = Some(self.int_min.map_or(lo, |m| m.min(lo)));
+                self.int_max = Some(self.int_max.map_or(hi, |m| m.max(hi)));
             }
-        };
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            let (lo, hi): (i128, i128) = ((*lo).into(), (*hi).into());
-            self.int_min = Some(self.int_min.map_or(lo, |m| m.min(lo)));
-            self.int_max = Some(self.int_max.map_or(hi, |m| m.max(hi)));
         }
     }
 
-    fn primitive<T: ArrowPrimitiveType>(
+    fn primitive<T: ArrowPrimitiveType, H: Hash>(
         &mut self,
         array: &dyn Array,
         to_f64: impl Fn(T::Native) -> f64,
-        hash: impl Fn(&mut DistinctSketch, T::Native),
+        hashed: impl Fn(T::Native) -> H,
     ) {
-        let array: &PrimitiveArray<T> = array.as_primitive::<T>();
         self.scratch.clear();
-        let observe = |v: T::Native, this: &mut Self| {
-            hash(&mut this.distinct, v);
-            let x = to_f64(v);
-            if x.is_finite() {
-                this.zeros += u64::from(x == 0.0);
-                this.negatives += u64::from(x < 0.0);
-                this.scratch.push(x);
-            } else if x.is_nan() {
-                this.nan += 1;
-            } else if x > 0.0 {
-                this.positive_infinity += 1;
-            } else {
-                this.negative_infinity += 1;
-                this.negatives += 1;
-            }
-        };
-        match array.nulls().filter(|n| n.null_count() > 0) {
-            None => array.values().iter().for_each(|v| observe(*v, self)),
-            Some(nulls) => {
-                for i in nulls.valid_indices() {
-                    observe(array.values()[i], self);
-                }
-            }
+        for run in valid_runs(array.as_primitive::<T>()) {
+            self.observe_run(run, &to_f64, &hashed);
         }
         let scratch = std::mem::take(&mut self.scratch);
         moments::add_block(&mut self.moments, &scratch);
+        self.min = scratch.iter().fold(self.min, |m, &x| m.min(x));
+        self.max = scratch.iter().fold(self.max, |m, &x| m.max(x));
         for &x in &scratch {
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
             self.quantiles.update(x);
         }
         self.scratch = scratch;
+    }
+
+    /// Adds a run of valid values: each to the distinct sketch, the finite ones (as f64) to
+    /// `scratch` and to the zero and negative counts, the others to their counts. The loops are
+    /// straight over the run, so the compiler can vectorise all but the hashing.
+    fn observe_run<T: ArrowNativeType, H: Hash>(
+        &mut self,
+        run: &[T],
+        to_f64: &impl Fn(T) -> f64,
+        hashed: &impl Fn(T) -> H,
+    ) {
+        for &v in run {
+            let bytes = v.to_byte_slice();
+            if bytes.len() <= 8 {
+                let mut word = [0u8; 8];
+                word[..bytes.len()].copy_from_slice(bytes);
+                self.distinct.update_fixed(u64::from_le_bytes(word), hashed(v));
+            } else {
+                self.distinct.update(hashed(v));
+            }
+        }
+        let start = self.scratch.len();
+        self.scratch.extend(run.iter().map(|&v| to_f64(v)));
+        if !self.scratch[start..].iter().fold(true, |all, x| all & x.is_finite()) {
+            self.keep_finite(start);
+        }
+        let finite = &self.scratch[start..];
+        self.zeros += finite.iter().map(|&x| u64::from(x == 0.0)).sum::<u64>();
+        self.negatives += finite.iter().map(|&x| u64::from(x < 0.0)).sum::<u64>();
+    }
+
+    /// Counts the NaN and infinite values of `scratch[start..]` and removes them.
+    #[cold]
+    fn keep_finite(&mut self, start: usize) {
+        let mut kept = start;
+        for i in start..self.scratch.len() {
+            let x = self.scratch[i];
+            if x.is_finite() {
+                self.scratch[kept] = x;
+                kept += 1;
+            } else if x.is_nan() {
+                self.nan += 1;
+            } else if x > 0.0 {
+                self.positive_infinity += 1;
+            } else {
+                self.negative_infinity += 1;
+                self.negatives += 1;
+            }
+        }
+        self.scratch.truncate(kept);
     }
 
     /// Folds `other` (same column) into `self`.

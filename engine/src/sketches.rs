@@ -16,7 +16,7 @@ use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
 use crate::error::{EngineError, missing};
-use crate::hll8::DenseHll8;
+use crate::hll8::{DenseHll8, value_hash};
 use crate::kll::KllDoublesSketch;
 use crate::options::QUANTILE_RANKS;
 
@@ -49,6 +49,41 @@ pub struct DistinctSketch {
     dense: Option<Box<DenseHll8>>,
     /// Byte updates since `hll` was last checked for array mode.
     unchecked: u32,
+    /// Fixed-width values added lately, by their bits.
+    recent: RecentValues,
+}
+
+/// A direct-mapped table of the bits of fixed-width values added lately. Adding a value an HLL
+/// already holds never changes it (not even its HIP accumulator), so a repeat found here skips
+/// the hash and the sketch: low-cardinality columns (quantities, codes, flags) then cost a table
+/// probe per value, and others a probe and a store.
+#[derive(Debug, Clone)]
+struct RecentValues {
+    bits: Box<[u64; RECENT_SLOTS]>,
+    /// Which slots hold a value.
+    filled: [u64; RECENT_SLOTS / 64],
+}
+
+/// Slots of [`RecentValues`].
+const RECENT_SLOTS: usize = 256;
+
+impl RecentValues {
+    fn new() -> Self {
+        Self { bits: Box::new([0; RECENT_SLOTS]), filled: [0; RECENT_SLOTS / 64] }
+    }
+
+    /// Records `bits`; false if they were there already.
+    #[inline]
+    fn insert(&mut self, bits: u64) -> bool {
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
+        let (word, mask) = (slot / 64, 1u64 << (slot % 64));
+        if self.filled[word] & mask != 0 && self.bits[slot] == bits {
+            return false;
+        }
+        self.filled[word] |= mask;
+        self.bits[slot] = bits;
+        true
+    }
 }
 
 /// Byte updates between checks whether the sketch has reached array mode.
@@ -62,7 +97,7 @@ impl DistinctSketch {
     }
 
     fn of(hll: HllSketch) -> Self {
-        Self { lg_k: hll.lg_config_k(), hll, dense: None, unchecked: 0 }
+        Self { lg_k: hll.lg_config_k(), hll, dense: None, unchecked: 0, recent: RecentValues::new() }
     }
 
     /// Adds a value; use the `datasketches::hash::value` wrappers for cross-language hashing.
@@ -74,16 +109,28 @@ impl DistinctSketch {
         self.hll.update_with_coupon(Coupon::from_value(value));
     }
 
-    /// Adds a value given as its bytes (hashed like `raw_bytes`, as the Java and C++ libraries
-    /// hash strings and byte arrays). Same result as [`Self::update`] with `raw_bytes`.
+    /// Adds a fixed-width value whose bits (at most 64, zero-extended) are `bits`, unless it is
+    /// one of the values added lately; `value` is what [`Self::update`] would take.
     #[inline]
-    pub fn update_bytes(&mut self, bytes: &[u8]) {
+    pub fn update_fixed<T: Hash>(&mut self, bits: u64, value: T) {
+        if self.recent.insert(bits) {
+            self.update(value);
+        }
+    }
+
+    /// Adds a value given as its bytes (hashed like `raw_bytes`, as the Java and C++ libraries
+    /// hash strings and byte arrays). Same result as [`Self::update`] with `raw_bytes`. Returns
+    /// the low word of that hash, a good hash of the bytes for the caller's own use.
+    #[inline]
+    pub fn update_bytes(&mut self, bytes: &[u8]) -> u64 {
+        let hash = value_hash(bytes);
         if let Some(dense) = &mut self.dense {
-            dense.update(bytes);
-            return;
+            dense.update_hashed(hash);
+            return hash.0;
         }
         self.hll.update_with_coupon(Coupon::from_value(raw_bytes::from_slice(bytes)));
         self.check_dense();
+        hash.0
     }
 
     /// Every [`DENSE_CHECK_EVERY`] byte updates, switches to the dense image if the sketch is in array

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime};
 use profiler_crds::{ColumnProfile, TemporalStats};
 
 use crate::error::{EngineError, missing};
+use crate::numeric::valid_runs;
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, QuantileSketch};
 
@@ -79,16 +80,14 @@ impl TemporalAccumulator {
     where
         T::Native: Into<i64>,
     {
-        let array = array.as_primitive::<T>();
-        let mut observe = |raw: i64| {
-            self.min = self.min.min(raw);
-            self.max = self.max.max(raw);
-            self.quantiles.update(raw as f64);
-            self.distinct.update(raw);
-        };
-        match array.nulls().filter(|n| n.null_count() > 0) {
-            None => array.values().iter().for_each(|v| observe((*v).into())),
-            Some(nulls) => nulls.valid_indices().for_each(|i| observe(array.values()[i].into())),
+        for run in valid_runs(array.as_primitive::<T>()) {
+            for &v in run {
+                let raw: i64 = v.into();
+                self.min = self.min.min(raw);
+                self.max = self.max.max(raw);
+                self.quantiles.update(raw as f64);
+                self.distinct.update_fixed(raw as u64, raw);
+            }
         }
     }
 

@@ -18,9 +18,7 @@ use profiler_crds::{ColumnProfile, InferredType, TextStats};
 
 use crate::content_type;
 use crate::error::{EngineError, missing};
-use std::hash::Hasher;
-
-use crate::fxhash::{FxBuildHasher, FxHasher, short_word};
+use crate::fxhash::{FxBuildHasher, short_word};
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, TopValuesSketch};
 
@@ -172,15 +170,13 @@ impl TextAccumulator {
         self.seen.resize(SEEN_BITS / 64, 0);
         let mut skipped = false;
         for v in values {
-            let mut hasher = FxHasher::default();
-            hasher.write(v);
-            let bit = (hasher.finish() >> 7) as usize % SEEN_BITS;
+            // The distinct sketch's hash of the value serves the bit set too.
+            let bit = (self.distinct.update_bytes(v) >> 7) as usize % SEEN_BITS;
             let word = &mut self.seen[bit / 64];
             let repeat = *word & (1 << (bit % 64)) != 0;
             *word |= 1 << (bit % 64);
             skipped |= !repeat;
             batch.observe(v, 1);
-            self.distinct.update_bytes(v);
             if repeat {
                 self.offer_top(v, 1);
             }
@@ -257,8 +253,11 @@ impl TextAccumulator {
         if n > 0 {
             out.distinct = Some(self.distinct.count());
         }
-        let (top_values, sketch_error) = self.top.top(options.top_k);
+        let (mut top_values, sketch_error) = self.top.top(options.top_k);
         let top_values_max_error = sketch_error + self.top_skipped_batches;
+        // The sketch reports no value whose count is within its own error; the once-seen values
+        // kept out of it add to that error, so the same rule holds for the sum.
+        top_values.retain(|v| v.count > top_values_max_error);
         let inferred_type = (self.is_utf8 && n > 0).then(|| {
             let (best, &count) = self
                 .content

@@ -514,6 +514,12 @@ fn heavy_hitter_in_a_mostly_unique_column_is_found_within_its_error() {
         top.count,
         t.top_values_max_error
     );
-    assert_eq!(t.top_values.len(), 1, "no unique value is reported as frequent");
+    assert_eq!(
+        t.top_values.len(),
+        1,
+        "no unique value is reported as frequent: {:?} err {}",
+        t.top_values,
+        t.top_values_max_error
+    );
     assert_distinct_within(&cols[0], rows * 7 / 10 + 1, 0.02);
 }
