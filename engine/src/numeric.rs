@@ -175,9 +175,7 @@ impl NumericAccumulator {
         moments::add_block(&mut self.moments, &scratch);
         self.min = scratch.iter().fold(self.min, |m, &x| m.min(x));
         self.max = scratch.iter().fold(self.max, |m, &x| m.max(x));
-        for &x in &scratch {
-            self.quantiles.update(x);
-        }
+        self.quantiles.update_slice(&scratch);
         self.scratch = scratch;
     }
 

@@ -231,10 +231,9 @@ impl QuantileSketch {
         Ok(Self { kll: KllDoublesSketch::new(k)? })
     }
 
-    /// Adds a value; NaN is ignored (callers count it apart).
-    #[inline]
-    pub fn update(&mut self, value: f64) {
-        self.kll.update(value);
+    /// Adds values; NaN is ignored (callers count it apart).
+    pub fn update_slice(&mut self, values: &[f64]) {
+        self.kll.update_slice(values);
     }
 
     /// Folds `other` into `self`.

@@ -37,6 +37,8 @@ pub struct TemporalAccumulator {
     max: i64,
     quantiles: QuantileSketch,
     distinct: DistinctSketch,
+    /// The current batch's values as f64, for the quantile sketch; reused between batches.
+    scratch: Vec<f64>,
 }
 
 impl TemporalAccumulator {
@@ -56,6 +58,7 @@ impl TemporalAccumulator {
             max: i64::MIN,
             quantiles: QuantileSketch::new(options.kll_k)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
+            scratch: Vec::new(),
         })
     }
 
@@ -80,15 +83,17 @@ impl TemporalAccumulator {
     where
         T::Native: Into<i64>,
     {
+        self.scratch.clear();
         for run in valid_runs(array.as_primitive::<T>()) {
             for &v in run {
                 let raw: i64 = v.into();
                 self.min = self.min.min(raw);
                 self.max = self.max.max(raw);
-                self.quantiles.update(raw as f64);
                 self.distinct.update_fixed(raw as u64, raw);
+                self.scratch.push(raw as f64);
             }
         }
+        self.quantiles.update_slice(&self.scratch);
     }
 
     /// Folds `other` (same column) into `self`.
