@@ -3,6 +3,7 @@
 //! store). The `profiler` CLI and, later, the Fargate task entrypoint are thin shells around
 //! [`run::profile`].
 
+pub mod allocator;
 pub mod aws;
 pub mod connector;
 pub mod datagen;

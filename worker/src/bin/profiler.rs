@@ -113,6 +113,7 @@ struct ProfileArgs {
 }
 
 fn main() -> ExitCode {
+    profiler_worker::allocator::tune_for_scans();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
         .with_writer(std::io::stderr)

@@ -63,6 +63,7 @@ enum Cmd {
 }
 
 fn main() -> Result<(), String> {
+    profiler_worker::allocator::tune_for_scans();
     match Cli::parse().command {
         Cmd::Generate { path, rows, seed } => datagen::write_orders(&path, rows, seed).map_err(|e| e.to_string()),
         Cmd::Measure { path } => {

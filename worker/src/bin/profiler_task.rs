@@ -10,6 +10,7 @@ use profiler_worker::{WorkerError, exit_code, task};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    profiler_worker::allocator::tune_for_scans();
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(EnvFilter::try_from_env("PROFILER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
