@@ -64,6 +64,37 @@ struct RecentValues {
     filled: [u64; RECENT_SLOTS / 64],
 }
 
+/// The bytes a value writes when hashed, up to 16 of them.
+#[derive(Default)]
+struct HashedBytes {
+    bytes: [u8; 16],
+    len: usize,
+    overflow: bool,
+}
+
+impl HashedBytes {
+    /// The bytes written, None if there were more than 16.
+    fn as_slice(&self) -> Option<&[u8]> {
+        (!self.overflow).then_some(&self.bytes[..self.len])
+    }
+}
+
+impl std::hash::Hasher for HashedBytes {
+    fn write(&mut self, bytes: &[u8]) {
+        match self.bytes.get_mut(self.len..self.len + bytes.len()) {
+            Some(slot) if !self.overflow => {
+                slot.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            _ => self.overflow = true,
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
 /// Slots of [`RecentValues`].
 const RECENT_SLOTS: usize = 256;
 
@@ -101,8 +132,8 @@ impl DistinctSketch {
     }
 
     /// Adds a value; use the `datasketches::hash::value` wrappers for cross-language hashing.
-    /// (Fixed-width numbers hash as fast through the crate as through [`DenseHll8`], so only
-    /// [`Self::update_bytes`] switches to the dense image.)
+    /// This goes through the crate (leaving the dense image if one is in use); fixed-width
+    /// values take [`Self::update_fixed`] instead.
     #[inline]
     pub fn update<T: Hash>(&mut self, value: T) {
         self.settle();
@@ -110,11 +141,21 @@ impl DistinctSketch {
     }
 
     /// Adds a fixed-width value whose bits (at most 64, zero-extended) are `bits`, unless it is
-    /// one of the values added lately; `value` is what [`Self::update`] would take.
+    /// one of the values added lately; `value` is what [`Self::update`] would take. The bytes
+    /// `value` hashes as go through [`Self::update_bytes`], which gives the same sketch (the
+    /// crate hashes exactly those bytes) and can use the dense image.
     #[inline]
     pub fn update_fixed<T: Hash>(&mut self, bits: u64, value: T) {
-        if self.recent.insert(bits) {
-            self.update(value);
+        if !self.recent.insert(bits) {
+            return;
+        }
+        let mut bytes = HashedBytes::default();
+        value.hash(&mut bytes);
+        match bytes.as_slice() {
+            Some(bytes) => {
+                self.update_bytes(bytes);
+            }
+            None => self.update(value),
         }
     }
 
@@ -404,6 +445,30 @@ mod tests {
             union.update(&b.current());
             a.merge(&b).expect("merge");
             assert_eq!(a.to_base64(), BASE64.encode(union.to_sketch(HllType::Hll8).serialize()), "merge, n = {n}");
+        }
+    }
+
+    /// Fixed-width values (filtered by the recent-values table, hashed through the dense image
+    /// once in array mode) give the crate's sketch of the same values, byte for byte.
+    #[test]
+    fn fixed_width_updates_match_the_crate() {
+        use datasketches::hash::value::canonical_float;
+        for n in [0u64, 7, 1_000, 30_000, 200_000] {
+            let mut ours = DistinctSketch::new(12).expect("lg_k");
+            let mut theirs = HllSketch::new(12, HllType::Hll8).expect("lg_k");
+            for i in 0..n {
+                // Integers with many repeats, then floats (signed zeros included) and narrow ints.
+                let int = (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) % (n / 3 + 1)) as i64 - 40;
+                ours.update_fixed(int as u64, int);
+                theirs.update(int);
+                let float = if i % 11 == 0 { -0.0 } else { int as f64 / 8.0 };
+                ours.update_fixed(float.to_bits(), canonical_float::from_f64(float));
+                theirs.update(canonical_float::from_f64(float));
+                let narrow = (int % 200) as i32;
+                ours.update_fixed(u64::from(narrow as u32), i64::from(narrow));
+                theirs.update(i64::from(narrow));
+            }
+            assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()), "n = {n}");
         }
     }
 }
