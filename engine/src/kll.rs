@@ -206,8 +206,6 @@ impl KllDoublesSketch {
 
     /// Enters one value of the full block at the bottom level, unless making room raised the
     /// sampler (the block then goes on filling).
-    #[cold]
-    #[inline(never)]
     fn end_block(&mut self) {
         if self.levels[0] == 0 {
             self.compress_while_updating();

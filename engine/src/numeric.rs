@@ -1,9 +1,9 @@
 //! Accumulator of integer, float and decimal columns.
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::*;
 use std::hash::Hash;
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
 use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
 use arrow_buffer::{ArrowNativeType, ToByteSlice};
 use arrow_schema::DataType;

@@ -15,7 +15,8 @@ const ROWS_PER_INSERT: usize = 500;
 
 impl Store {
     /// Records a job, or updates its spec, phase and message. A uid already recorded under another
-    /// namespace or name is refused.
+    /// namespace or name is refused. A Cancelled job stays Cancelled: a worker that was starting
+    /// while its job was deleted or ran out of time may still report the job Running afterwards.
     #[instrument(skip_all, fields(namespace = %job.namespace, name = %job.name, phase = %job.phase))]
     pub async fn record_job(&self, job: &JobRecord) -> Result<(), StoreError> {
         job.validate()?;
@@ -24,8 +25,12 @@ impl Store {
                (uid, namespace, name, spec, phase, message, created_at, updated_at, completed_at)
              values ($1, $2, $3, $4, $5, $6, $7, now(), $8)
              on conflict (uid) do update set
-               spec = excluded.spec, phase = excluded.phase, message = excluded.message,
-               updated_at = now(), completed_at = excluded.completed_at
+               spec = excluded.spec,
+               phase = case when profile_jobs.phase = 'Cancelled' then profile_jobs.phase else excluded.phase end,
+               message = case when profile_jobs.phase = 'Cancelled' then profile_jobs.message else excluded.message end,
+               completed_at = case when profile_jobs.phase = 'Cancelled' then profile_jobs.completed_at
+                                   else excluded.completed_at end,
+               updated_at = now()
              where profile_jobs.namespace = excluded.namespace and profile_jobs.name = excluded.name
              returning namespace, name",
         )

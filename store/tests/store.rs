@@ -196,6 +196,21 @@ async fn writing_the_same_job_run_and_profile_twice_leaves_one_copy() {
         .unwrap();
     assert_eq!(phase, "Failed");
     assert_eq!(row_counts(&store).await, once);
+
+    // A Cancelled job stays Cancelled when a late worker reports it Running.
+    let mut cancelled = job.clone();
+    cancelled.phase = JobPhase::Cancelled;
+    cancelled.completed_at = Some(Utc::now());
+    cancelled.message = Some("deleted".into());
+    store.record_job(&cancelled).await.unwrap();
+    store.record_job(&job).await.unwrap();
+    let (phase, message): (String, Option<String>) =
+        sqlx::query_as("select phase::text, message from profiler.profile_jobs where uid = $1")
+            .bind(job.uid)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!((phase.as_str(), message.as_deref()), ("Cancelled", Some("deleted")));
 }
 
 #[tokio::test]
