@@ -28,8 +28,6 @@ enum Format {
 pub struct NumericAccumulator {
     format: Format,
     moments: Moments,
-    min: f64,
-    max: f64,
     zeros: u64,
     negatives: u64,
     nan: u64,
@@ -75,8 +73,6 @@ impl NumericAccumulator {
         Ok(Self {
             format,
             moments: Moments::default(),
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
             zeros: 0,
             negatives: 0,
             nan: 0,
@@ -173,8 +169,6 @@ impl NumericAccumulator {
         }
         let scratch = std::mem::take(&mut self.scratch);
         moments::add_block(&mut self.moments, &scratch);
-        self.min = scratch.iter().fold(self.min, |m, &x| m.min(x));
-        self.max = scratch.iter().fold(self.max, |m, &x| m.max(x));
         self.quantiles.update_slice(&scratch);
         self.scratch = scratch;
     }
@@ -232,8 +226,6 @@ impl NumericAccumulator {
     /// Folds `other` (same column) into `self`.
     pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
         moments::merge(&mut self.moments, &other.moments);
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
         self.zeros += other.zeros;
         self.negatives += other.negatives;
         self.nan += other.nan;
@@ -257,14 +249,16 @@ impl NumericAccumulator {
     pub fn finish(&self, options: &ProfileOptions, out: &mut ColumnProfile) {
         let has_finite = self.moments.n > 0;
         let variance = moments::variance(&self.moments);
-        out.min = self.int_min.map(|v| v.to_string()).or_else(|| has_finite.then(|| self.label(self.min)));
-        out.max = self.int_max.map(|v| v.to_string()).or_else(|| has_finite.then(|| self.label(self.max)));
+        // The quantile sketch holds exactly the finite values, so its extremes are theirs.
+        let (min, max) = (self.quantiles.min(), self.quantiles.max());
+        out.min = self.int_min.map(|v| v.to_string()).or_else(|| min.map(|x| self.label(x)));
+        out.max = self.int_max.map(|v| v.to_string()).or_else(|| max.map(|x| self.label(x)));
         if out.non_null > 0 {
             out.distinct = Some(self.distinct.count());
         }
         out.numeric = Some(NumericStats {
-            min: has_finite.then_some(self.min),
-            max: has_finite.then_some(self.max),
+            min,
+            max,
             sum: self.moments.sum,
             mean: has_finite.then_some(self.moments.mean),
             variance,
@@ -290,8 +284,6 @@ impl NumericAccumulator {
         let mut acc = Self::new(data_type, options)?;
         let stats = profile.numeric.as_ref().ok_or_else(|| missing(profile, "numeric"))?;
         acc.moments = stats.moments;
-        acc.min = stats.min.unwrap_or(f64::INFINITY);
-        acc.max = stats.max.unwrap_or(f64::NEG_INFINITY);
         acc.zeros = stats.zeros;
         acc.negatives = stats.negatives;
         acc.nan = stats.nan;

@@ -232,6 +232,16 @@ impl QuantileSketch {
         Ok(Self { kll: KllDoublesSketch::new(k)? })
     }
 
+    /// Smallest value added, None when empty.
+    pub fn min(&self) -> Option<f64> {
+        self.kll.min()
+    }
+
+    /// Largest value added, None when empty.
+    pub fn max(&self) -> Option<f64> {
+        self.kll.max()
+    }
+
     /// Adds values; NaN is ignored (callers count it apart).
     pub fn update_slice(&mut self, values: &[f64]) {
         self.kll.update_slice(values);
