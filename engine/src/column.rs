@@ -1,5 +1,6 @@
 //! One column's accumulator: counts common to every type plus the type-specific statistics.
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use profiler_crds::{ColumnKind, ColumnProfile};
@@ -10,7 +11,7 @@ use crate::list::{ListAccumulator, is_list};
 use crate::numeric::{NumericAccumulator, is_numeric};
 use crate::options::ProfileOptions;
 use crate::temporal::{TemporalAccumulator, is_temporal};
-use crate::text::{TextAccumulator, text_kind};
+use crate::text::{TextAccumulator, counts_by_key, text_kind};
 
 /// Type-specific statistics, chosen once from the column's Arrow type.
 #[derive(Debug, Clone)]
@@ -85,9 +86,12 @@ impl ColumnAccumulator {
         &self.data_type
     }
 
-    /// Adds one array of the column.
+    /// Adds one array of the column. A source may hand over any column dictionary-encoded
+    /// (Parquet readers keep the dictionary of an all-dictionary string chunk): strings are then
+    /// profiled through the keys when [`counts_by_key`] says so, other values are decoded.
     pub fn update(&mut self, array: &ArrayRef) -> Result<(), EngineError> {
-        if !array.data_type().equals_datatype(&self.data_type) {
+        let found = value_type(array.data_type());
+        if !found.equals_datatype(value_type(&self.data_type)) {
             return Err(EngineError::SchemaMismatch {
                 column: self.name.clone(),
                 expected: self.data_type.clone(),
@@ -97,14 +101,15 @@ impl ColumnAccumulator {
         self.count += array.len() as u64;
         self.nulls += array.logical_null_count() as u64;
         let decoded;
-        let values: &dyn Array = match &self.data_type {
-            DataType::Dictionary(_, v) => {
-                decoded = arrow_cast::cast(array, v).map_err(|e| {
+        let values: &dyn Array = match array.as_any_dictionary_opt() {
+            Some(d) if matches!(self.stats, Stats::Text(_)) && counts_by_key(d) => array.as_ref(),
+            Some(_) => {
+                decoded = arrow_cast::cast(array, found).map_err(|e| {
                     EngineError::Incompatible(format!("column {}: cannot decode dictionary: {e}", self.name))
                 })?;
                 decoded.as_ref()
             }
-            _ => array.as_ref(),
+            None => array.as_ref(),
         };
         match &mut self.stats {
             Stats::Numeric(a) => a.update(values),

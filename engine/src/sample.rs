@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use arrow_array::{BooleanArray, RecordBatch, UInt32Array, UInt64Array};
+use arrow_cast::cast;
 use arrow_schema::Schema;
 use arrow_select::concat::concat_batches;
 use arrow_select::filter::filter_record_batch;
@@ -47,6 +48,22 @@ pub fn bernoulli(
     filter_record_batch(batch, &mask).map_err(arrow_err)
 }
 
+/// `batch` with every column in the type `schema` gives it: a source may hand over a column
+/// dictionary-encoded, and the reservoir's batches are concatenated.
+fn conform(batch: RecordBatch, schema: &Arc<Schema>) -> Result<RecordBatch, EngineError> {
+    if batch.schema().fields() == schema.fields() {
+        return Ok(batch);
+    }
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(schema.fields())
+        .map(|(c, f)| if c.data_type() == f.data_type() { Ok(c.clone()) } else { cast(c, f.data_type()) })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(arrow_err)?;
+    RecordBatch::try_new(schema.clone(), columns).map_err(arrow_err)
+}
+
 /// Candidate rows of a bottom-k sample with their keys; memory stays under about 2 x size rows.
 #[derive(Debug)]
 pub struct Reservoir {
@@ -80,7 +97,7 @@ impl Reservoir {
         }
         if !picked.is_empty() {
             let rows = take_record_batch(batch, &UInt32Array::from(picked)).map_err(arrow_err)?;
-            self.batches.push(rows);
+            self.batches.push(conform(rows, &self.schema)?);
         }
         if self.keys.len() >= 2 * self.size.max(1024) {
             self.compact()?;

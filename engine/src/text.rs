@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::ByteArrayType;
-use arrow_array::{Array, ArrayAccessor, GenericByteArray};
+use arrow_array::{AnyDictionaryArray, Array, ArrayAccessor, GenericByteArray};
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::DataType;
 use profiler_crds::{ColumnProfile, InferredType, TextStats};
@@ -29,6 +29,15 @@ pub fn text_kind(data_type: &DataType) -> Option<bool> {
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => Some(false),
         _ => None,
     }
+}
+
+/// Whether a dictionary-encoded batch is profiled through its keys, without decoding it: the
+/// values are strings or bytes with offsets, and the dictionary is no larger than the batch (else
+/// counting by key would cost more than the values themselves).
+pub fn counts_by_key(dictionary: &dyn AnyDictionaryArray) -> bool {
+    let values = dictionary.values();
+    values.len() <= dictionary.len()
+        && matches!(values.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Binary | DataType::LargeBinary)
 }
 
 /// Distinct-to-rows ratio above which a batch counts as mostly unique.
@@ -83,8 +92,13 @@ impl TextAccumulator {
         })
     }
 
-    /// Adds the values of one array of the column's type.
+    /// Adds the values of one array of the column's type, or of a dictionary of that type that
+    /// [`counts_by_key`] accepts.
     pub fn update(&mut self, array: &dyn Array) {
+        if let Some(dictionary) = array.as_any_dictionary_opt() {
+            self.dictionary_values(dictionary);
+            return;
+        }
         match array.data_type() {
             DataType::Utf8 => self.offset_values(array.as_string::<i32>()),
             DataType::LargeUtf8 => self.offset_values(array.as_string::<i64>()),
@@ -148,9 +162,61 @@ impl TextAccumulator {
             *table.entry(v).or_insert(0) += 1;
         }
         let seen: u64 = table.values().sum();
-        self.mostly_unique = seen > 0 && table.len() as f64 > UNIQUE_RATIO * seen as f64;
+        self.observe_counted(table.len(), seen, table, batch);
+    }
+
+    /// A dictionary-encoded batch that [`counts_by_key`] accepts: its keys are counted, then each
+    /// dictionary value that occurs is observed once with its count.
+    fn dictionary_values(&mut self, array: &dyn AnyDictionaryArray) {
+        let values = array.values();
+        let mut counts = vec![0u64; values.len()];
+        if !values.is_empty() {
+            let keys = array.normalized_keys();
+            match array.nulls().filter(|n| n.null_count() > 0) {
+                None => keys.iter().for_each(|k| counts[*k] += 1),
+                Some(nulls) => keys.iter().zip(nulls.iter()).filter(|(_, ok)| *ok).for_each(|(k, _)| counts[*k] += 1),
+            }
+        }
+        if let Some(value_nulls) = values.logical_nulls() {
+            counts.iter_mut().zip(value_nulls.iter()).filter(|(_, ok)| !ok).for_each(|(c, _)| *c = 0);
+        }
+        match values.data_type() {
+            DataType::Utf8 => self.counted_dictionary(values.as_string::<i32>(), &counts),
+            DataType::LargeUtf8 => self.counted_dictionary(values.as_string::<i64>(), &counts),
+            DataType::Binary => self.counted_dictionary(values.as_binary::<i32>(), &counts),
+            DataType::LargeBinary => self.counted_dictionary(values.as_binary::<i64>(), &counts),
+            _ => {}
+        }
+    }
+
+    /// Observes the dictionary `values` that occur, `counts[i]` times each.
+    fn counted_dictionary<T: ByteArrayType>(&mut self, values: &GenericByteArray<T>, counts: &[u64]) {
+        let data = values.value_data();
+        let mut batch = Batch::new(self.is_utf8, data.is_ascii());
+        let offsets = values.value_offsets();
+        let occurring = offsets
+            .windows(2)
+            .zip(counts)
+            .filter(|(_, count)| **count > 0)
+            .map(|(w, count)| (&data[w[0].as_usize()..w[1].as_usize()], *count));
+        let distinct = counts.iter().filter(|c| **c > 0).count();
+        self.batches_since_count = 0;
+        self.observe_counted(distinct, counts.iter().sum(), occurring, &mut batch);
+        self.fold(batch);
+    }
+
+    /// Observes `distinct` values with their counts (`seen` in all) once each, and decides whether
+    /// the column is mostly unique values.
+    fn observe_counted<'a>(
+        &mut self,
+        distinct: usize,
+        seen: u64,
+        counted: impl IntoIterator<Item = (&'a [u8], u64)>,
+        batch: &mut Batch<'a>,
+    ) {
+        self.mostly_unique = seen > 0 && distinct as f64 > UNIQUE_RATIO * seen as f64;
         let mut skipped = false;
-        for (v, count) in table {
+        for (v, count) in counted {
             let offer_top = !self.mostly_unique || count > 1;
             skipped |= !offer_top;
             batch.observe(v, count);

@@ -6,9 +6,10 @@ use std::sync::atomic::AtomicU64;
 
 use arrow_array::Array;
 use arrow_array::builder::{Decimal128Builder, Int32Builder, ListBuilder};
+use arrow_array::types::Int32Type;
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, StructArray,
-    TimestampMicrosecondArray, UInt64Array,
+    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch,
+    StringArray, StructArray, TimestampMicrosecondArray, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use profiler_crds::{
@@ -522,4 +523,76 @@ fn heavy_hitter_in_a_mostly_unique_column_is_found_within_its_error() {
         t.top_values_max_error
     );
     assert_distinct_within(&cols[0], rows * 7 / 10 + 1, 0.02);
+}
+
+/// `b` with its string columns dictionary-encoded (`Int32` keys), as a Parquet reader hands over
+/// an all-dictionary chunk. Each dictionary also holds a value no row uses and a null.
+fn dictionary_encoded(b: &RecordBatch) -> RecordBatch {
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in b.schema().fields().iter().zip(b.columns()) {
+        let Some(strings) = column.as_any().downcast_ref::<StringArray>() else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+            continue;
+        };
+        let mut values: Vec<Option<&str>> = vec![Some("never used"), None];
+        let mut index: HashMap<&str, i32> = HashMap::new();
+        let keys: Vec<Option<i32>> = strings
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    *index.entry(v).or_insert_with(|| {
+                        values.push(Some(v));
+                        values.len() as i32 - 1
+                    })
+                })
+            })
+            .collect();
+        let array =
+            DictionaryArray::<Int32Type>::try_new(Int32Array::from(keys), Arc::new(StringArray::from(values))).unwrap();
+        fields.push(Field::new(field.name(), array.data_type().clone(), true));
+        columns.push(Arc::new(array));
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap()
+}
+
+#[test]
+fn dictionary_encoded_strings_profile_like_decoded_ones() {
+    let d = data(ROWS, 8);
+    let plain = chunks(&d, ROWS, 8192);
+    let keyed: Vec<RecordBatch> = plain.iter().map(dictionary_encoded).collect();
+    let a = profile_batches(&schema(), &plain);
+    let b = profile_batches(&schema(), &keyed);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.data_type, x.count, x.nulls, &x.min, &x.max), (&y.data_type, y.count, y.nulls, &y.min, &y.max));
+    }
+    let (words_a, words_b) = (col(&a, "words"), col(&b, "words"));
+    assert_eq!(words_a.text, words_b.text, "few distinct values: every figure is exact on both paths");
+    assert_eq!(words_a.distinct, words_b.distinct);
+    let (emails_a, emails_b) = (col(&a, "emails"), col(&b, "emails"));
+    assert_eq!(exact_text(emails_a).map(|t| t.inferred_type), exact_text(emails_b).map(|t| t.inferred_type));
+    let present: HashSet<&String> = d.emails.iter().flatten().collect();
+    assert_distinct_within(emails_b, present.len(), 0.02);
+    let (ta, tb) = (emails_a.text.as_ref().unwrap(), emails_b.text.as_ref().unwrap());
+    assert_eq!((ta.min_length, ta.max_length, ta.total_length), (tb.min_length, tb.max_length, tb.total_length));
+
+    // A dictionary larger than its batch (here two unused values more than rows) is decoded.
+    let small = plain[0].slice(0, 3);
+    let (x, y) = (
+        profile_batches(&schema(), std::slice::from_ref(&small)),
+        profile_batches(&schema(), &[dictionary_encoded(&small)]),
+    );
+    assert_eq!((&x[2].text, &x[3].text), (&y[2].text, &y[3].text));
+
+    // The reservoir keeps rows of dictionary batches in the schema's types.
+    let parts = |batches: &[RecordBatch]| batches.chunks(3).map(|c| Chunk(c.to_vec())).collect::<Vec<_>>();
+    let sampling = Sampling::Reservoir { size: 5_000, seed: 4 };
+    let options = ProfileOptions::default();
+    let from_plain = scan(schema(), parts(&plain), sampling, &options, 2, &AtomicU64::new(0)).unwrap();
+    let from_keyed = scan(schema(), parts(&keyed), sampling, &options, 2, &AtomicU64::new(0)).unwrap();
+    assert_eq!(from_plain.rows_profiled, 5_000);
+    for (x, y) in from_plain.columns.iter().zip(&from_keyed.columns) {
+        assert_eq!((x.count, x.nulls, &x.min, &x.max, &x.text), (y.count, y.nulls, &y.min, &y.max, &y.text));
+    }
 }

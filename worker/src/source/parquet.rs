@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::{DataType, FieldRef, Schema, SchemaRef};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::basic::Encoding;
+use parquet::file::metadata::ColumnChunkMetaData;
 use profiler_engine::EngineError;
 
 use super::select_columns;
@@ -98,6 +100,15 @@ fn unreadable(path: &Path, e: impl ToString) -> WorkerError {
     WorkerError::UnreadableParquet { path: path.to_path_buf(), reason: e.to_string() }
 }
 
+/// Whether every data page of a column chunk is dictionary-encoded, by the chunk's page encoding
+/// statistics (a chunk without them is taken as not).
+fn all_pages_dictionary(chunk: &ColumnChunkMetaData) -> bool {
+    chunk.dictionary_page_offset().is_some()
+        && chunk
+            .page_encoding_stats_mask()
+            .is_some_and(|m| m.is_only(Encoding::RLE_DICTIONARY) || m.is_only(Encoding::PLAIN_DICTIONARY))
+}
+
 fn same_schema(a: &Schema, b: &Schema) -> bool {
     a.fields().len() == b.fields().len()
         && a.fields()
@@ -163,11 +174,54 @@ impl RowGroupPartition {
             .sum()
     }
 
+    /// The reader's metadata for this row group: a string or binary column whose chunk here is
+    /// dictionary-encoded on every data page is read as a dictionary (`Int32` keys), which the
+    /// engine profiles by counting keys instead of copying out every value.
+    fn keeping_dictionaries(&self) -> Result<ArrowReaderMetadata, parquet::errors::ParquetError> {
+        let row_group = self.metadata.metadata().row_group(self.row_group);
+        let parquet_schema = self.metadata.parquet_schema();
+        let arrow_schema = self.metadata.schema();
+        let mut changed = false;
+        let fields: Vec<FieldRef> = arrow_schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(root, field)| {
+                let mut leaves =
+                    (0..row_group.num_columns()).filter(|i| parquet_schema.get_column_root_idx(*i) == root);
+                let only_leaf = match (leaves.next(), leaves.next()) {
+                    (Some(leaf), None) => Some(row_group.column(leaf)),
+                    _ => None,
+                };
+                let bytes = matches!(
+                    field.data_type(),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Binary | DataType::LargeBinary
+                );
+                if bytes && only_leaf.is_some_and(all_pages_dictionary) {
+                    changed = true;
+                    let keyed = DataType::Dictionary(Box::new(DataType::Int32), Box::new(field.data_type().clone()));
+                    Arc::new(field.as_ref().clone().with_data_type(keyed))
+                } else {
+                    field.clone()
+                }
+            })
+            .collect();
+        if !changed {
+            return Ok(self.metadata.clone());
+        }
+        let schema = Schema::new_with_metadata(fields, arrow_schema.metadata().clone());
+        ArrowReaderMetadata::try_new(
+            self.metadata.metadata().clone(),
+            ArrowReaderOptions::new().with_schema(Arc::new(schema)),
+        )
+    }
+
     /// Decodes the row group, handing each batch to `sink`.
     pub fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
         let file = File::open(&self.path).map_err(|e| unreadable(&self.path, e))?;
         let mask = ProjectionMask::roots(self.metadata.parquet_schema(), self.roots.iter().copied());
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata)
+        let metadata = self.keeping_dictionaries().map_err(|e| unreadable(&self.path, e))?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
             .with_projection(mask)
             .with_row_groups(vec![self.row_group])
             .with_batch_size(BATCH_ROWS)
@@ -180,5 +234,66 @@ impl RowGroupPartition {
             sink(batch.project(&order).map_err(|e| unreadable(&self.path, e))?)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use arrow_array::{Array, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    use super::*;
+
+    /// A file whose `status` chunks are dictionary-encoded throughout, and whose `email` chunks
+    /// outgrow a 1 KiB dictionary page and fall back to plain pages.
+    fn write_file(path: &Path, rows: usize) {
+        let status: StringArray = (0..rows).map(|i| (i % 7 != 0).then(|| ["new", "paid", "shipped"][i % 3])).collect();
+        let email: StringArray = (0..rows).map(|i| Some(format!("user{i}@example.com"))).collect();
+        let batch = RecordBatch::try_from_iter([
+            ("status", Arc::new(status) as arrow_array::ArrayRef),
+            ("email", Arc::new(email) as arrow_array::ArrayRef),
+        ])
+        .unwrap();
+        let props = WriterProperties::builder()
+            .set_dictionary_page_size_limit(1024)
+            .set_data_page_row_count_limit(1000)
+            .set_max_row_group_row_count(Some(rows / 2))
+            .build();
+        let mut writer = ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(props)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+
+    #[test]
+    fn all_dictionary_string_chunks_are_read_as_dictionaries() {
+        let path = std::env::temp_dir().join(format!("profiler-dictionary-{}.parquet", std::process::id()));
+        let rows = 20_000;
+        write_file(&path, rows);
+        let source = ParquetSource::open(path.to_str().unwrap(), None).unwrap();
+        assert_eq!(source.schema.field(0).data_type(), &DataType::Utf8, "the table's schema stays logical");
+        let (mut statuses, mut nulls) = (HashMap::<String, usize>::new(), 0);
+        for partition in source.partitions() {
+            partition
+                .read(&mut |batch| {
+                    assert!(matches!(batch.column(0).data_type(), DataType::Dictionary(..)));
+                    assert_eq!(batch.column(1).data_type(), &DataType::Utf8, "plain pages are not re-encoded");
+                    let decoded = arrow_cast::cast(batch.column(0), &DataType::Utf8).unwrap();
+                    nulls += decoded.null_count();
+                    for v in decoded.as_any().downcast_ref::<StringArray>().unwrap().iter().flatten() {
+                        *statuses.entry(v.to_owned()).or_default() += 1;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(nulls, rows.div_ceil(7));
+        let expected = |k: usize| (0..rows).filter(|i| i % 7 != 0 && i % 3 == k).count();
+        assert_eq!(statuses["new"], expected(0));
+        assert_eq!(statuses["paid"], expected(1));
+        assert_eq!(statuses["shipped"], expected(2));
     }
 }
