@@ -204,6 +204,37 @@ impl KllDoublesSketch {
         }
     }
 
+    /// Adds each `(value, count)` pair as `count` copies of `value` (NaN is ignored). The pairs
+    /// become a sketch whose level `h` holds the values with bit `h` of their count set (2^h equal
+    /// values compact into one of weight 2^h without error), which is merged in: a batch of few
+    /// distinct values costs one merge instead of an update per value.
+    pub fn update_weighted(&mut self, pairs: &[(f64, u64)]) {
+        let kept = || pairs.iter().filter(|(v, c)| !v.is_nan() && *c > 0);
+        let Some(top) = kept().map(|(_, c)| c.ilog2() as usize).max() else { return };
+        let mut items = Vec::new();
+        let mut levels = vec![0u32];
+        for level in 0..=top {
+            let start = items.len();
+            items.extend(kept().filter(|(_, c)| c >> level & 1 == 1).map(|(v, _)| *v));
+            items[start..].sort_unstable_by(f64::total_cmp);
+            levels.push(items.len() as u32);
+        }
+        let weighted = Self {
+            n: kept().map(|(_, c)| c).sum(),
+            min: kept().map(|(v, _)| *v).fold(f64::INFINITY, f64::min),
+            max: kept().map(|(v, _)| *v).fold(f64::NEG_INFINITY, f64::max),
+            levels,
+            items,
+            level_zero_sorted: true,
+            ..Self::empty(self.k)
+        };
+        // Both sketches have this sketch's k, so the merge cannot fail on it; only an overflowing
+        // n could, and a u64 of counts cannot reach one.
+        if let Err(e) = self.merge(&weighted) {
+            tracing::warn!(error = %e, "weighted KLL update skipped");
+        }
+    }
+
     /// Enters one value of the full block at the bottom level, unless making room raised the
     /// sampler (the block then goes on filling).
     fn end_block(&mut self) {
@@ -956,6 +987,43 @@ mod tests {
                 assert_ranks_within(&sketch, &values, 0.01);
             }
         }
+    }
+
+    #[test]
+    fn weighted_updates_stand_for_repeated_values() {
+        let pairs: Vec<(f64, u64)> = (0..20u64).map(|i| (i as f64 * 1.5 - 7.0, 1 + (i * i * 37) % 5000)).collect();
+        let repeated = |pairs: &[(f64, u64)]| -> Vec<f64> {
+            pairs.iter().flat_map(|&(v, c)| std::iter::repeat_n(v, c as usize)).collect()
+        };
+        // Fewer than k values: the crate keeps them all, and weights are exact, so every answer
+        // is the same.
+        let small = [(2.0, 100), (1.0, 3), (-5.0, 7), (9.0, 1), (2.5, 250)];
+        let mut exact = KllDoublesSketch::new(400).unwrap();
+        exact.update_weighted(&small);
+        assert_same(&exact, &theirs(400, &repeated(&small)));
+
+        // Batches of counted values, plain values, a NaN and a zero count: the sketch keeps n,
+        // the extremes and the rank guarantee, and its image is a standard one.
+        let mut sketch = KllDoublesSketch::new(400).unwrap();
+        let mut all = Vec::new();
+        for _ in 0..40 {
+            sketch.update_weighted(&pairs);
+            all.extend(repeated(&pairs));
+        }
+        let plain = data(300_000, 0, 5);
+        sketch.update_slice(&plain);
+        all.extend(&plain);
+        sketch.update_weighted(&[(f64::NAN, 3), (1e9, 0), (-1e9, 2)]);
+        all.extend([-1e9, -1e9]);
+        sketch.update_weighted(&pairs);
+        all.extend(repeated(&pairs));
+        sketch.update_weighted(&[]);
+        assert_eq!(sketch.n(), all.len() as u64);
+        assert_eq!(sketch.min(), Some(-1e9));
+        assert_eq!(sketch.max(), all.iter().copied().reduce(f64::max));
+        assert_layout(&sketch);
+        assert_ranks_within(&sketch, &all, 0.01);
+        assert_same(&sketch, &Crate::deserialize(&sketch.serialize()).unwrap());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod boolean;
 mod column;
 mod content_type;
 mod error;
+mod few_values;
 mod fxhash;
 mod hll8;
 mod kll;

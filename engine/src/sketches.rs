@@ -16,6 +16,7 @@ use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
 
 use crate::error::{EngineError, missing};
+use crate::few_values::FewValues;
 use crate::hll8::{DenseHll8, value_hash};
 use crate::kll::KllDoublesSketch;
 use crate::options::QUANTILE_RANKS;
@@ -224,12 +225,20 @@ impl DistinctSketch {
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
     kll: KllDoublesSketch,
+    /// Counting table for batches of few distinct values.
+    few: FewValues,
+    /// The counted values of the last such batch.
+    counted: Vec<(f64, u64)>,
 }
 
 impl QuantileSketch {
     /// An empty sketch with accuracy parameter `k`.
     pub fn new(k: u16) -> Result<Self, EngineError> {
-        Ok(Self { kll: KllDoublesSketch::new(k)? })
+        Ok(Self::of(KllDoublesSketch::new(k)?))
+    }
+
+    fn of(kll: KllDoublesSketch) -> Self {
+        Self { kll, few: FewValues::default(), counted: Vec::new() }
     }
 
     /// Smallest value added, None when empty.
@@ -242,9 +251,16 @@ impl QuantileSketch {
         self.kll.max()
     }
 
-    /// Adds values; NaN is ignored (callers count it apart).
+    /// Adds values; NaN is ignored (callers count it apart). A batch whose distinct values each
+    /// stand for 16 values or more on average (and number at most [`crate::few_values::MAX_DISTINCT`])
+    /// enters as those values with their counts, in one merge.
     pub fn update_slice(&mut self, values: &[f64]) {
-        self.kll.update_slice(values);
+        let limit = values.len() / 16;
+        if limit > 0 && self.few.count(values, limit, &mut self.counted) {
+            self.kll.update_weighted(&self.counted);
+        } else {
+            self.kll.update_slice(values);
+        }
     }
 
     /// Folds `other` into `self`.
@@ -307,7 +323,7 @@ impl QuantileSketch {
     /// Reads an image written by [`Self::to_base64`] (or any DataSketches KLL double sketch).
     pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
         let kll = KllDoublesSketch::deserialize(column, &decode(column, "kll", text)?)?;
-        Ok(Self { kll })
+        Ok(Self::of(kll))
     }
 
     /// Reads the sketch stored in a column profile.
