@@ -345,6 +345,19 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_in_every_position_is_judged_like_the_reference() {
+        for base in [&b"first.o'neil-99@mail.example-1.com"[..], b"x@ab.cd", b"a.b@c.de", b"ABCDEFGH@IJKLMNOP.QRstuv"] {
+            for position in 0..base.len() {
+                for byte in 0..=255u8 {
+                    let mut b = base.to_vec();
+                    b[position] = byte;
+                    assert_eq!(is_email(&b), reference_email(&b), "{:?}", String::from_utf8_lossy(&b));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn index_follows_all() {
         for (i, t) in ALL.iter().enumerate() {
             assert_eq!(index(*t), i);

@@ -167,6 +167,8 @@ impl NumericAccumulator {
         for run in valid_runs(array.as_primitive::<T>()) {
             self.observe_run(run, &to_f64, &hashed);
         }
+        let array = array.as_primitive::<T>();
+        self.distinct.end_fixed_batch(array.len() - array.null_count());
         let scratch = std::mem::take(&mut self.scratch);
         moments::add_block(&mut self.moments, &scratch);
         self.quantiles.update_slice(&scratch);

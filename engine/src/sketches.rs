@@ -57,33 +57,61 @@ pub struct DistinctSketch {
 /// A direct-mapped table of the bits of fixed-width values added lately. Adding a value an HLL
 /// already holds never changes it (not even its HIP accumulator), so a repeat found here skips
 /// the hash and the sketch: low-cardinality columns (quantities, codes, flags) then cost a table
-/// probe per value, and others a probe and a store.
+/// probe per value. A column whose batches repeat too little to pay for the probes (ids, measures)
+/// goes straight to the sketch, and the table is tried again every [`RECENT_RETRY_EVERY`] batches.
 #[derive(Debug, Clone)]
 struct RecentValues {
+    /// Each slot starts with bits that do not map to it, so no slot needs a "filled" flag.
     bits: Box<[u64; RECENT_SLOTS]>,
-    /// Which slots hold a value.
-    filled: [u64; RECENT_SLOTS / 64],
+    /// Whether updates consult the table.
+    active: bool,
+    /// Repeats found in the current batch.
+    hits: u32,
+    /// Batches since the table was switched off.
+    idle: u32,
 }
 
 /// Slots of [`RecentValues`].
 const RECENT_SLOTS: usize = 256;
+/// Batches a switched-off [`RecentValues`] waits before it is tried again.
+const RECENT_RETRY_EVERY: u32 = 16;
 
 impl RecentValues {
     fn new() -> Self {
-        Self { bits: Box::new([0; RECENT_SLOTS]), filled: [0; RECENT_SLOTS / 64] }
+        let mut bits = Box::new([0u64; RECENT_SLOTS]);
+        for (slot, b) in bits.iter_mut().enumerate() {
+            *b = (0u64..).find(|candidate| Self::slot(*candidate) != slot).unwrap_or_default();
+        }
+        Self { bits, active: true, hits: 0, idle: 0 }
+    }
+
+    #[inline]
+    fn slot(bits: u64) -> usize {
+        (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
     }
 
     /// Records `bits`; false if they were there already.
     #[inline]
     fn insert(&mut self, bits: u64) -> bool {
-        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
-        let (word, mask) = (slot / 64, 1u64 << (slot % 64));
-        if self.filled[word] & mask != 0 && self.bits[slot] == bits {
-            return false;
+        let slot = &mut self.bits[Self::slot(bits)];
+        let new = *slot != bits;
+        *slot = bits;
+        new
+    }
+
+    /// Ends a batch of `values` updates: the table is switched off when fewer than one in 16 was
+    /// a repeat, and back on after [`RECENT_RETRY_EVERY`] batches.
+    fn end_batch(&mut self, values: usize) {
+        if self.active {
+            if (self.hits as usize).saturating_mul(16) < values {
+                self.active = false;
+                self.idle = 0;
+            }
+        } else {
+            self.idle += 1;
+            self.active = self.idle >= RECENT_RETRY_EVERY;
         }
-        self.filled[word] |= mask;
-        self.bits[slot] = bits;
-        true
+        self.hits = 0;
     }
 }
 
@@ -114,10 +142,16 @@ impl DistinctSketch {
     /// them for the dense image measured no faster than the crate's own update.)
     #[inline]
     pub fn update_fixed<T: Hash>(&mut self, bits: u64, value: T) {
-        if !self.recent.insert(bits) {
+        if self.recent.active && !self.recent.insert(bits) {
+            self.recent.hits += 1;
             return;
         }
         self.update(value);
+    }
+
+    /// Ends a batch of `values` [`Self::update_fixed`] calls (see [`RecentValues`]).
+    pub fn end_fixed_batch(&mut self, values: usize) {
+        self.recent.end_batch(values);
     }
 
     /// Adds a value given as its bytes (hashed like `raw_bytes`, as the Java and C++ libraries
@@ -437,6 +471,18 @@ mod tests {
     /// Fixed-width values filtered by the recent-values table give the crate's sketch of the
     /// same values, byte for byte.
     #[test]
+    fn recent_values_find_repeats_only() {
+        let mut table = RecentValues::new();
+        assert!((0..2000u64).all(|bits| table.insert(bits)), "a fresh table holds nothing, not even zeros");
+        assert!(!table.insert(1999) && table.insert(1_000_000) && !table.insert(1_000_000));
+        table.hits = 2;
+        table.end_batch(16 * 2 + 1);
+        assert!(!table.active, "two repeats in 33 values switch the table off");
+        (0..RECENT_RETRY_EVERY).for_each(|_| table.end_batch(10));
+        assert!(table.active, "and it is tried again");
+    }
+
+    #[test]
     fn fixed_width_updates_match_the_crate() {
         use datasketches::hash::value::canonical_float;
         for n in [0u64, 7, 1_000, 30_000, 200_000] {
@@ -453,6 +499,10 @@ mod tests {
                 let narrow = (int % 200) as i32;
                 ours.update_fixed(u64::from(narrow as u32), i64::from(narrow));
                 theirs.update(i64::from(narrow));
+                // Batches of 3,000 updates: the recent-values table goes off and on again.
+                if i % 1000 == 999 {
+                    ours.end_fixed_batch(3000);
+                }
             }
             assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()), "n = {n}");
         }

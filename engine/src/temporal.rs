@@ -93,6 +93,7 @@ impl TemporalAccumulator {
                 self.scratch.push(raw as f64);
             }
         }
+        self.distinct.end_fixed_batch(self.scratch.len());
         self.quantiles.update_slice(&self.scratch);
     }
 
