@@ -163,11 +163,11 @@ impl NumericAccumulator {
         to_f64: impl Fn(T::Native) -> f64,
         hashed: impl Fn(T::Native) -> H,
     ) {
+        let array = array.as_primitive::<T>();
         self.scratch.clear();
-        for run in valid_runs(array.as_primitive::<T>()) {
+        for run in valid_runs(array) {
             self.observe_run(run, &to_f64, &hashed);
         }
-        let array = array.as_primitive::<T>();
         self.distinct.end_fixed_batch(array.len() - array.null_count());
         let scratch = std::mem::take(&mut self.scratch);
         moments::add_block(&mut self.moments, &scratch);
