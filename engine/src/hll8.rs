@@ -8,6 +8,8 @@
 //! floating-point operations in the same order), so the sketch read back from the image is the
 //! one the crate would have built, byte for byte.
 
+use std::hash::{Hash, Hasher};
+
 use datasketches::hll::HllSketch;
 
 /// Offsets in the HLL-mode image (DataSketches HLL serialization, version 1).
@@ -123,6 +125,41 @@ pub fn value_hash(bytes: &[u8]) -> (u64, u64) {
     murmur3_x64_128(bytes, SEED)
 }
 
+/// The 128-bit hash the DataSketches libraries give `value`: the hash of the bytes its `Hash`
+/// implementation writes (what the crate's `Coupon::from_value` hashes, in one call instead of
+/// its streaming hasher). None when it writes more than 16 bytes; fixed-width values write 8.
+#[inline]
+pub fn hash_of<T: Hash>(value: &T) -> Option<(u64, u64)> {
+    let mut written = WrittenBytes::default();
+    value.hash(&mut written);
+    (!written.overflow).then(|| value_hash(&written.bytes[..written.len]))
+}
+
+/// Collects the first 16 bytes written to it.
+#[derive(Default)]
+struct WrittenBytes {
+    bytes: [u8; 16],
+    len: usize,
+    overflow: bool,
+}
+
+impl Hasher for WrittenBytes {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        match self.bytes.get_mut(self.len..self.len + bytes.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        value_hash(&self.bytes[..self.len]).0
+    }
+}
+
 const C1: u64 = 0x87c3_7b91_1142_53d5;
 const C2: u64 = 0x4cf5_ad43_2745_937f;
 
@@ -224,6 +261,30 @@ mod tests {
             assert_eq!(back.serialize(), crate_hll.serialize());
             assert_eq!(back.estimate(), crate_hll.estimate());
         }
+    }
+
+    #[test]
+    fn fixed_width_values_hash_as_the_crate_hashes_them() {
+        use datasketches::hash::value::canonical_float;
+        let mut crate_hll = HllSketch::new(11, HllType::Hll8).expect("lg_k");
+        let mut i = 0u64;
+        let mut dense = loop {
+            crate_hll.update(i as i64);
+            i += 1;
+            if let Some(dense) = DenseHll8::from_sketch(&crate_hll) {
+                break dense;
+            }
+        };
+        for j in 0..100_000u64 {
+            let int = j.wrapping_mul(0x9e37_79b9_7f4a_7c15) as i64;
+            crate_hll.update(int);
+            dense.update_hashed(hash_of(&int).expect("an i64 writes 8 bytes"));
+            let float = canonical_float::from_f64(if j % 7 == 0 { -0.0 } else { int as f64 / 3.0 });
+            crate_hll.update(float);
+            dense.update_hashed(hash_of(&float).expect("a float writes 8 bytes"));
+        }
+        assert_eq!(dense.image(), crate_hll.serialize());
+        assert_eq!(hash_of(&[7u8; 20]), None, "more than 16 bytes are left to the crate");
     }
 
     #[test]

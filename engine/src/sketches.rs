@@ -17,7 +17,7 @@ use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Qu
 
 use crate::error::{EngineError, missing};
 use crate::few_values::FewValues;
-use crate::hll8::{DenseHll8, value_hash};
+use crate::hll8::{DenseHll8, hash_of, value_hash};
 use crate::kll::KllDoublesSketch;
 use crate::options::QUANTILE_RANKS;
 
@@ -45,10 +45,10 @@ fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError
 pub struct DistinctSketch {
     lg_k: u8,
     hll: HllSketch,
-    /// Once `hll` reaches array mode, [`Self::update_bytes`] updates this image of it instead
-    /// (`hll` is then stale until [`Self::settle`]).
+    /// Once `hll` reaches array mode, [`Self::update_bytes`] and [`Self::update_fixed`] update
+    /// this image of it instead (`hll` is then stale until [`Self::settle`]).
     dense: Option<Box<DenseHll8>>,
-    /// Byte updates since `hll` was last checked for array mode.
+    /// Byte and fixed-width updates since `hll` was last checked for array mode.
     unchecked: u32,
     /// Fixed-width values added lately, by their bits.
     recent: RecentValues,
@@ -138,15 +138,22 @@ impl DistinctSketch {
     }
 
     /// Adds a fixed-width value whose bits (at most 64, zero-extended) are `bits`, unless it is
-    /// one of the values added lately; `value` is what [`Self::update`] would take. (Hashing
-    /// them for the dense image measured no faster than the crate's own update.)
+    /// one of the values added lately; `value` is what [`Self::update`] would take. Once the
+    /// sketch is in array mode, the value's bytes are hashed in one call into the dense image.
     #[inline]
     pub fn update_fixed<T: Hash>(&mut self, bits: u64, value: T) {
         if self.recent.active && !self.recent.insert(bits) {
             self.recent.hits += 1;
             return;
         }
+        if let Some(dense) = &mut self.dense
+            && let Some(hash) = hash_of(&value)
+        {
+            dense.update_hashed(hash);
+            return;
+        }
         self.update(value);
+        self.check_dense();
     }
 
     /// Ends a batch of `values` [`Self::update_fixed`] calls (see [`RecentValues`]).
@@ -169,8 +176,8 @@ impl DistinctSketch {
         hash.0
     }
 
-    /// Every [`DENSE_CHECK_EVERY`] byte updates, switches to the dense image if the sketch is in array
-    /// mode.
+    /// Every [`DENSE_CHECK_EVERY`] byte or fixed-width updates, switches to the dense image if
+    /// the sketch is in array mode.
     #[inline]
     fn check_dense(&mut self) {
         self.unchecked += 1;
@@ -504,6 +511,7 @@ mod tests {
                     ours.end_fixed_batch(3000);
                 }
             }
+            assert_eq!(ours.dense.is_some(), n >= 30_000, "n = {n}: the dense image is used once in array mode");
             assert_eq!(ours.to_base64(), BASE64.encode(theirs.serialize()), "n = {n}");
         }
     }
