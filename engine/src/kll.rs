@@ -357,7 +357,7 @@ impl KllDoublesSketch {
             halve_up(&mut self.items[adj_beg..raw_lim], bit);
         } else {
             halve_down(&mut self.items[adj_beg..raw_lim], bit);
-            runs::merge_in_place(&mut self.items[adj_beg..raw_lim + pop_above], half);
+            runs::merge_in_place(&mut self.items[adj_beg..raw_lim + pop_above], half, &mut self.scratch);
         }
         self.levels[level + 1] -= half as u32;
         // The odd item stays on this level, just below the level above.
@@ -756,6 +756,7 @@ fn general_compress(
     let mut count = (in_levels[num_levels] - in_levels[0]) as usize;
     let mut target = total_capacity(k, num_levels) as usize;
     let mut out = vec![0u32];
+    let mut scratch = Vec::new();
     let mut level = 0;
     loop {
         if level + 1 == num_levels {
@@ -779,14 +780,14 @@ fn general_compress(
             }
             out.push((out_beg + odd) as u32);
             if level == 0 && !level_zero_sorted {
-                runs::sort(&mut items[adj_beg..raw_lim], &mut Vec::new());
+                runs::sort(&mut items[adj_beg..raw_lim], &mut scratch);
             }
             let bit = (splitmix64(rng) & 1) as usize;
             if pop_above == 0 {
                 halve_up(&mut items[adj_beg..raw_lim], bit);
             } else {
                 halve_down(&mut items[adj_beg..raw_lim], bit);
-                runs::merge_in_place(&mut items[adj_beg..raw_lim + pop_above], half);
+                runs::merge_in_place(&mut items[adj_beg..raw_lim + pop_above], half, &mut scratch);
             }
             count -= half;
             in_levels[level + 1] -= half as u32;

@@ -40,37 +40,46 @@ pub fn sort(run: &mut [f64], scratch: &mut Vec<f64>) {
     }
 }
 
-/// Merges the sorted runs `a` and `b` into `out` (exactly as long as both).
+/// Merges the sorted runs `a` and `b` into `out` (exactly as long as both), from both ends at
+/// once. Each step of a branch-free merge waits for the one before it (load, compare, advance);
+/// the front and the back half depend on nothing of each other, so the processor runs them side
+/// by side. The front takes the smallest half of the values and the back the largest rest. A run
+/// used up reads as +inf at the front and -inf at the back; a value taken in its place then equals
+/// the one the merge would take, so the values written are the merged ones.
 fn merge(a: &[f64], b: &[f64], out: &mut [f64]) {
-    let (mut i, mut j, mut k) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
+    let (mut i, mut j) = (0, 0);
+    let (mut rest_a, mut rest_b) = (a.len(), b.len());
+    let half = out.len() / 2;
+    let (front, back) = out.split_at_mut(half);
+    let mut back_step = |slot: &mut f64| {
+        let x = a.get(rest_a.wrapping_sub(1)).copied().unwrap_or(f64::NEG_INFINITY);
+        let y = b.get(rest_b.wrapping_sub(1)).copied().unwrap_or(f64::NEG_INFINITY);
+        let take_a = x > y;
+        *slot = if take_a { x } else { y };
+        rest_a = rest_a.wrapping_sub(usize::from(take_a));
+        rest_b = rest_b.wrapping_sub(usize::from(!take_a));
+    };
+    let (back_rest, back_paired) = back.split_at_mut(back.len() - half);
+    for (slot, back_slot) in front.iter_mut().zip(back_paired.iter_mut().rev()) {
+        let x = a.get(i).copied().unwrap_or(f64::INFINITY);
+        let y = b.get(j).copied().unwrap_or(f64::INFINITY);
         let take_b = y < x;
-        out[k] = if take_b { y } else { x };
+        *slot = if take_b { y } else { x };
         i += usize::from(!take_b);
         j += usize::from(take_b);
-        k += 1;
+        back_step(back_slot);
     }
-    let rest_a = a.len() - i;
-    out[k..k + rest_a].copy_from_slice(&a[i..]);
-    out[k + rest_a..].copy_from_slice(&b[j..]);
+    back_rest.iter_mut().rev().for_each(back_step);
 }
 
 /// Merges the sorted runs `buf[..len_a]` and `buf[2 * len_a..]` into `buf[len_a..]`, which is
-/// exactly as long as the two runs together, so no unread value is overwritten; once the first
-/// run is used up, the rest of the second is already in place.
-pub fn merge_in_place(buf: &mut [f64], len_a: usize) {
-    let end = buf.len();
-    let (mut a, mut b, mut out) = (0, 2 * len_a, len_a);
-    while a < len_a && b < end {
-        let (x, y) = (buf[a], buf[b]);
-        let take_b = y < x;
-        buf[out] = if take_b { y } else { x };
-        a += usize::from(!take_b);
-        b += usize::from(take_b);
-        out += 1;
-    }
-    buf.copy_within(a..len_a, out);
+/// exactly as long as the two runs together. The second run is copied into `scratch` first, so
+/// that the merge can write from both ends.
+pub fn merge_in_place(buf: &mut [f64], len_a: usize, scratch: &mut Vec<f64>) {
+    scratch.clear();
+    scratch.extend_from_slice(&buf[2 * len_a..]);
+    let (a, out) = buf.split_at_mut(len_a);
+    merge(a, scratch, out);
 }
 
 /// Sorts at most four values: a sorting network for four, insertion for fewer.
@@ -135,6 +144,31 @@ mod tests {
         assert_eq!(extremes, [f64::NEG_INFINITY, f64::MIN, -0.0, 1e-300, f64::MAX, f64::INFINITY]);
     }
 
+    /// Every pair of sorted runs of up to four values from {-inf, -1, 0, 1, +inf}: the values
+    /// that stand in for a used-up run equal the real ones at the ends.
+    #[test]
+    fn merges_runs_with_infinities_at_either_end() {
+        let palette = [f64::NEG_INFINITY, -1.0, 0.0, 1.0, f64::INFINITY];
+        let runs: Vec<Vec<f64>> = (0..=4u32)
+            .flat_map(|len| {
+                (0..5usize.pow(len)).map(move |code| {
+                    let mut run: Vec<f64> = (0..len).map(|d| palette[code / 5usize.pow(d) % 5]).collect();
+                    run.sort_by(f64::total_cmp);
+                    run
+                })
+            })
+            .collect();
+        for a in runs.iter().step_by(3) {
+            for b in &runs {
+                let mut expected: Vec<f64> = a.iter().chain(b).copied().collect();
+                expected.sort_by(f64::total_cmp);
+                let mut out = vec![f64::NAN; a.len() + b.len()];
+                merge(a, b, &mut out);
+                assert_eq!(out, expected, "{a:?} and {b:?}");
+            }
+        }
+    }
+
     #[test]
     fn merges_in_place() {
         for (len_a, len_b) in [(0, 0), (0, 5), (1, 0), (1, 1), (4, 9), (9, 4), (17, 17)] {
@@ -145,7 +179,7 @@ mod tests {
             let mut buf = a.clone();
             buf.extend(std::iter::repeat_n(f64::NAN, len_a));
             buf.extend(&b);
-            merge_in_place(&mut buf, len_a);
+            merge_in_place(&mut buf, len_a, &mut Vec::new());
             let mut expected: Vec<f64> = a.iter().chain(&b).copied().collect();
             expected.sort_by(f64::total_cmp);
             assert_eq!(buf[len_a..], expected[..], "runs of {len_a} and {len_b}");
