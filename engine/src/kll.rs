@@ -33,7 +33,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
 use crate::error::EngineError;
-use crate::runs;
+use crate::{lanes, runs};
 
 /// Minimum level capacity (the KLL parameter m).
 const M: u8 = 8;
@@ -170,8 +170,7 @@ impl KllDoublesSketch {
             values.iter().for_each(|&v| self.update(v));
             return;
         }
-        self.min = values.iter().fold(self.min, |m, &v| if v < m { v } else { m });
-        self.max = values.iter().fold(self.max, |m, &v| if v > m { v } else { m });
+        (self.min, self.max) = lanes::extremes(values, self.min, self.max);
         let mut rest = values;
         while !rest.is_empty() {
             let width = 1usize << self.sample_height;

@@ -14,6 +14,7 @@ mod few_values;
 mod fxhash;
 mod hll8;
 mod kll;
+mod lanes;
 mod list;
 mod merge;
 mod moments;

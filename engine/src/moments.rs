@@ -2,15 +2,17 @@
 
 use profiler_crds::Moments;
 
+use crate::lanes;
+
 /// Folds the moments of a block of finite values into `acc`.
 pub fn add_block(acc: &mut Moments, values: &[f64]) {
     if values.is_empty() {
         return;
     }
     let n = values.len() as f64;
-    let sum: f64 = values.iter().sum();
+    let sum = lanes::sum(values);
     let mean = sum / n;
-    let m2: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
+    let m2 = lanes::sum_of_squares_about(values, mean);
     merge(acc, &Moments { n: values.len() as u64, mean, m2, sum });
 }
 

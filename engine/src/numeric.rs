@@ -11,9 +11,9 @@ use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
 
 use crate::error::{EngineError, missing};
-use crate::moments;
 use crate::options::ProfileOptions;
 use crate::sketches::{DistinctSketch, QuantileSketch};
+use crate::{lanes, moments};
 
 /// How values of the column are written as text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,8 +149,9 @@ impl NumericAccumulator {
         T::Native: Into<i128> + Ord,
     {
         for run in valid_runs(array.as_primitive::<T>()) {
-            if let (Some(lo), Some(hi)) = (run.iter().min(), run.iter().max()) {
-                let (lo, hi): (i128, i128) = ((*lo).into(), (*hi).into());
+            if let Some(&first) = run.first() {
+                let (lo, hi) = lanes::extremes(run, first, first);
+                let (lo, hi): (i128, i128) = (lo.into(), hi.into());
                 self.int_min = Some(self.int_min.map_or(lo, |m| m.min(lo)));
                 self.int_max = Some(self.int_max.map_or(hi, |m| m.max(hi)));
             }
