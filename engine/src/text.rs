@@ -42,8 +42,6 @@ pub fn counts_by_key(dictionary: &dyn AnyDictionaryArray) -> bool {
 
 /// Distinct-to-rows ratio above which a batch counts as mostly unique.
 const UNIQUE_RATIO: f64 = 0.5;
-/// A mostly unique column is counted again every this many batches, in case it changes.
-const RECOUNT_EVERY: u32 = 16;
 /// Size of the per-batch second-occurrence bit set: 32 bits per value of a 32,768-row batch, so
 /// about 3% of unique values look repeated and take the top-values path for nothing.
 const SEEN_BITS: usize = 1 << 20;
@@ -63,10 +61,9 @@ pub struct TextAccumulator {
     distinct: DistinctSketch,
     /// Batches whose once-seen values were kept out of the top-values sketch.
     top_skipped_batches: u64,
-    /// Whether the last counted batch was mostly unique values.
+    /// Whether the last batch was mostly unique values (then the next one takes the bit-set
+    /// path, which judges that batch in turn).
     mostly_unique: bool,
-    /// Batches since the last counted one.
-    batches_since_count: u32,
     /// Bit set of value hashes seen in the current batch (second-occurrence filter).
     seen: Vec<u64>,
 }
@@ -87,7 +84,6 @@ impl TextAccumulator {
             distinct: DistinctSketch::new(options.hll_lg_k)?,
             top_skipped_batches: 0,
             mostly_unique: false,
-            batches_since_count: 0,
             seen: Vec::new(),
         })
     }
@@ -144,11 +140,9 @@ impl TextAccumulator {
     /// One batch's valid values; `ascii` says all of them are ASCII.
     fn values<'a>(&mut self, values: impl Iterator<Item = &'a [u8]>, rows: usize, ascii: bool) {
         let mut batch = Batch::new(self.is_utf8, ascii);
-        if self.mostly_unique && self.batches_since_count < RECOUNT_EVERY {
-            self.batches_since_count += 1;
+        if self.mostly_unique {
             self.unique_values(values, &mut batch);
         } else {
-            self.batches_since_count = 0;
             self.counted_values(values, rows, &mut batch);
         }
         self.fold(batch);
@@ -200,7 +194,6 @@ impl TextAccumulator {
             .filter(|(_, count)| **count > 0)
             .map(|(w, count)| (&data[w[0].as_usize()..w[1].as_usize()], *count));
         let distinct = counts.iter().filter(|c| **c > 0).count();
-        self.batches_since_count = 0;
         self.observe_counted(distinct, counts.iter().sum(), occurring, &mut batch);
         self.fold(batch);
     }
@@ -231,10 +224,13 @@ impl TextAccumulator {
     /// The path for batches of a mostly unique column: values are observed one by one and a bit
     /// set of their hashes lets only second (and later) occurrences within the batch reach the
     /// top-values sketch, which keeps the undercount bound of one per batch.
+    /// The bits found set also tell whether the batch was still mostly unique: fewer than
+    /// [`UNIQUE_RATIO`] of its values new sends the next batch through the counting table.
     fn unique_values<'a>(&mut self, values: impl Iterator<Item = &'a [u8]>, batch: &mut Batch<'a>) {
         self.seen.clear();
         self.seen.resize(SEEN_BITS / 64, 0);
         let mut skipped = false;
+        let (mut count, mut repeats) = (0u64, 0u64);
         for v in values {
             // The distinct sketch's hash of the value serves the bit set too.
             let bit = (self.distinct.update_bytes(v) >> 7) as usize % SEEN_BITS;
@@ -242,12 +238,15 @@ impl TextAccumulator {
             let repeat = *word & (1 << (bit % 64)) != 0;
             *word |= 1 << (bit % 64);
             skipped |= !repeat;
+            count += 1;
+            repeats += u64::from(repeat);
             batch.observe(v, 1);
             if repeat {
                 self.offer_top(v, 1);
             }
         }
         self.top_skipped_batches += u64::from(skipped);
+        self.mostly_unique = (count - repeats) as f64 > UNIQUE_RATIO * count as f64;
     }
 
     /// Adds `count` occurrences of `v` to the top-values sketch (strings as text, bytes as hex).

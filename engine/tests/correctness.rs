@@ -525,6 +525,30 @@ fn heavy_hitter_in_a_mostly_unique_column_is_found_within_its_error() {
     assert_distinct_within(&cols[0], rows * 7 / 10 + 1, 0.02);
 }
 
+#[test]
+fn a_column_that_stops_being_unique_is_counted_from_the_next_batch() {
+    // 100,000 unique values, then four values 25,000 times each, in batches of 8,192: batch 12
+    // holds the change, and from batch 13 on every value is counted exactly.
+    let values: Vec<String> = (0..100_000)
+        .map(|i| format!("u-{i}"))
+        .chain((0..100_000).map(|i| ["a", "b", "c", "d"][i % 4].to_owned()))
+        .collect();
+    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Utf8, false)]));
+    let batches: Vec<RecordBatch> = values
+        .chunks(8192)
+        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(c.to_vec()))]).unwrap())
+        .collect();
+    let cols = profile_batches(&schema, &batches);
+    let t = cols[0].text.as_ref().unwrap();
+    assert_eq!(t.top_values_max_error, 13, "only batches 0 to 12 kept once-seen values out");
+    let mut top: Vec<(&str, u64)> = t.top_values.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    top.sort();
+    assert_eq!(top.iter().map(|(v, _)| *v).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    for (value, count) in top {
+        assert!(count <= 25_000 && count + 13 >= 25_000, "{value}: {count}");
+    }
+}
+
 /// `b` with its string columns dictionary-encoded (`Int32` keys), as a Parquet reader hands over
 /// an all-dictionary chunk. Each dictionary also holds a value no row uses and a null.
 fn dictionary_encoded(b: &RecordBatch) -> RecordBatch {
