@@ -38,6 +38,34 @@ pub fn classify(s: &str) -> ContentType {
 
 /// Classifies the UTF-8 bytes of one string (the checks only look at ASCII bytes).
 pub fn classify_bytes(b: &[u8]) -> ContentType {
+    classify_remembering(b, &mut KnownDomains::default())
+}
+
+/// The last few distinct e-mail domains found valid. The addresses of a column mostly share a
+/// handful of domains, and a domain equal to a known one needs no second check.
+#[derive(Debug, Default)]
+pub struct KnownDomains<'a> {
+    slots: [Option<&'a [u8]>; KNOWN_DOMAINS],
+    /// The slot the next new domain replaces (round robin).
+    next: usize,
+}
+
+/// Domains a [`KnownDomains`] remembers.
+const KNOWN_DOMAINS: usize = 8;
+
+impl<'a> KnownDomains<'a> {
+    fn contains(&self, domain: &[u8]) -> bool {
+        self.slots.contains(&Some(domain))
+    }
+
+    fn insert(&mut self, domain: &'a [u8]) {
+        self.slots[self.next] = Some(domain);
+        self.next = (self.next + 1) % KNOWN_DOMAINS;
+    }
+}
+
+/// [`classify_bytes`] for one of a run of values, remembering valid e-mail domains in `known`.
+pub fn classify_remembering<'a>(b: &'a [u8], known: &mut KnownDomains<'a>) -> ContentType {
     let Some(&first) = b.first() else { return ContentType::Text };
     let numeric_start = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
     if numeric_start && is_integer(b) {
@@ -52,7 +80,7 @@ pub fn classify_bytes(b: &[u8]) -> ContentType {
         ContentType::Timestamp
     } else if is_uuid(b) {
         ContentType::Uuid
-    } else if is_email(b) {
+    } else if is_email(b, known) {
         ContentType::Email
     } else {
         ContentType::Text
@@ -213,22 +241,37 @@ const CLASSES: [u8; 256] = {
 };
 
 /// Whether every byte of `b` is in `class` (one bit): the classes of all bytes are and-ed without
-/// a branch per byte.
+/// a branch per byte, eight at a time; a value of eight bytes or more ends with its last eight
+/// (and-ing a byte twice changes nothing).
 fn all_in(b: &[u8], class: u8) -> bool {
-    b.iter().fold(u8::MAX, |acc, c| acc & CLASSES[usize::from(*c)]) & class != 0
+    let classes = |bytes: &[u8]| bytes.iter().fold(u8::MAX, |acc, c| acc & CLASSES[usize::from(*c)]);
+    let shared = match b.last_chunk::<8>() {
+        None => classes(b),
+        Some(last) => b.as_chunks::<8>().0.iter().fold(classes(last), |acc, chunk| acc & classes(chunk)),
+    };
+    shared & class != 0
 }
 
 /// `local@domain.tld`: a non-empty local part before the first `@`, a domain with a dot that is
 /// not its first byte, and an alphabetic top-level part of two or more letters. The `@` is found
 /// eight bytes at a time, the dot from the end; byte classes are and-ed without a branch per byte.
-fn is_email(b: &[u8]) -> bool {
+/// A domain among the `known` ones needs no check; a new valid one is remembered.
+fn is_email<'a>(b: &'a [u8], known: &mut KnownDomains<'a>) -> bool {
     let Some(at) = find_at(b) else { return false };
     if at == 0 || !all_in(&b[..at], LOCAL) {
         return false;
     }
     let domain = &b[at + 1..];
+    if known.contains(domain) {
+        return true;
+    }
     let Some(dot) = domain.iter().rposition(|c| *c == b'.') else { return false };
-    dot > 0 && domain.len() - dot > 2 && all_in(&domain[dot + 1..], ALPHA) && all_in(&domain[..dot], DOMAIN)
+    let valid =
+        dot > 0 && domain.len() - dot > 2 && all_in(&domain[dot + 1..], ALPHA) && all_in(&domain[..dot], DOMAIN);
+    if valid {
+        known.insert(domain);
+    }
+    valid
 }
 
 /// Position of the first `@` in `b`, one eight-byte word at a time (the zero-byte test on the word
@@ -337,10 +380,29 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for _ in 0..200_000 {
-            let len = (next() % 24) as usize;
-            let b: Vec<u8> = (0..len).map(|_| alphabet[(next() >> 40) as usize % alphabet.len()]).collect();
-            assert_eq!(is_email(&b), reference_email(&b), "{:?}", String::from_utf8_lossy(&b));
+        let values: Vec<Vec<u8>> = (0..200_000)
+            .map(|_| {
+                let len = (next() % 24) as usize;
+                (0..len).map(|_| alphabet[(next() >> 40) as usize % alphabet.len()]).collect()
+            })
+            .collect();
+        let mut known = KnownDomains::default();
+        for b in &values {
+            let expected = reference_email(b);
+            assert_eq!(is_email(b, &mut KnownDomains::default()), expected, "{:?}", String::from_utf8_lossy(b));
+            assert_eq!(is_email(b, &mut known), expected, "after others: {:?}", String::from_utf8_lossy(b));
+        }
+        // Values sharing domains, valid or not, in turn.
+        let mut known = KnownDomains::default();
+        let domains =
+            (0..12).map(|i| format!("d{i}.ex.com").into_bytes()).chain([b"ex.c".to_vec(), b"e x.com".to_vec()]);
+        let domains: Vec<Vec<u8>> = domains.collect();
+        let turns = domains.iter().chain(domains.iter().rev()).chain(domains.iter().step_by(5));
+        let addresses: Vec<Vec<u8>> = turns
+            .flat_map(|domain| [&b"a"[..], b"", b"b c", b"d"].map(|local| [local, b"@", domain].concat()))
+            .collect();
+        for b in &addresses {
+            assert_eq!(is_email(b, &mut known), reference_email(b), "{:?}", String::from_utf8_lossy(b));
         }
     }
 
@@ -351,7 +413,8 @@ mod tests {
                 for byte in 0..=255u8 {
                     let mut b = base.to_vec();
                     b[position] = byte;
-                    assert_eq!(is_email(&b), reference_email(&b), "{:?}", String::from_utf8_lossy(&b));
+                    let fresh = is_email(&b, &mut KnownDomains::default());
+                    assert_eq!(fresh, reference_email(&b), "{:?}", String::from_utf8_lossy(&b));
                 }
             }
         }

@@ -402,6 +402,8 @@ struct Batch<'a> {
     total_length: u64,
     empty: u64,
     content: [u64; 8],
+    /// Valid e-mail domains among the batch's values.
+    known_domains: content_type::KnownDomains<'a>,
 }
 
 impl<'a> Batch<'a> {
@@ -418,6 +420,7 @@ impl<'a> Batch<'a> {
             total_length: 0,
             empty: 0,
             content: [0; 8],
+            known_domains: content_type::KnownDomains::default(),
         }
     }
 
@@ -430,7 +433,8 @@ impl<'a> Batch<'a> {
         self.total_length += length * count;
         self.empty += u64::from(v.is_empty()) * count;
         if self.is_utf8 {
-            self.content[content_type::index(content_type::classify_bytes(v))] += count;
+            let kind = content_type::classify_remembering(v, &mut self.known_domains);
+            self.content[content_type::index(kind)] += count;
         }
         self.extremes(v);
     }
