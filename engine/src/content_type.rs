@@ -55,12 +55,25 @@ const KNOWN_DOMAINS: usize = 8;
 
 impl<'a> KnownDomains<'a> {
     fn contains(&self, domain: &[u8]) -> bool {
-        self.slots.contains(&Some(domain))
+        self.slots.iter().any(|known| known.is_some_and(|known| same_bytes(known, domain)))
     }
 
     fn insert(&mut self, domain: &'a [u8]) {
         self.slots[self.next] = Some(domain);
         self.next = (self.next + 1) % KNOWN_DOMAINS;
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes. Up to 16 bytes are compared as two words (the first
+/// and the last eight, or a short value's zero-padded word), without a call.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    match (a.first_chunk::<8>().zip(a.last_chunk::<8>()), b.first_chunk::<8>().zip(b.last_chunk::<8>())) {
+        _ if a.len() > 16 => a == b,
+        (Some(ends_a), Some(ends_b)) => ends_a == ends_b,
+        _ => short_word(a) == short_word(b),
     }
 }
 
@@ -340,6 +353,21 @@ mod tests {
         ];
         for (s, want) in cases {
             assert_eq!(classify(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn compares_bytes_of_every_length() {
+        let base: Vec<u8> = (0..24u8).map(|i| b'a' + i).collect();
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(same_bytes(a, &a.to_vec()), "len {len}");
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(a, &b), "len {len}, byte {at} differs");
+            }
+            assert!(!same_bytes(a, &base[..len.saturating_sub(1)]) || len == 0);
         }
     }
 
