@@ -361,7 +361,8 @@ mod tests {
         let base: Vec<u8> = (0..24u8).map(|i| b'a' + i).collect();
         for len in 0..=base.len() {
             let a = &base[..len];
-            assert!(same_bytes(a, &a.to_vec()), "len {len}");
+            let copy = a.to_vec();
+            assert!(same_bytes(a, &copy), "len {len}: a copy elsewhere in memory");
             for at in 0..len {
                 let mut b = a.to_vec();
                 b[at] ^= 0x20;
