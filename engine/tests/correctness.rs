@@ -493,18 +493,23 @@ fn schema_mismatch_is_an_error_not_a_panic() {
     assert!(TableProfiler::new(&s, &bad).is_err());
 }
 
+/// The profile of one non-null string column holding `values`, in batches of 8,192.
+fn profile_string_column(values: &[String]) -> Vec<ColumnProfile> {
+    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Utf8, false)]));
+    let batches: Vec<RecordBatch> = values
+        .chunks(8192)
+        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(c.to_vec()))]).unwrap())
+        .collect();
+    profile_batches(&schema, &batches)
+}
+
 #[test]
 fn heavy_hitter_in_a_mostly_unique_column_is_found_within_its_error() {
     // 30% "N/A", the rest unique: batches are mostly unique, so the second-occurrence path runs.
     let rows = 300_000;
     let values: Vec<String> =
         (0..rows).map(|i| if i % 10 < 3 { "N/A".to_owned() } else { format!("id-{i}") }).collect();
-    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Utf8, false)]));
-    let batches: Vec<RecordBatch> = values
-        .chunks(8192)
-        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(c.to_vec()))]).unwrap())
-        .collect();
-    let cols = profile_batches(&schema, &batches);
+    let cols = profile_string_column(&values);
     let t = cols[0].text.as_ref().unwrap();
     let truth = (rows * 3 / 10) as u64;
     let top = &t.top_values[0];
@@ -533,12 +538,7 @@ fn a_column_that_stops_being_unique_is_counted_from_the_next_batch() {
         .map(|i| format!("u-{i}"))
         .chain((0..100_000).map(|i| ["a", "b", "c", "d"][i % 4].to_owned()))
         .collect();
-    let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Utf8, false)]));
-    let batches: Vec<RecordBatch> = values
-        .chunks(8192)
-        .map(|c| RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(c.to_vec()))]).unwrap())
-        .collect();
-    let cols = profile_batches(&schema, &batches);
+    let cols = profile_string_column(&values);
     let t = cols[0].text.as_ref().unwrap();
     assert_eq!(t.top_values_max_error, 13, "only batches 0 to 12 kept once-seen values out");
     let mut top: Vec<(&str, u64)> = t.top_values.iter().map(|v| (v.value.as_str(), v.count)).collect();
