@@ -70,10 +70,10 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    match (a.first_chunk::<8>().zip(a.last_chunk::<8>()), b.first_chunk::<8>().zip(b.last_chunk::<8>())) {
-        _ if a.len() > 16 => a == b,
-        (Some(ends_a), Some(ends_b)) => ends_a == ends_b,
-        _ => short_word(a) == short_word(b),
+    match a.len() {
+        0..8 => short_word(a) == short_word(b),
+        8..=16 => a.first_chunk::<8>() == b.first_chunk::<8>() && a.last_chunk::<8>() == b.last_chunk::<8>(),
+        _ => a == b,
     }
 }
 
