@@ -293,9 +293,9 @@ class ChartTest(unittest.TestCase):
         c = one(self.rendered["default"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
         with open(os.path.join(CHART, "Chart.yaml")) as f:
             app_version = yaml.safe_load(f)["appVersion"]
-        self.assertEqual(c["image"], f"ghcr.io/profiler-operator/profiler-operator:{app_version}")
+        self.assertEqual(c["image"], f"ghcr.io/profiler-operator/profiler-controller:{app_version}")
         c = one(self.rendered["digest"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
-        self.assertEqual(c["image"], "ghcr.io/profiler-operator/profiler-operator@sha256:" + "a" * 64)
+        self.assertEqual(c["image"], "ghcr.io/profiler-operator/profiler-controller@sha256:" + "a" * 64)
 
 
 # Values that must be rejected, with (part of) helm's message.
