@@ -131,7 +131,7 @@ def values_yaml():
 
 def image_references():
     """(file, reference) of every profiler image named in a Markdown page or an example manifest."""
-    pattern = re.compile(r"[\w.\-/]*\bprofiler-(?:worker|controller):[\w.\-]+")
+    pattern = re.compile(r"(?<![\w.\-])(?:[\w.\-]+/)*profiler-(?:worker|controller):[\w.\-]+")
     files = subprocess.run(["git", "ls-files", "*.md", "examples/*.yaml"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split()
     refs = []
