@@ -16,6 +16,8 @@ use profiler_crds::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sqlx::Postgres;
+use sqlx::query_builder::Separated;
 
 use crate::error::StoreError;
 
@@ -184,186 +186,94 @@ impl TableRow {
     }
 }
 
-/// One row of `column_profiles` (without run_id and namespace).
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
-pub(crate) struct ColumnRow {
-    pub ordinal: i32,
-    pub name: String,
-    pub data_type: String,
-    pub kind: String,
-    pub row_count: i64,
-    pub non_null: i64,
-    pub nulls: i64,
-    pub null_fraction: f64,
-    pub min_value: Option<String>,
-    pub max_value: Option<String>,
-    pub distinct_estimate: Option<f64>,
-    pub distinct_lower: Option<f64>,
-    pub distinct_upper: Option<f64>,
-    pub distinct_rse: Option<f64>,
-    pub distinct_exact: Option<bool>,
-    pub num_min: Option<f64>,
-    pub num_max: Option<f64>,
-    pub num_sum: Option<f64>,
-    pub num_mean: Option<f64>,
-    pub num_variance: Option<f64>,
-    pub num_stddev: Option<f64>,
-    pub zeros: Option<i64>,
-    pub negatives: Option<i64>,
-    pub nan_count: Option<i64>,
-    pub positive_infinity: Option<i64>,
-    pub negative_infinity: Option<i64>,
-    pub moments_n: Option<i64>,
-    pub moments_mean: Option<f64>,
-    pub moments_m2: Option<f64>,
-    pub moments_sum: Option<f64>,
-    pub temporal_unit: Option<String>,
-    pub temporal_timezone: Option<String>,
-    pub min_raw: Option<i64>,
-    pub max_raw: Option<i64>,
-    pub rank_error: Option<f64>,
-    pub min_length: Option<i64>,
-    pub max_length: Option<i64>,
-    pub mean_length: Option<f64>,
-    pub total_length: Option<i64>,
-    pub empty_count: Option<i64>,
-    pub top_values_max_error: Option<i64>,
-    pub content_type: Option<String>,
-    pub content_fraction: Option<f64>,
-    pub content_counts: Option<serde_json::Value>,
-    pub true_count: Option<i64>,
-    pub false_count: Option<i64>,
-    pub list_min_length: Option<i64>,
-    pub list_max_length: Option<i64>,
-    pub list_mean_length: Option<f64>,
-    pub list_total_length: Option<i64>,
-    pub list_empty: Option<i64>,
-    pub meta_files_with_stats: Option<i64>,
-    pub meta_files: Option<i64>,
-    pub meta_nan_count: Option<i64>,
-    pub meta_bounds_may_be_truncated: Option<bool>,
+/// Declares [`ColumnRow`], one line per column of `column_profiles` (the field is named as the
+/// SQL column), and derives from that one list the writer's [`COLUMN_FIELDS`] and
+/// [`ColumnRow::bind`]. Adding a metric: a column in the migration, a line here, and its mapping
+/// in [`column_rows`] and [`column_profile`].
+macro_rules! column_row {
+    ($($field:ident: $ty:ty,)*) => {
+        /// One row of `column_profiles` (without run_id and namespace).
+        #[derive(Debug, Clone, Default, sqlx::FromRow)]
+        pub(crate) struct ColumnRow {
+            $(pub $field: $ty,)*
+        }
+
+        /// The columns of `column_profiles` the writer fills, in [`ColumnRow::bind`] order.
+        pub(crate) const COLUMN_FIELDS: &[&str] = &["run_id", "namespace", $(stringify!($field)),*];
+
+        impl ColumnRow {
+            /// Binds the row's values (after run_id and namespace) in [`COLUMN_FIELDS`] order.
+            pub(crate) fn bind<'q>(&'q self, b: &mut Separated<'_, 'q, Postgres, &'static str>) {
+                $(b.push_bind(&self.$field);)*
+            }
+        }
+    };
 }
 
-/// The columns of `column_profiles` the writer fills, in [`ColumnRow::bind`] order.
-pub(crate) const COLUMN_FIELDS: &[&str] = &[
-    "run_id",
-    "namespace",
-    "ordinal",
-    "name",
-    "data_type",
-    "kind",
-    "row_count",
-    "non_null",
-    "nulls",
-    "null_fraction",
-    "min_value",
-    "max_value",
-    "distinct_estimate",
-    "distinct_lower",
-    "distinct_upper",
-    "distinct_rse",
-    "distinct_exact",
-    "num_min",
-    "num_max",
-    "num_sum",
-    "num_mean",
-    "num_variance",
-    "num_stddev",
-    "zeros",
-    "negatives",
-    "nan_count",
-    "positive_infinity",
-    "negative_infinity",
-    "moments_n",
-    "moments_mean",
-    "moments_m2",
-    "moments_sum",
-    "temporal_unit",
-    "temporal_timezone",
-    "min_raw",
-    "max_raw",
-    "rank_error",
-    "min_length",
-    "max_length",
-    "mean_length",
-    "total_length",
-    "empty_count",
-    "top_values_max_error",
-    "content_type",
-    "content_fraction",
-    "content_counts",
-    "true_count",
-    "false_count",
-    "list_min_length",
-    "list_max_length",
-    "list_mean_length",
-    "list_total_length",
-    "list_empty",
-    "meta_files_with_stats",
-    "meta_files",
-    "meta_nan_count",
-    "meta_bounds_may_be_truncated",
-];
-
-impl ColumnRow {
-    /// Binds the row's values (after run_id and namespace) in [`COLUMN_FIELDS`] order.
-    pub(crate) fn bind<'q>(&'q self, b: &mut sqlx::query_builder::Separated<'_, 'q, sqlx::Postgres, &'static str>) {
-        b.push_bind(self.ordinal)
-            .push_bind(&self.name)
-            .push_bind(&self.data_type)
-            .push_bind(&self.kind)
-            .push_bind(self.row_count)
-            .push_bind(self.non_null)
-            .push_bind(self.nulls)
-            .push_bind(self.null_fraction)
-            .push_bind(&self.min_value)
-            .push_bind(&self.max_value)
-            .push_bind(self.distinct_estimate)
-            .push_bind(self.distinct_lower)
-            .push_bind(self.distinct_upper)
-            .push_bind(self.distinct_rse)
-            .push_bind(self.distinct_exact)
-            .push_bind(self.num_min)
-            .push_bind(self.num_max)
-            .push_bind(self.num_sum)
-            .push_bind(self.num_mean)
-            .push_bind(self.num_variance)
-            .push_bind(self.num_stddev)
-            .push_bind(self.zeros)
-            .push_bind(self.negatives)
-            .push_bind(self.nan_count)
-            .push_bind(self.positive_infinity)
-            .push_bind(self.negative_infinity)
-            .push_bind(self.moments_n)
-            .push_bind(self.moments_mean)
-            .push_bind(self.moments_m2)
-            .push_bind(self.moments_sum)
-            .push_bind(&self.temporal_unit)
-            .push_bind(&self.temporal_timezone)
-            .push_bind(self.min_raw)
-            .push_bind(self.max_raw)
-            .push_bind(self.rank_error)
-            .push_bind(self.min_length)
-            .push_bind(self.max_length)
-            .push_bind(self.mean_length)
-            .push_bind(self.total_length)
-            .push_bind(self.empty_count)
-            .push_bind(self.top_values_max_error)
-            .push_bind(&self.content_type)
-            .push_bind(self.content_fraction)
-            .push_bind(&self.content_counts)
-            .push_bind(self.true_count)
-            .push_bind(self.false_count)
-            .push_bind(self.list_min_length)
-            .push_bind(self.list_max_length)
-            .push_bind(self.list_mean_length)
-            .push_bind(self.list_total_length)
-            .push_bind(self.list_empty)
-            .push_bind(self.meta_files_with_stats)
-            .push_bind(self.meta_files)
-            .push_bind(self.meta_nan_count)
-            .push_bind(self.meta_bounds_may_be_truncated);
-    }
+column_row! {
+    ordinal: i32,
+    name: String,
+    data_type: String,
+    kind: String,
+    row_count: i64,
+    non_null: i64,
+    nulls: i64,
+    null_fraction: f64,
+    min_value: Option<String>,
+    max_value: Option<String>,
+    // distinct (HyperLogLog)
+    distinct_estimate: Option<f64>,
+    distinct_lower: Option<f64>,
+    distinct_upper: Option<f64>,
+    distinct_rse: Option<f64>,
+    distinct_exact: Option<bool>,
+    // numeric
+    num_min: Option<f64>,
+    num_max: Option<f64>,
+    num_sum: Option<f64>,
+    num_mean: Option<f64>,
+    num_variance: Option<f64>,
+    num_stddev: Option<f64>,
+    zeros: Option<i64>,
+    negatives: Option<i64>,
+    nan_count: Option<i64>,
+    positive_infinity: Option<i64>,
+    negative_infinity: Option<i64>,
+    moments_n: Option<i64>,
+    moments_mean: Option<f64>,
+    moments_m2: Option<f64>,
+    moments_sum: Option<f64>,
+    // temporal
+    temporal_unit: Option<String>,
+    temporal_timezone: Option<String>,
+    min_raw: Option<i64>,
+    max_raw: Option<i64>,
+    // distribution of numeric and temporal columns (quantiles and bins are child rows)
+    rank_error: Option<f64>,
+    // strings and binary
+    min_length: Option<i64>,
+    max_length: Option<i64>,
+    mean_length: Option<f64>,
+    total_length: Option<i64>,
+    empty_count: Option<i64>,
+    top_values_max_error: Option<i64>,
+    content_type: Option<String>,
+    content_fraction: Option<f64>,
+    content_counts: Option<serde_json::Value>,
+    // booleans
+    true_count: Option<i64>,
+    false_count: Option<i64>,
+    // lists
+    list_min_length: Option<i64>,
+    list_max_length: Option<i64>,
+    list_mean_length: Option<f64>,
+    list_total_length: Option<i64>,
+    list_empty: Option<i64>,
+    // Iceberg manifest figures (metadata mode)
+    meta_files_with_stats: Option<i64>,
+    meta_files: Option<i64>,
+    meta_nan_count: Option<i64>,
+    meta_bounds_may_be_truncated: Option<bool>,
 }
 
 /// Child rows of one column: quantiles, histogram bins, top values and sketches.
@@ -670,4 +580,35 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
     }
     c.sketches = sketches;
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COLUMN_FIELDS;
+
+    /// The columns `create table profiler.column_profiles` declares in the migration.
+    fn migration_columns() -> Vec<String> {
+        let sql = include_str!("../../migrations/20261125200100_profile_store.sql");
+        let body = sql.split("create table if not exists profiler.column_profiles (").nth(1).expect("the table");
+        let body = &body[..body.find("\n);").expect("the end of the table")];
+        // A column's line is its name and its type; constraints and comments are not.
+        let types = ["bigint", "integer", "text", "double", "boolean", "jsonb"];
+        body.lines()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                let (name, kind) = (words.next()?, words.next()?);
+                types.contains(&kind.trim_end_matches(',')).then(|| name.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_column_row_declares_every_column_of_the_migration_once() {
+        let mut declared: Vec<&str> = COLUMN_FIELDS.to_vec();
+        let mut migrated = migration_columns();
+        declared.sort_unstable();
+        migrated.sort_unstable();
+        assert_eq!(declared.len(), 57);
+        assert_eq!(declared, migrated);
+    }
 }
