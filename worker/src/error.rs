@@ -150,9 +150,24 @@ pub enum WorkerError {
     /// A capability this build does not have yet.
     #[error("{0} is not supported by this worker yet")]
     NotSupported(String),
+    /// The operating system refused what the process needs to run (the threads of an I/O runtime,
+    /// a socket): not the request's fault, and not fixed by changing it.
+    #[error("cannot start {what}: {source}")]
+    Startup {
+        /// What was being started ("the I/O runtime").
+        what: &'static str,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 impl WorkerError {
+    /// Maps a failure to start `what` (an I/O runtime, a socket) to [`WorkerError::Startup`], for
+    /// `map_err`.
+    pub fn startup(what: &'static str) -> impl FnOnce(std::io::Error) -> Self {
+        move |source| Self::Startup { what, source }
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         use exit_code::*;
@@ -181,6 +196,19 @@ impl WorkerError {
                 EngineError::SchemaMismatch { .. } | EngineError::MissingColumn(_) => SOURCE_UNREADABLE,
                 EngineError::ThreadPanicked(_) => INTERNAL,
             },
+            Self::Startup { .. } => INTERNAL,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runtime_that_cannot_start_is_an_internal_error() {
+        let error = WorkerError::startup("the I/O runtime")(std::io::Error::other("out of threads"));
+        assert_eq!(error.exit_code(), exit_code::INTERNAL);
+        assert_eq!(error.to_string(), "cannot start the I/O runtime: out of threads");
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod progress;
 pub mod report;
 pub mod run;
+pub mod runtime;
 pub mod secrets;
 pub mod sink;
 pub mod source;

@@ -82,11 +82,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             (info, ProfileMode::Scan, out, bytes)
         }
         SourceSpec::Iceberg { location, snapshot_id, catalog } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(request.threads.max(1))
-                .enable_all()
-                .build()
-                .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+            let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
             let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
             let snapshot = table.snapshot_id();
             if request.metadata_only {

@@ -69,10 +69,7 @@ fn database_config(reference: Option<&DatabaseRef>) -> Result<Option<DatabaseCon
             Ok(Some(DatabaseConfig::from_url(&url)?))
         }
         Some(DatabaseRef::SecretArn(arn)) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+            let runtime = crate::runtime::current_thread()?;
             let config = runtime.block_on(async {
                 let sdk = crate::aws::sdk_config().await;
                 crate::secrets::database_config(&crate::aws::secrets_client(&sdk), arn).await
@@ -99,11 +96,7 @@ async fn sql_profile<S: SqlSource>(
 }
 
 fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), WorkerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    let runtime = crate::runtime::multi_thread(2)?;
     let options = ProfileOptions {
         histogram_bins: doc.metrics.histogram_bins as usize,
         top_k: doc.metrics.top_k as usize,
@@ -203,10 +196,7 @@ pub fn result_of(outcome: &Result<TaskSummary, WorkerError>) -> TaskResult {
 /// Writes `result.json` under the attempt's prefix, where the state machine and the controller
 /// read it (the summary on success; on failure the message and whether to retry).
 pub fn write_result(doc: &JobDocument, result: &TaskResult) -> Result<String, WorkerError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    let runtime = crate::runtime::current_thread()?;
     runtime.block_on(async {
         let config = crate::aws::sdk_config().await;
         let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());

@@ -269,10 +269,7 @@ fn file_uri(path: &Path) -> Option<String> {
 }
 
 fn run_migrate(url: &str) -> Result<(), WorkerError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+    let runtime = profiler_worker::runtime::current_thread()?;
     let config = DatabaseConfig::from_url(url)?;
     let applied = runtime.block_on(async { Store::connect(&config).await?.migrate().await })?;
     if applied.is_empty() {

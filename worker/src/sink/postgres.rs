@@ -35,10 +35,7 @@ pub struct RunRecorder {
 impl RunRecorder {
     /// Connects, checks the schema, and records the job as Running and the run as started.
     pub fn start(config: &DatabaseConfig, identity: RunIdentity, spec: serde_json::Value) -> Result<Self, WorkerError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| WorkerError::InvalidRequest(format!("cannot start the I/O runtime: {e}")))?;
+        let runtime = crate::runtime::current_thread()?;
         let store = runtime.block_on(Store::open(config))?;
         let now = Utc::now();
         let job = JobRecord {
