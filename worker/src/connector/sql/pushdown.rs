@@ -9,12 +9,10 @@ use profiler_crds::{
     BooleanStats, ColumnKind, ColumnProfile, DistinctCount, Distribution, Moments, NumericStats, Quantile, Sampling,
     TextStats, ValueCount,
 };
+use profiler_engine::QUANTILE_RANKS;
 
 use super::dialect::{Dialect, SqlError, TableRef};
 use super::types::{SqlColumn, sql_kind};
-
-/// Ranks of the quantiles computed by pushdown (the same as the engine's).
-const RANKS: [f64; 7] = [0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99];
 
 /// Relative standard error of both engines' approximate distinct count (HyperLogLog, ~2.3%).
 const APPROX_DISTINCT_RSE: f64 = 0.023;
@@ -77,7 +75,7 @@ impl AggregatePlan {
                         (Metric::Negatives, format!("SUM(CASE WHEN {q} < 0 THEN 1 ELSE 0 END)")),
                     ]);
                     if dialect == Dialect::Athena {
-                        let ranks: Vec<String> = RANKS.iter().map(|r| r.to_string()).collect();
+                        let ranks: Vec<String> = QUANTILE_RANKS.iter().map(|r| r.to_string()).collect();
                         metrics.push((
                             Metric::Quantiles,
                             format!("approx_percentile({as_double}, ARRAY[{}])", ranks.join(", ")),
@@ -249,7 +247,7 @@ impl AggregatePlan {
         let values: Result<Vec<f64>, SqlError> =
             inner.split(',').map(|v| self.float(v, &format!("quantiles of {column:?}"))).collect();
         let values = values?;
-        if values.len() != RANKS.len() {
+        if values.len() != QUANTILE_RANKS.len() {
             return Err(self.bad(&format!("quantiles of {column:?}"), text.to_owned()));
         }
         Ok(quantiles(&values))
@@ -261,7 +259,7 @@ impl AggregatePlan {
 }
 
 fn quantiles(values: &[f64]) -> Vec<Quantile> {
-    RANKS
+    QUANTILE_RANKS
         .iter()
         .zip(values)
         .map(|(rank, value)| Quantile { rank: *rank, value: *value, label: value.to_string() })
@@ -273,7 +271,7 @@ fn quantiles(values: &[f64]) -> Vec<Quantile> {
 pub fn quantile_query(dialect: Dialect, table: &TableRef, column: &str) -> Result<String, SqlError> {
     let q = dialect.quote_identifier(column)?;
     let dbl = dialect.double();
-    let items: Vec<String> = RANKS
+    let items: Vec<String> = QUANTILE_RANKS
         .iter()
         .enumerate()
         .map(|(i, r)| format!("PERCENTILE_CONT({r}) WITHIN GROUP (ORDER BY CAST({q} AS {dbl})) AS \"q{i}\""))
