@@ -15,9 +15,10 @@ use profiler_store::DatabaseConfig;
 use tracing::{info, info_span};
 use uuid::Uuid;
 
-use crate::connector::athena::{AthenaConnector, PollPolicy};
+use crate::connector::athena::AthenaConnector;
 use crate::connector::profile::{self, SqlProfile, SqlSource};
 use crate::connector::redshift::RedshiftConnector;
+use crate::connector::statement::PollPolicy;
 use crate::error::WorkerError;
 use crate::report::html;
 use crate::run::{ProfileRequest, Progress};

@@ -3,8 +3,6 @@
 //! query per low-cardinality string column) or by sample (rows pulled back and profiled by the
 //! engine). Queries are polled with backoff up to a timeout and their results paged.
 
-use std::time::{Duration, Instant};
-
 use aws_sdk_athena::Client;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
 use profiler_crds::AthenaSource;
@@ -12,52 +10,9 @@ use tracing::{debug, instrument};
 
 use super::profile::SqlSource;
 use super::sql::{Dialect, SqlColumn, TableRef};
+use super::statement::{PollPolicy, ResultPage, Row, StatementApi, StatementState, run_to_completion};
 use crate::aws::call_failed;
 use crate::error::WorkerError;
-
-/// Polling of query executions.
-#[derive(Debug, Clone, Copy)]
-pub struct PollPolicy {
-    /// First wait.
-    pub initial: Duration,
-    /// Longest wait between polls.
-    pub max: Duration,
-    /// Give up (and stop the query) after this long.
-    pub timeout: Duration,
-}
-
-impl PollPolicy {
-    /// The waits of one statement's polling, starting now.
-    pub fn start(&self) -> Backoff {
-        Backoff { next: self.initial, max: self.max, deadline: Instant::now() + self.timeout }
-    }
-}
-
-/// Exponential backoff between polls, up to a deadline.
-pub struct Backoff {
-    next: Duration,
-    max: Duration,
-    deadline: Instant,
-}
-
-impl Backoff {
-    /// Sleeps before the next poll (`initial`, doubling up to `max`); `false`, without sleeping,
-    /// once the deadline has passed.
-    pub async fn wait(&mut self) -> bool {
-        if Instant::now() >= self.deadline {
-            return false;
-        }
-        tokio::time::sleep(self.next).await;
-        self.next = (self.next * 2).min(self.max);
-        true
-    }
-}
-
-impl Default for PollPolicy {
-    fn default() -> Self {
-        Self { initial: Duration::from_millis(200), max: Duration::from_secs(5), timeout: Duration::from_secs(30 * 60) }
-    }
-}
 
 /// An Athena table and the client to query it.
 pub struct AthenaConnector {
@@ -105,7 +60,7 @@ impl AthenaConnector {
         sql: &str,
         params: Vec<String>,
         scanned: &mut u64,
-    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+    ) -> Result<Vec<Row>, WorkerError> {
         debug!(step, sql, "starting Athena query");
         let context = QueryExecutionContext::builder().catalog(&self.source.catalog).database(&self.source.database);
         let mut start = self.client.start_query_execution().query_string(sql).work_group(&self.source.workgroup);
@@ -117,77 +72,58 @@ impl AthenaConnector {
             start = start.set_execution_parameters(Some(params));
         }
         let started = start.send().await.map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
-        let id = started.query_execution_id().unwrap_or_default().to_owned();
-        let mut backoff = self.poll.start();
-        loop {
-            let execution = self
-                .client
-                .get_query_execution()
-                .query_execution_id(&id)
-                .send()
-                .await
-                .map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
-            let execution = execution.query_execution();
-            let status = execution.and_then(|e| e.status());
-            match status.and_then(|s| s.state()) {
-                Some(QueryExecutionState::Succeeded) => {
-                    // Counted once, from the finished query's statistics.
-                    let stats = execution.and_then(|e| e.statistics());
-                    *scanned += stats.and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0).max(0) as u64;
-                    break;
-                }
-                Some(QueryExecutionState::Failed | QueryExecutionState::Cancelled) => {
-                    let reason = status.and_then(|s| s.state_change_reason()).unwrap_or("no reason given").to_owned();
-                    let error = status.and_then(|s| s.athena_error());
-                    // Category 2 is a user error (syntax, missing table or column); retryable
-                    // errors are Athena's own.
-                    let user_error = error.is_some_and(|e| e.error_category() == Some(2));
-                    let retryable = error.is_some_and(|e| e.retryable());
-                    return Err(WorkerError::Connector {
-                        source_name: self.location(),
-                        step,
-                        message: format!("query {id} failed: {reason}"),
-                        transient: retryable || !user_error,
-                    });
-                }
-                _ => {}
-            }
-            if !backoff.wait().await {
-                let _ = self.client.stop_query_execution().query_execution_id(&id).send().await;
-                return Err(WorkerError::Connector {
-                    source_name: self.location(),
-                    step,
-                    message: format!("query {id} did not finish within {:?}; it was stopped", self.poll.timeout),
-                    transient: true,
-                });
-            }
-        }
-        let mut rows = Vec::new();
-        let mut token: Option<String> = None;
-        let mut first_page = true;
-        loop {
-            let page = self
-                .client
-                .get_query_results()
-                .query_execution_id(&id)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
-            if let Some(set) = page.result_set() {
-                let skip = usize::from(first_page);
-                for row in set.rows().iter().skip(skip) {
-                    rows.push(row.data().iter().map(|d| d.var_char_value().map(str::to_owned)).collect());
-                }
-            }
-            first_page = false;
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
-            }
-        }
-        Ok(rows)
+        let id = started.query_execution_id().unwrap_or_default();
+        run_to_completion(self, id, &self.poll, &self.location(), step, scanned).await
     }
+}
+
+/// Athena's query executions, followed by id.
+impl StatementApi for AthenaConnector {
+    const NOUN: &'static str = "query";
+    const STOPPED: &'static str = "stopped";
+
+    async fn state(&self, step: &'static str, id: &str) -> Result<StatementState, WorkerError> {
+        let execution = self.client.get_query_execution().query_execution_id(id).send().await;
+        let execution = execution.map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
+        let execution = execution.query_execution();
+        let status = execution.and_then(|e| e.status());
+        Ok(match status.and_then(|s| s.state()) {
+            Some(QueryExecutionState::Succeeded) => {
+                // Counted once, from the finished query's statistics.
+                let stats = execution.and_then(|e| e.statistics());
+                let bytes = stats.and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0).max(0) as u64;
+                StatementState::Finished { bytes_scanned: bytes }
+            }
+            Some(QueryExecutionState::Failed | QueryExecutionState::Cancelled) => {
+                let reason = status.and_then(|s| s.state_change_reason()).unwrap_or("no reason given").to_owned();
+                let error = status.and_then(|s| s.athena_error());
+                // Category 2 is a user error (syntax, missing table or column); retryable errors
+                // are Athena's own.
+                let user_error = error.is_some_and(|e| e.error_category() == Some(2));
+                let retryable = error.is_some_and(|e| e.retryable());
+                StatementState::Failed { reason, transient: retryable || !user_error }
+            }
+            _ => StatementState::Running,
+        })
+    }
+
+    async fn stop(&self, id: &str) {
+        let _ = self.client.stop_query_execution().query_execution_id(id).send().await;
+    }
+
+    async fn page(&self, step: &'static str, id: &str, token: Option<String>) -> Result<ResultPage, WorkerError> {
+        // The first page opens with the header row.
+        let skip = usize::from(token.is_none());
+        let page = self.client.get_query_results().query_execution_id(id).set_next_token(token).send().await;
+        let page = page.map_err(|e| call_failed(self.location(), step, "Athena", &e))?;
+        let rows = page.result_set().map_or_else(Vec::new, |set| set.rows().iter().skip(skip).map(row_text).collect());
+        Ok(ResultPage { rows, next_token: page.next_token().map(str::to_owned) })
+    }
+}
+
+/// An Athena result row as text (NULL as `None`).
+fn row_text(row: &aws_sdk_athena::types::Row) -> Row {
+    row.data().iter().map(|datum| datum.var_char_value().map(str::to_owned)).collect()
 }
 
 impl SqlSource for AthenaConnector {
@@ -207,12 +143,7 @@ impl SqlSource for AthenaConnector {
         self.schema(scanned).await
     }
 
-    async fn run(
-        &self,
-        step: &'static str,
-        sql: &str,
-        scanned: &mut u64,
-    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+    async fn run(&self, step: &'static str, sql: &str, scanned: &mut u64) -> Result<Vec<Row>, WorkerError> {
         self.query(step, sql, Vec::new(), scanned).await
     }
 }

@@ -11,6 +11,7 @@ use super::sql::{
     AggregatePlan, Dialect, SqlColumn, SqlError, TableRef, parse_quantiles, parse_top_values, quantile_query,
     sample_query, top_values_query,
 };
+use super::statement::Row;
 use crate::error::WorkerError;
 
 /// String columns with at most this many distinct values get a top-k query.
@@ -27,12 +28,7 @@ pub(crate) trait SqlSource {
     /// The table's columns in order (empty when the table does not exist).
     async fn columns(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError>;
     /// Runs one query to completion; rows as text, NULL as `None`.
-    async fn run(
-        &self,
-        step: &'static str,
-        sql: &str,
-        scanned: &mut u64,
-    ) -> Result<Vec<Vec<Option<String>>>, WorkerError>;
+    async fn run(&self, step: &'static str, sql: &str, scanned: &mut u64) -> Result<Vec<Row>, WorkerError>;
 }
 
 /// What profiling a SQL table produced.

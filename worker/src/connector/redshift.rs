@@ -8,9 +8,9 @@ use aws_sdk_redshiftdata::types::{Field, SqlParameter, StatusString};
 use profiler_crds::{RedshiftAuth, RedshiftSource, RedshiftTarget};
 use tracing::{debug, instrument};
 
-use super::athena::PollPolicy;
 use super::profile::SqlSource;
 use super::sql::{Dialect, SqlColumn, TableRef};
+use super::statement::{PollPolicy, ResultPage, Row, StatementApi, StatementState, run_to_completion};
 use crate::aws::call_failed;
 use crate::error::WorkerError;
 
@@ -38,12 +38,7 @@ impl RedshiftConnector {
 
     /// Runs one statement to completion and returns its rows as text.
     #[instrument(skip(self, sql, params), fields(table = %self.location()))]
-    async fn statement(
-        &self,
-        step: &'static str,
-        sql: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+    async fn statement(&self, step: &'static str, sql: &str, params: &[(&str, &str)]) -> Result<Vec<Row>, WorkerError> {
         debug!(sql, "executing Redshift statement");
         let mut request = self.client.execute_statement().database(&self.source.database).sql(sql);
         request = match &self.source.target {
@@ -64,61 +59,42 @@ impl RedshiftConnector {
             request = request.parameters(parameter);
         }
         let started = request.send().await.map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
-        let id = started.id().unwrap_or_default().to_owned();
-        let mut backoff = self.poll.start();
-        loop {
-            let status = self
-                .client
-                .describe_statement()
-                .id(&id)
-                .send()
-                .await
-                .map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
-            match status.status() {
-                Some(StatusString::Finished) => break,
-                Some(StatusString::Failed | StatusString::Aborted) => {
-                    let message = status.error().unwrap_or("no reason given");
-                    return Err(WorkerError::Connector {
-                        source_name: self.location(),
-                        step,
-                        message: format!("statement {id} failed: {message}"),
-                        // A failed statement is the query's or the data's fault (missing table,
-                        // permission, type error): retrying gives the same answer.
-                        transient: false,
-                    });
-                }
-                _ => {}
-            }
-            if !backoff.wait().await {
-                let _ = self.client.cancel_statement().id(&id).send().await;
-                return Err(WorkerError::Connector {
-                    source_name: self.location(),
-                    step,
-                    message: format!("statement {id} did not finish within {:?}; it was cancelled", self.poll.timeout),
-                    transient: true,
-                });
-            }
-        }
-        let mut rows = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .get_statement_result()
-                .id(&id)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
-            for record in page.records() {
-                rows.push(record.iter().map(field_text).collect());
-            }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
-            }
-        }
-        Ok(rows)
+        // The Data API does not report the bytes a statement scanned.
+        let mut scanned = 0;
+        run_to_completion(self, started.id().unwrap_or_default(), &self.poll, &self.location(), step, &mut scanned)
+            .await
+    }
+}
+
+/// The Data API's statements, followed by id.
+impl StatementApi for RedshiftConnector {
+    const NOUN: &'static str = "statement";
+    const STOPPED: &'static str = "cancelled";
+
+    async fn state(&self, step: &'static str, id: &str) -> Result<StatementState, WorkerError> {
+        let status = self.client.describe_statement().id(id).send().await;
+        let status = status.map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
+        Ok(match status.status() {
+            Some(StatusString::Finished) => StatementState::Finished { bytes_scanned: 0 },
+            Some(StatusString::Failed | StatusString::Aborted) => StatementState::Failed {
+                reason: status.error().unwrap_or("no reason given").to_owned(),
+                // A failed statement is the query's or the data's fault (missing table,
+                // permission, type error): retrying gives the same answer.
+                transient: false,
+            },
+            _ => StatementState::Running,
+        })
+    }
+
+    async fn stop(&self, id: &str) {
+        let _ = self.client.cancel_statement().id(id).send().await;
+    }
+
+    async fn page(&self, step: &'static str, id: &str, token: Option<String>) -> Result<ResultPage, WorkerError> {
+        let page = self.client.get_statement_result().id(id).set_next_token(token).send().await;
+        let page = page.map_err(|e| call_failed(self.location(), step, "Redshift Data API", &e))?;
+        let rows = page.records().iter().map(|record| record.iter().map(field_text).collect()).collect();
+        Ok(ResultPage { rows, next_token: page.next_token().map(str::to_owned) })
     }
 }
 
@@ -156,12 +132,7 @@ impl SqlSource for RedshiftConnector {
         Ok(SqlColumn::from_rows(rows))
     }
 
-    async fn run(
-        &self,
-        step: &'static str,
-        sql: &str,
-        _scanned: &mut u64,
-    ) -> Result<Vec<Vec<Option<String>>>, WorkerError> {
+    async fn run(&self, step: &'static str, sql: &str, _scanned: &mut u64) -> Result<Vec<Row>, WorkerError> {
         self.statement(step, sql, &[]).await
     }
 }
