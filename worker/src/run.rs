@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 use profiler_crds::{
-    PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile,
+    ColumnProfile, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile,
 };
 use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, scan};
 use tracing::{info, info_span};
@@ -50,8 +50,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             "metadata-only mode reads no rows, so it takes no sampling option".into(),
         ));
     }
-    let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let clock = Instant::now();
+    let start = RunStart::now();
     let columns = request.columns.as_deref();
     let (source, mode, scanned, bytes_scanned) = match &request.source {
         SourceSpec::Parquet { location } => {
@@ -111,23 +110,51 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             }
         }
     };
-    let duration_ms = clock.elapsed().as_millis() as u64;
-    info!(rows_read = scanned.rows_read, rows_profiled = scanned.rows_profiled, duration_ms, "profile computed");
-    Ok(TableProfile {
-        format_version: PROFILE_FORMAT_VERSION,
-        profiler_version: ENGINE_VERSION.to_owned(),
-        source,
-        mode,
-        sampling: SamplingReport {
-            sampling: request.sampling,
-            rows_read: scanned.rows_read,
-            rows_profiled: scanned.rows_profiled,
-        },
-        row_count: scanned.rows_profiled,
-        column_count: scanned.columns.len() as u64,
-        bytes_scanned: Some(bytes_scanned),
-        started_at,
-        duration_ms,
-        columns: scanned.columns,
-    })
+    let sampling = SamplingReport {
+        sampling: request.sampling,
+        rows_read: scanned.rows_read,
+        rows_profiled: scanned.rows_profiled,
+    };
+    let profile = start.document(source, mode, sampling, bytes_scanned, scanned.columns);
+    let SamplingReport { rows_read, rows_profiled, .. } = profile.sampling;
+    info!(rows_read, rows_profiled, duration_ms = profile.duration_ms, "profile computed");
+    Ok(profile)
+}
+
+/// When a run started: its start time as the document writes it and a clock for its duration.
+pub(crate) struct RunStart {
+    started_at: String,
+    clock: Instant,
+}
+
+impl RunStart {
+    /// A run starting now.
+    pub(crate) fn now() -> Self {
+        Self { started_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true), clock: Instant::now() }
+    }
+
+    /// The document of this run, finished now: what it read (`source`, `mode`, `sampling`,
+    /// `bytes_scanned`) and the profiles of its columns, stamped with this build's versions.
+    pub(crate) fn document(
+        self,
+        source: SourceInfo,
+        mode: ProfileMode,
+        sampling: SamplingReport,
+        bytes_scanned: u64,
+        columns: Vec<ColumnProfile>,
+    ) -> TableProfile {
+        TableProfile {
+            format_version: PROFILE_FORMAT_VERSION,
+            profiler_version: ENGINE_VERSION.to_owned(),
+            source,
+            mode,
+            row_count: sampling.rows_profiled,
+            sampling,
+            column_count: columns.len() as u64,
+            bytes_scanned: Some(bytes_scanned),
+            started_at: self.started_at,
+            duration_ms: self.clock.elapsed().as_millis() as u64,
+            columns,
+        }
+    }
 }

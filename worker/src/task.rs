@@ -3,14 +3,11 @@
 //! and Redshift tables profiled by pushdown or sample; the outputs are keyed by job uid
 //! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
 
-use std::time::Instant;
-
-use chrono::{SecondsFormat, Utc};
 use profiler_crds::{
-    DatabaseRef, JobDocument, JobSource, PROFILE_FORMAT_VERSION, QueryMethod, Sampling, SamplingReport, SourceInfo,
-    SourceKind, TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult, TaskSummary,
+    DatabaseRef, JobDocument, JobSource, QueryMethod, SamplingReport, SourceInfo, SourceKind, TASK_RESULT_OBJECT,
+    TableProfile, TaskError, TaskResult, TaskSummary,
 };
-use profiler_engine::{ENGINE_VERSION, ProfileOptions};
+use profiler_engine::ProfileOptions;
 use profiler_store::DatabaseConfig;
 use tracing::{info, info_span};
 use uuid::Uuid;
@@ -21,9 +18,9 @@ use crate::connector::redshift::RedshiftConnector;
 use crate::connector::statement::PollPolicy;
 use crate::error::WorkerError;
 use crate::report::html;
-use crate::run::{ProfileRequest, Progress};
+use crate::run::{ProfileRequest, Progress, RunStart};
 use crate::sink::s3::S3Sink;
-use crate::sink::{RunIdentity, RunRecorder, failure_kind};
+use crate::sink::{RunIdentity, RunRecorder, failure_kind, record_outcome};
 use crate::source::SourceSpec;
 
 /// Runs the job: connects to the store first (so a database problem stops the run before any
@@ -44,19 +41,10 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
         }
     };
     let outcome = profile_and_upload(doc);
-    match (recorder, outcome) {
-        (Some(recorder), Err(e)) => {
-            recorder.fail(&e);
-            Err(e)
-        }
-        (None, Err(e)) => Err(e),
-        (recorder, Ok((profile, summary))) => {
-            if let Some(recorder) = recorder {
-                recorder.succeed(&profile, Some(summary.profile_uri.clone()), Some(summary.report_uri.clone()))?;
-            }
-            Ok(summary)
-        }
-    }
+    let ((_, summary), _) = record_outcome(recorder, outcome, |(profile, summary)| {
+        (profile, Some(summary.profile_uri.clone()), Some(summary.report_uri.clone()))
+    })?;
+    Ok(summary)
 }
 
 /// The profile store's settings, from the task's environment or Secrets Manager.
@@ -87,10 +75,8 @@ async fn sql_profile<S: SqlSource>(
     doc: &JobDocument,
     options: &ProfileOptions,
 ) -> Result<SqlProfile, WorkerError> {
+    // The job document refused pushdown with sampling when it was read.
     match method {
-        QueryMethod::Pushdown if doc.sampling != Sampling::Full => Err(WorkerError::InvalidRequest(
-            "pushdown profiles the whole table; use method: sample to profile a sample".into(),
-        )),
         QueryMethod::Pushdown => profile::pushdown(source, doc.columns.as_deref(), doc.metrics.top_k).await,
         QueryMethod::Sample => profile::sample(source, doc.columns.as_deref(), doc.sampling, options).await,
     }
@@ -128,8 +114,7 @@ fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), 
 /// Profiles an Athena or Redshift table.
 async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Result<TableProfile, WorkerError> {
     let config = crate::aws::sdk_config().await;
-    let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let clock = Instant::now();
+    let start = RunStart::now();
     let (kind, location, profiled) = match &doc.source {
         JobSource::Athena(athena) => {
             let connector =
@@ -147,20 +132,10 @@ async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Resul
             return Err(WorkerError::InvalidRequest("an Iceberg table is not a SQL source".into()));
         }
     };
-    let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned: bytes } = profiled;
-    Ok(TableProfile {
-        format_version: PROFILE_FORMAT_VERSION,
-        profiler_version: ENGINE_VERSION.to_owned(),
-        source: SourceInfo { kind, location, files: 0, snapshot_id: None },
-        mode,
-        sampling: SamplingReport { sampling: doc.sampling, rows_read, rows_profiled },
-        row_count: rows_profiled,
-        column_count: columns.len() as u64,
-        bytes_scanned: Some(bytes),
-        started_at,
-        duration_ms: clock.elapsed().as_millis() as u64,
-        columns,
-    })
+    let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned } = profiled;
+    let source = SourceInfo { kind, location, files: 0, snapshot_id: None };
+    let sampling = SamplingReport { sampling: doc.sampling, rows_read, rows_profiled };
+    Ok(start.document(source, mode, sampling, bytes_scanned, columns))
 }
 
 /// Writes profile.json and report.html under the attempt's prefix; returns the summary.

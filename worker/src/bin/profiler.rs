@@ -10,7 +10,7 @@ use profiler_crds::Sampling;
 use profiler_engine::{ProfileOptions, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::report::{html, json, terminal};
-use profiler_worker::sink::{RunIdentity, RunRecorder};
+use profiler_worker::sink::{RunIdentity, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
 use tracing_subscriber::EnvFilter;
@@ -186,23 +186,14 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         None => None,
     };
     let outcome = profile_and_write(&request, &args);
-    match (recorder, outcome) {
-        (Some(recorder), Err(e)) => {
-            recorder.fail(&e);
-            Err(e)
-        }
-        (None, Err(e)) => Err(e),
-        (recorder, Ok((result, json_path, html_path))) => {
-            if let Some(recorder) = recorder {
-                let uid = recorder.job_uid();
-                recorder.succeed(&result, file_uri(&json_path), file_uri(&html_path))?;
-                if !args.quiet {
-                    println!("stored in the profile store as {}/{} (job uid {uid})", args.namespace, job_label(&args));
-                }
-            }
-            Ok(())
-        }
+    let (_, stored_as) =
+        record_outcome(recorder, outcome, |(profile, json, html)| (profile, file_uri(json), file_uri(html)))?;
+    if let Some(uid) = stored_as
+        && !args.quiet
+    {
+        println!("stored in the profile store as {}/{} (job uid {uid})", args.namespace, job_label(&args));
     }
+    Ok(())
 }
 
 /// Profiles, writes profile.json and report.html, prints the summary.

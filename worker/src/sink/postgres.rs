@@ -107,6 +107,29 @@ impl RunRecorder {
     }
 }
 
+/// Records how a run ended when it is being recorded: on failure the error (which is returned
+/// as is), on success the profile and the URIs of its files, which `outputs` picks from what the
+/// run returned. Returns what the run returned and, when recorded, the job's uid.
+pub fn record_outcome<T>(
+    recorder: Option<RunRecorder>,
+    outcome: Result<T, WorkerError>,
+    outputs: impl FnOnce(&T) -> (&TableProfile, Option<String>, Option<String>),
+) -> Result<(T, Option<Uuid>), WorkerError> {
+    match (recorder, outcome) {
+        (Some(recorder), Err(e)) => {
+            recorder.fail(&e);
+            Err(e)
+        }
+        (None, outcome) => outcome.map(|done| (done, None)),
+        (Some(recorder), Ok(done)) => {
+            let uid = recorder.job_uid();
+            let (profile, profile_uri, report_uri) = outputs(&done);
+            recorder.succeed(profile, profile_uri, report_uri)?;
+            Ok((done, Some(uid)))
+        }
+    }
+}
+
 /// Whether a failed run is worth retrying, from the error's exit code.
 pub fn failure_kind(error: &WorkerError) -> FailureKind {
     match error.exit_code() {
