@@ -13,6 +13,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use profiler_aws_error::{AwsCallError, configured_endpoint};
 
 use crate::error::Error;
 use crate::metrics::{AwsCallLabels, Metrics};
@@ -110,36 +111,13 @@ fn is_throttling(status: u16, error_type: &str) -> bool {
         || ["Throttl", "TooManyRequests", "RequestLimitExceeded", "SlowDown"].iter().any(|t| error_type.contains(t))
 }
 
-/// A failed AWS call as a controller error: which call, AWS's code and message.
-pub fn failed<E, R>(service: &'static str, operation: &'static str, error: &aws_sdk_sfn::error::SdkError<E, R>) -> Error
+/// A failed AWS call as a controller error, in words (service, operation, AWS's code and
+/// message, or the network cause with the endpoint).
+pub fn failed<E>(service: &'static str, operation: &'static str, error: &aws_sdk_sfn::error::SdkError<E>) -> Error
 where
     E: aws_sdk_sfn::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    let (code, message) = describe(error);
-    Error::Aws { service, operation, code, message }
-}
-
-/// The AWS error code and message of a failed call.
-pub fn describe<E, R>(error: &aws_sdk_sfn::error::SdkError<E, R>) -> (Option<String>, String)
-where
-    E: aws_sdk_sfn::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    use aws_sdk_sfn::error::SdkError;
-    match error {
-        SdkError::ServiceError(e) => {
-            let err = e.err();
-            let message = err
-                .message()
-                .map(str::to_owned)
-                .unwrap_or_else(|| aws_sdk_sfn::error::DisplayErrorContext(err).to_string());
-            (err.code().map(str::to_owned), message)
-        }
-        SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
-        SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),
-        other => (None, aws_sdk_sfn::error::DisplayErrorContext(other).to_string()),
-    }
+    Error::Aws(AwsCallError::new(service, operation, configured_endpoint().as_deref(), error))
 }
 
 #[cfg(test)]

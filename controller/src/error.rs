@@ -1,6 +1,7 @@
 //! Errors of a reconcile. Each is retried with backoff by the controller runtime; what the user
 //! must fix is written to the object's status and Events, not only logged.
 
+use profiler_aws_error::AwsCallError;
 use profiler_store::StoreError;
 
 /// Everything a reconcile can fail with.
@@ -9,18 +10,9 @@ pub enum Error {
     /// The Kubernetes API refused or failed a request.
     #[error("Kubernetes API: {0}")]
     Kube(#[from] kube::Error),
-    /// An AWS call failed (after the SDK's own retries).
-    #[error("{service} {operation} failed: {}{message}", code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
-    Aws {
-        /// Service, e.g. `Step Functions`.
-        service: &'static str,
-        /// Operation, e.g. `StartExecution`.
-        operation: &'static str,
-        /// AWS error code, when AWS answered.
-        code: Option<String>,
-        /// AWS's message.
-        message: String,
-    },
+    /// An AWS call failed (after the SDK's own retries), in words.
+    #[error("{0}")]
+    Aws(#[from] AwsCallError),
     /// The profile store failed.
     #[error("profile store: {0}")]
     Store(#[from] StoreError),

@@ -15,6 +15,8 @@ pub mod rate_limit;
 pub mod run;
 pub mod runtime;
 pub mod state_machine;
+pub mod status;
+pub mod validate;
 
 /// Selects ring as the process's TLS crypto provider. The AWS SDK and kube both link rustls, with
 /// different providers enabled, so rustls cannot pick one by itself; call this before any client

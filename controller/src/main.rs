@@ -9,6 +9,7 @@ use profiler_controller::crd_yaml::crds_yaml;
 use profiler_controller::leader::LeaseConfig;
 use profiler_controller::run::{RunConfig, run};
 use profiler_controller::state_machine::{StateMachineParams, definition};
+use profiler_controller::validate::validate_manifests;
 use profiler_store::DatabaseConfig;
 use tracing_subscriber::EnvFilter;
 
@@ -56,6 +57,13 @@ enum Command {
     },
     /// Print the CustomResourceDefinitions (YAML), as the Helm chart ships them.
     Crds,
+    /// Check ProfileJob and ProfilerRuntime manifests (YAML or JSON, `-` or none for stdin)
+    /// with the controller's own rules; prints one JSON line per manifest and exits 2 when any
+    /// would be refused.
+    Validate {
+        /// Manifest files.
+        files: Vec<std::path::PathBuf>,
+    },
     /// Print the Amazon States Language definition the controller gives a runtime's state machine
     /// (with placeholder ARNs unless given).
     StateMachine {
@@ -75,6 +83,37 @@ enum Command {
         #[arg(long)]
         assign_public_ip: bool,
     },
+}
+
+/// `validate`: one JSON line per manifest; exit 2 when any is refused, 1 when input is unreadable.
+fn validate_files(files: &[std::path::PathBuf]) -> ExitCode {
+    let read = |path: &std::path::Path| -> Result<String, String> {
+        if path.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))
+        } else {
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+        }
+    };
+    let stdin = [std::path::PathBuf::from("-")];
+    let mut refused = false;
+    for path in if files.is_empty() { &stdin[..] } else { files } {
+        let verdicts = read(path).and_then(|text| {
+            validate_manifests(&text).map_err(|e| format!("{}: not YAML or JSON: {e}", path.display()))
+        });
+        match verdicts {
+            Ok(verdicts) => {
+                for verdict in verdicts {
+                    refused |= verdict.error.is_some();
+                    println!("{}", verdict.to_json());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if refused { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
 fn main() -> ExitCode {
@@ -139,6 +178,7 @@ fn main() -> ExitCode {
             };
         }
         Command::Crds => crds_yaml().map_err(|e| e.to_string()),
+        Command::Validate { files } => return validate_files(&files),
         Command::StateMachine { cluster, task_definition, subnets, security_groups, assign_public_ip } => {
             let params = StateMachineParams { cluster, task_definition, subnets, security_groups, assign_public_ip };
             serde_json::to_string_pretty(&definition(&params)).map_err(|e| e.to_string())

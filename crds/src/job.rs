@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::names::{is_dns_label, is_dns_subdomain};
+use crate::rules::{self, StringRule};
 use crate::sampling::Sampling;
 
 /// Version of the job document written by this build; readers refuse other versions.
@@ -34,9 +35,10 @@ pub struct JobDocument {
     pub source: JobSource,
     /// Top-level columns to profile (default: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "rules::schema::columns")]
     pub columns: Option<Vec<String>>,
     /// Sampling (default: full scan).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::sampling::deserialize_written")]
     pub sampling: Sampling,
     /// Metric options.
     #[serde(default)]
@@ -81,8 +83,10 @@ pub struct IcebergSource {
     /// The catalog that names the table.
     pub catalog: IcebergCatalog,
     /// Namespace (database) of the table; nested namespaces dotted.
+    #[schemars(schema_with = "rules::schema::name")]
     pub namespace: String,
     /// Table name.
+    #[schemars(schema_with = "rules::schema::name")]
     pub table: String,
     /// Snapshot to read (default: the current one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,30 +105,36 @@ pub enum IcebergCatalog {
     Glue {
         /// Catalog id (account) when not the task's own.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(schema_with = "rules::schema::optional_account_id")]
         catalog_id: Option<String>,
     },
     /// An Iceberg REST catalog.
     #[serde(rename_all = "camelCase")]
     Rest {
         /// Base URI, https://...
+        #[schemars(schema_with = "rules::schema::http_url")]
         uri: String,
         /// Warehouse name or location, when the catalog needs one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(schema_with = "rules::schema::optional_warehouse")]
         warehouse: Option<String>,
     },
     /// An Amazon S3 Tables table bucket.
     #[serde(rename_all = "camelCase")]
     S3Tables {
         /// ARN of the table bucket.
+        #[schemars(schema_with = "rules::schema::table_bucket_arn")]
         table_bucket_arn: String,
     },
     /// A SQL catalog (the JDBC / pyiceberg SqlCatalog layout).
     #[serde(rename_all = "camelCase")]
     Sql {
         /// Database URL of the catalog (sqlite:// or postgres://).
+        #[schemars(schema_with = "rules::schema::sql_catalog_url")]
         uri: String,
         /// Catalog name inside the database.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(schema_with = "rules::schema::optional_name")]
         name: Option<String>,
     },
 }
@@ -146,16 +156,21 @@ pub enum QueryMethod {
 pub struct AthenaSource {
     /// Data catalog (default `AwsDataCatalog`).
     #[serde(default = "default_athena_catalog")]
+    #[schemars(schema_with = "rules::schema::name")]
     pub catalog: String,
     /// Database (schema).
+    #[schemars(schema_with = "rules::schema::name")]
     pub database: String,
     /// Table.
+    #[schemars(schema_with = "rules::schema::name")]
     pub table: String,
     /// Workgroup (default `primary`).
     #[serde(default = "default_workgroup")]
+    #[schemars(schema_with = "rules::schema::athena_workgroup")]
     pub workgroup: String,
     /// Query result location (s3://...) when the workgroup does not set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "rules::schema::optional_s3_location")]
     pub output_location: Option<String>,
     /// Pushdown or sample.
     #[serde(default)]
@@ -165,14 +180,18 @@ pub struct AthenaSource {
 /// A table queried through the Redshift Data API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(extend("x-kubernetes-validations" = [{"rule": "!has(self.target.cluster) || has(self.auth)", "message": CLUSTER_NEEDS_AUTH}]))]
 pub struct RedshiftSource {
     /// Serverless workgroup or provisioned cluster.
     pub target: RedshiftTarget,
     /// Database.
+    #[schemars(schema_with = "rules::schema::redshift_name")]
     pub database: String,
     /// Schema.
+    #[schemars(schema_with = "rules::schema::redshift_name")]
     pub schema: String,
     /// Table.
+    #[schemars(schema_with = "rules::schema::redshift_name")]
     pub table: String,
     /// Credentials: a Secrets Manager secret, or a database user (provisioned clusters, IAM);
     /// absent for a serverless workgroup with IAM.
@@ -188,8 +207,10 @@ pub struct RedshiftSource {
 #[serde(rename_all = "camelCase")]
 pub enum RedshiftTarget {
     /// A Redshift Serverless workgroup name.
+    #[schemars(schema_with = "rules::schema::redshift_workgroup")]
     Workgroup(String),
     /// A provisioned cluster identifier.
+    #[schemars(schema_with = "rules::schema::redshift_cluster")]
     Cluster(String),
 }
 
@@ -198,8 +219,10 @@ pub enum RedshiftTarget {
 #[serde(rename_all = "camelCase")]
 pub enum RedshiftAuth {
     /// ARN of a Secrets Manager secret with the database credentials.
+    #[schemars(schema_with = "rules::schema::secret_arn")]
     SecretArn(String),
     /// Database user (temporary IAM credentials; provisioned clusters).
+    #[schemars(schema_with = "rules::schema::redshift_name")]
     DbUser(String),
 }
 
@@ -209,9 +232,11 @@ pub enum RedshiftAuth {
 pub struct MetricOptions {
     /// Histogram bins (1 to 1000, default 20).
     #[serde(default = "default_bins")]
+    #[schemars(range(min = 1, max = 1000))]
     pub histogram_bins: u32,
     /// Top values per string column (1 to 1000, default 10).
     #[serde(default = "default_top_k")]
+    #[schemars(range(min = 1, max = 1000))]
     pub top_k: u32,
 }
 
@@ -354,12 +379,38 @@ impl JobDocument {
             return fail("job.attempt", "attempts count from 1");
         }
         self.validate_source()?;
+        self.validate_request()?;
+        check("output.bucket", &self.output.bucket, &rules::BUCKET)?;
+        check("output.prefix", &self.output.prefix, &rules::KEY_PREFIX)?;
+        match &self.database {
+            Some(DatabaseRef::SecretArn(arn)) => check("database.secretArn", arn, &rules::SECRET_ARN)?,
+            Some(DatabaseRef::UrlEnv(name)) => {
+                let valid = name.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if !valid {
+                    return fail("database.urlEnv", format!("{name:?} is not an environment variable name"));
+                }
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Columns, sampling, metrics and the option combinations a source refuses: exactly what a
+    /// ProfileJob's CRD checks at admission (the rules of [`crate::rules`] and the spec's CEL).
+    fn validate_request(&self) -> Result<(), JobDocumentError> {
         if let Some(columns) = &self.columns {
             if columns.is_empty() {
                 return fail("columns", "empty list; omit the field to profile every column");
             }
+            if columns.len() > rules::MAX_COLUMNS {
+                return fail(
+                    "columns",
+                    format!("{} columns, at most {} may be listed", columns.len(), rules::MAX_COLUMNS),
+                );
+            }
             for (i, c) in columns.iter().enumerate() {
-                identifier(&format!("columns[{i}]"), c)?;
+                check(&format!("columns[{i}]"), c, &rules::NAME)?;
                 if columns[..i].contains(c) {
                     return fail(&format!("columns[{i}]"), format!("{c:?} is listed twice"));
                 }
@@ -373,11 +424,18 @@ impl JobDocument {
             }
             _ => {}
         }
-        if let JobSource::Iceberg(i) = &self.source
-            && i.metadata_only
-            && self.sampling != Sampling::Full
-        {
-            return fail("sampling", "metadata-only profiling reads no rows, so it takes no sampling");
+        let sampled = self.sampling != Sampling::Full;
+        match &self.source {
+            JobSource::Iceberg(i) if i.metadata_only && sampled => {
+                return fail("sampling", METADATA_ONLY_TAKES_NO_SAMPLING);
+            }
+            JobSource::Athena(AthenaSource { method: QueryMethod::Pushdown, .. })
+            | JobSource::Redshift(RedshiftSource { method: QueryMethod::Pushdown, .. })
+                if sampled =>
+            {
+                return fail("sampling", PUSHDOWN_TAKES_NO_SAMPLING);
+            }
+            _ => {}
         }
         if !(1..=1000).contains(&self.metrics.histogram_bins) {
             return fail("metrics.histogramBins", format!("must be 1 to 1000, got {}", self.metrics.histogram_bins));
@@ -385,79 +443,69 @@ impl JobDocument {
         if !(1..=1000).contains(&self.metrics.top_k) {
             return fail("metrics.topK", format!("must be 1 to 1000, got {}", self.metrics.top_k));
         }
-        if !is_bucket_name(&self.output.bucket) {
-            return fail("output.bucket", format!("{:?} is not an S3 bucket name", self.output.bucket));
-        }
-        if self.output.prefix.len() > 512 || self.output.prefix.chars().any(char::is_control) {
-            return fail("output.prefix", "at most 512 characters, no control characters");
-        }
-        match &self.database {
-            Some(DatabaseRef::SecretArn(arn)) => secret_arn("database.secretArn", arn)?,
-            Some(DatabaseRef::UrlEnv(name)) => {
-                let valid = name.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-                    && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                if !valid {
-                    return fail("database.urlEnv", format!("{name:?} is not an environment variable name"));
-                }
-            }
-            None => {}
-        }
         Ok(())
     }
 
     fn validate_source(&self) -> Result<(), JobDocumentError> {
         match &self.source {
             JobSource::Iceberg(s) => {
-                identifier("source.iceberg.namespace", &s.namespace)?;
-                identifier("source.iceberg.table", &s.table)?;
+                check("source.iceberg.namespace", &s.namespace, &rules::NAME)?;
+                check("source.iceberg.table", &s.table, &rules::NAME)?;
                 match &s.catalog {
-                    IcebergCatalog::Glue { catalog_id: Some(id) } if !id.chars().all(|c| c.is_ascii_digit()) => {
-                        fail("source.iceberg.catalog.glue.catalogId", format!("{id:?} is not an account id"))
+                    IcebergCatalog::Glue { catalog_id: Some(id) } => {
+                        check("source.iceberg.catalog.glue.catalogId", id, &rules::ACCOUNT_ID)
                     }
-                    IcebergCatalog::Rest { uri, .. }
-                        if !(uri.starts_with("https://") || uri.starts_with("http://")) =>
-                    {
-                        fail("source.iceberg.catalog.rest.uri", format!("{uri:?} is not an http(s) URL"))
+                    IcebergCatalog::Glue { catalog_id: None } => Ok(()),
+                    IcebergCatalog::Rest { uri, warehouse } => {
+                        check("source.iceberg.catalog.rest.uri", uri, &rules::HTTP_URL)?;
+                        match warehouse {
+                            Some(w) => check("source.iceberg.catalog.rest.warehouse", w, &rules::WAREHOUSE),
+                            None => Ok(()),
+                        }
                     }
-                    IcebergCatalog::S3Tables { table_bucket_arn } if !table_bucket_arn.starts_with("arn:aws") => fail(
+                    IcebergCatalog::S3Tables { table_bucket_arn } => check(
                         "source.iceberg.catalog.s3Tables.tableBucketArn",
-                        format!("{table_bucket_arn:?} is not an ARN"),
+                        table_bucket_arn,
+                        &rules::TABLE_BUCKET_ARN,
                     ),
-                    IcebergCatalog::Sql { uri, .. }
-                        if !(uri.starts_with("sqlite:")
-                            || uri.starts_with("postgres://")
-                            || uri.starts_with("postgresql://")) =>
-                    {
-                        fail("source.iceberg.catalog.sql.uri", format!("{uri:?} is not a sqlite: or postgres:// URL"))
+                    IcebergCatalog::Sql { uri, name } => {
+                        check("source.iceberg.catalog.sql.uri", uri, &rules::SQL_CATALOG_URL)?;
+                        match name {
+                            Some(n) => check("source.iceberg.catalog.sql.name", n, &rules::NAME),
+                            None => Ok(()),
+                        }
                     }
-                    _ => Ok(()),
                 }
             }
             JobSource::Athena(s) => {
-                identifier("source.athena.catalog", &s.catalog)?;
-                identifier("source.athena.database", &s.database)?;
-                identifier("source.athena.table", &s.table)?;
-                identifier("source.athena.workgroup", &s.workgroup)?;
+                check("source.athena.catalog", &s.catalog, &rules::NAME)?;
+                check("source.athena.database", &s.database, &rules::NAME)?;
+                check("source.athena.table", &s.table, &rules::NAME)?;
+                check("source.athena.workgroup", &s.workgroup, &rules::ATHENA_WORKGROUP)?;
                 match &s.output_location {
-                    Some(l) if !l.starts_with("s3://") => {
-                        fail("source.athena.outputLocation", format!("{l:?} is not an s3:// location"))
-                    }
-                    _ => Ok(()),
+                    Some(l) => check("source.athena.outputLocation", l, &rules::S3_LOCATION),
+                    None => Ok(()),
                 }
             }
             JobSource::Redshift(s) => {
                 match &s.target {
-                    RedshiftTarget::Workgroup(w) => identifier("source.redshift.target.workgroup", w)?,
-                    RedshiftTarget::Cluster(c) => identifier("source.redshift.target.cluster", c)?,
+                    RedshiftTarget::Workgroup(w) => {
+                        check("source.redshift.target.workgroup", w, &rules::REDSHIFT_WORKGROUP)?
+                    }
+                    RedshiftTarget::Cluster(c) => check("source.redshift.target.cluster", c, &rules::REDSHIFT_CLUSTER)?,
                 }
-                identifier("source.redshift.database", &s.database)?;
-                identifier("source.redshift.schema", &s.schema)?;
-                identifier("source.redshift.table", &s.table)?;
+                check("source.redshift.database", &s.database, &rules::REDSHIFT_NAME)?;
+                check("source.redshift.schema", &s.schema, &rules::REDSHIFT_NAME)?;
+                check("source.redshift.table", &s.table, &rules::REDSHIFT_NAME)?;
                 match &s.auth {
-                    Some(RedshiftAuth::SecretArn(arn)) => secret_arn("source.redshift.auth.secretArn", arn),
-                    Some(RedshiftAuth::DbUser(user)) => identifier("source.redshift.auth.dbUser", user),
+                    Some(RedshiftAuth::SecretArn(arn)) => {
+                        check("source.redshift.auth.secretArn", arn, &rules::SECRET_ARN)
+                    }
+                    Some(RedshiftAuth::DbUser(user)) => {
+                        check("source.redshift.auth.dbUser", user, &rules::REDSHIFT_NAME)
+                    }
                     None if matches!(s.target, RedshiftTarget::Cluster(_)) => {
-                        fail("source.redshift.auth", "a provisioned cluster needs a secretArn or a dbUser")
+                        fail("source.redshift.auth", CLUSTER_NEEDS_AUTH)
                     }
                     None => Ok(()),
                 }
@@ -466,33 +514,17 @@ impl JobDocument {
     }
 }
 
-/// A table, column or other name: 1 to 255 characters, no control characters. (Quoting makes any
-/// such name safe in SQL; the connectors quote every identifier.)
-fn identifier(field: &str, value: &str) -> Result<(), JobDocumentError> {
-    if value.is_empty() || value.chars().count() > 255 || value.chars().any(char::is_control) {
-        return fail(field, format!("{value:?} must be 1 to 255 characters without control characters"));
-    }
-    Ok(())
-}
+/// Metadata-only Iceberg profiles read no rows (message of the worker and the CRD).
+pub const METADATA_ONLY_TAKES_NO_SAMPLING: &str = "metadata-only profiling reads no rows, so it takes no sampling";
 
-fn secret_arn(field: &str, arn: &str) -> Result<(), JobDocumentError> {
-    let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    if parts.len() < 7 || parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2] != "secretsmanager" {
-        return fail(
-            field,
-            format!("{arn:?} is not a Secrets Manager ARN (arn:aws:secretsmanager:region:account:secret:name)"),
-        );
-    }
-    Ok(())
-}
+/// Pushdown aggregates the whole table (message of the worker and the CRD).
+pub const PUSHDOWN_TAKES_NO_SAMPLING: &str =
+    "pushdown profiles the whole table; use method: sample to profile a sample";
 
-/// S3 bucket naming rules (general purpose buckets).
-fn is_bucket_name(s: &str) -> bool {
-    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    (3..=63).contains(&s.len())
-        && s.chars().all(ok_char)
-        && alnum(s.chars().next())
-        && alnum(s.chars().last())
-        && !s.contains("..")
+/// A provisioned cluster needs credentials (message of the worker and the CRD).
+pub const CLUSTER_NEEDS_AUTH: &str = "a provisioned cluster needs a secretArn or a dbUser";
+
+/// Checks `value` of `field` against `rule`.
+fn check(field: &str, value: &str, rule: &StringRule) -> Result<(), JobDocumentError> {
+    rule.check(value).or_else(|message| fail(field, message))
 }

@@ -13,6 +13,7 @@ pub mod profile;
 #[cfg(feature = "kubernetes")]
 pub mod resources;
 pub mod result;
+pub mod rules;
 pub mod sampling;
 
 pub use job::*;

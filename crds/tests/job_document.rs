@@ -70,7 +70,7 @@ fn every_source_kind_round_trips_and_fits() {
             schema: "public".into(),
             table: "events".into(),
             auth: Some(RedshiftAuth::DbUser("profiler".into())),
-            method: QueryMethod::Pushdown,
+            method: QueryMethod::Sample,
         }),
         sampling: Sampling::Bernoulli { fraction: 0.01, seed: 1 },
         database: None,
@@ -144,6 +144,26 @@ fn bad_documents_are_refused_naming_the_field() {
         (with(good.clone(), &["database"], json!({"secretArn": "arn:aws:s3:::x"})), "database.secretArn"),
         (with(good.clone(), &["database"], json!({"url": "postgres://u:p@h/db"})), "database: unknown variant `url`"),
         (with(good.clone(), &["database"], json!({"urlEnv": "lower-case"})), "database.urlEnv"),
+        (
+            with(good.clone(), &["source", "iceberg", "catalog"], json!({"glue": {"catalogId": ""}})),
+            "source.iceberg.catalog.glue.catalogId: \"\" must be an AWS account id",
+        ),
+        (
+            with(good.clone(), &["source"], json!({"athena": {"database": "d", "table": "t"}})),
+            "sampling: pushdown profiles the whole table",
+        ),
+        (
+            with(good.clone(), &["source"], json!({"athena": {"database": "d", "table": "t", "workgroup": "a b"}})),
+            "source.athena.workgroup",
+        ),
+        (
+            with(
+                good.clone(),
+                &["source"],
+                json!({"redshift": {"target": {"workgroup": "wg1"}, "database": "é".repeat(64), "schema": "s", "table": "t"}}),
+            ),
+            "source.redshift.database",
+        ),
     ];
     for (text, expected) in cases {
         let message = refused(&text);

@@ -6,6 +6,7 @@ Errors are worded as the API server words them, e.g.
 
 import copy
 import os
+import re
 
 import celpy
 import jsonschema
@@ -143,11 +144,31 @@ def _message(error):
     return [f"{path}: {error.message}"]
 
 
+def _set_errors(schema, value, path=()):
+    """`x-kubernetes-list-type: set`: the API server refuses a repeated item."""
+    out = []
+    if isinstance(value, dict) and schema.get("type") == "object":
+        for name, prop in schema.get("properties", {}).items():
+            if name in value:
+                out.extend(_set_errors(prop, value[name], path + (name,)))
+    elif isinstance(value, list) and schema.get("type") == "array":
+        if schema.get("x-kubernetes-list-type") == "set":
+            seen = []
+            for i, item in enumerate(value):
+                if item in seen:
+                    out.append(f'{_path(path + (i,))}: Duplicate value: "{item}"')
+                seen.append(item)
+        for i, item in enumerate(value):
+            out.extend(_set_errors(schema.get("items", {}), item, path + (i,)))
+    return out
+
+
 def schema_errors(schema, obj):
     validator = jsonschema.Draft7Validator(root_schema(schema))
     out = []
     for e in sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
         out.extend(_message(e))
+    out.extend(_set_errors(schema, obj))
     return out
 
 
@@ -157,9 +178,16 @@ _ENV = celpy.Environment()
 _PROGRAMS = {}
 
 
+def _re2_matches(text, pattern):
+    """CEL's `matches` as the API server runs it (Go RE2): `$` is the end of the text, where
+    Python's `re` would also match before a final newline."""
+    python_pattern = re.sub(r"(?<!\\)\$", r"\\Z", str(pattern))
+    return celpy.celtypes.BoolType(re.search(python_pattern, str(text)) is not None)
+
+
 def _program(rule):
     if rule not in _PROGRAMS:
-        _PROGRAMS[rule] = _ENV.program(_ENV.compile(rule))
+        _PROGRAMS[rule] = _ENV.program(_ENV.compile(rule), functions={"matches": _re2_matches})
     return _PROGRAMS[rule]
 
 

@@ -4,6 +4,7 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use profiler_aws_error::{AwsCallError, configured_endpoint};
 
 /// Loads the shared SDK configuration with adaptive retry (client-side rate limiting when AWS
 /// throttles) and up to 5 attempts per call.
@@ -36,50 +37,39 @@ pub fn athena_client(config: &SdkConfig) -> aws_sdk_athena::Client {
     aws_sdk_athena::Client::new(config)
 }
 
-/// The AWS error code and message of a failed call, whatever the operation.
-pub fn describe<E, R>(error: &aws_sdk_s3::error::SdkError<E, R>) -> (Option<String>, String)
+/// The AWS error code of a failed call and what happened in words: AWS's message, or the
+/// network cause with the endpoint (the shared formatter of `profiler-aws-error`).
+pub fn describe<E>(error: &aws_sdk_s3::error::SdkError<E>) -> (Option<String>, String)
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    use aws_sdk_s3::error::SdkError;
-    match error {
-        SdkError::ServiceError(e) => {
-            let err = e.err();
-            let message = match err.message() {
-                Some(m) => m.to_owned(),
-                // An unparseable reply surfaces as an unhandled error without a message.
-                None => aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
-            };
-            (err.code().map(str::to_owned), message)
-        }
-        SdkError::TimeoutError(_) => (None, "timed out".to_owned()),
-        SdkError::DispatchFailure(e) => (None, format!("cannot reach the endpoint: {e:?}")),
-        other => (None, aws_sdk_s3::error::DisplayErrorContext(other).to_string()),
-    }
+    let failure = AwsCallError::new("AWS", "call", configured_endpoint().as_deref(), error);
+    let message = match (&failure.code, error.as_service_error().and_then(|e| e.message())) {
+        // The code travels apart; the message is AWS's own.
+        (Some(_), Some(message)) => message.to_owned(),
+        _ => failure.detail,
+    };
+    (failure.code, message)
 }
 
 /// A failed AWS call as a connector error: which source, which step, what the service said, and
 /// whether retrying may help.
-pub fn call_failed<E, R>(
+pub fn call_failed<E>(
     source_name: String,
     step: &'static str,
-    service: &str,
-    error: &aws_sdk_s3::error::SdkError<E, R>,
+    service: &'static str,
+    error: &aws_sdk_s3::error::SdkError<E>,
 ) -> crate::error::WorkerError
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    let (code, message) = describe(error);
-    let transient = is_transient_code(code.as_deref());
-    let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
-    crate::error::WorkerError::Connector {
-        source_name,
-        step,
-        message: format!("{service} said {code}{message}"),
-        transient,
-    }
+    let failure = AwsCallError::new(service, step, configured_endpoint().as_deref(), error);
+    let transient = failure.is_transient() || is_transient_code(failure.code.as_deref());
+    let message = match failure.code {
+        Some(_) => format!("{service} said {}", failure.detail),
+        None => format!("{service}: {}", failure.detail),
+    };
+    crate::error::WorkerError::Connector { source_name, step, message, transient }
 }
 
 /// Whether an AWS error code means "try again later".

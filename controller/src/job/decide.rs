@@ -8,7 +8,8 @@ use k8s_openapi::jiff::{SignedDuration, Timestamp};
 use profiler_crds::resources::{ProfileJobSpec, ProfileJobStatus};
 use profiler_crds::{FailureKind, JobPhase, TaskSummary};
 
-use super::super::state_machine::{ERROR_INVALID_INPUT, ERROR_WORKER_LOST};
+use crate::conditions::reason;
+use crate::state_machine::{ERROR_INVALID_INPUT, ERROR_WORKER_LOST};
 
 /// What Step Functions says about the current attempt's execution.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +108,8 @@ pub enum Decision {
         /// What failed and what to fix.
         message: String,
     },
-    /// Past `activeDeadlineSeconds`: stop the execution and mark the job Cancelled.
+    /// Past `activeDeadlineSeconds`: stop the execution and mark the job Failed with reason
+    /// DeadlineExceeded, as a Kubernetes Job.
     StopForDeadline {
         /// For the status message.
         message: String,
@@ -162,7 +164,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
             after_failure(spec, status.attempt, Failure::retryable("the execution timed out in Step Functions"))
         }
         ExecutionState::Aborted => Decision::Fail {
-            reason: "ExecutionAborted",
+            reason: reason::EXECUTION_ABORTED,
             message: format!(
                 "attempt {}: the Step Functions execution was stopped outside the operator",
                 status.attempt
@@ -194,7 +196,7 @@ struct Failure {
 
 impl Failure {
     fn retryable(message: impl Into<String>) -> Self {
-        Self { retryable: true, reason: "AttemptFailed", message: message.into() }
+        Self { retryable: true, reason: reason::ATTEMPT_FAILED, message: message.into() }
     }
 }
 
@@ -203,21 +205,21 @@ fn classify(error: Option<&str>, cause: Option<&str>) -> Failure {
     let cause = cause.unwrap_or("no cause given").to_owned();
     let worker = error.and_then(FailureKind::parse);
     match (worker, error) {
-        (Some(FailureKind::BadInput), _) => Failure { retryable: false, reason: "BadInput", message: cause },
+        (Some(FailureKind::BadInput), _) => Failure { retryable: false, reason: reason::BAD_INPUT, message: cause },
         (Some(kind), _) => {
-            Failure { retryable: true, reason: "AttemptFailed", message: format!("{}: {cause}", kind.as_str()) }
+            Failure { retryable: true, reason: reason::ATTEMPT_FAILED, message: format!("{}: {cause}", kind.as_str()) }
         }
         (None, Some(ERROR_WORKER_LOST)) => Failure::retryable(cause),
         (None, Some(ERROR_INVALID_INPUT)) => Failure {
             retryable: false,
-            reason: "InvalidExecutionInput",
+            reason: reason::INVALID_EXECUTION_INPUT,
             message: format!("{cause} (a controller bug; please report it)"),
         },
         // The runtime's task configuration was refused: retrying the same request fails the same.
         (None, Some(e @ ("ECS.AccessDeniedException" | "ECS.InvalidParameterException" | "ECS.ClientException"))) => {
             Failure {
                 retryable: false,
-                reason: "LaunchRefused",
+                reason: reason::LAUNCH_REFUSED,
                 message: format!("ECS refused to start the worker task ({e}): {cause}; check the ProfilerRuntime"),
             }
         }
@@ -242,7 +244,7 @@ fn after_failure(spec: &ProfileJobSpec, attempt: u32, failure: Failure) -> Decis
         }
     } else {
         Decision::Fail {
-            reason: "BackoffLimitExceeded",
+            reason: reason::BACKOFF_LIMIT_EXCEEDED,
             message: format!(
                 "attempt {attempt} of {attempts} failed: {}; no attempts left (backoffLimit {})",
                 failure.message, spec.backoff_limit
@@ -261,7 +263,7 @@ pub fn phase_after(decision: &Decision, current: JobPhase) -> JobPhase {
         Decision::Follow => JobPhase::Running,
         Decision::Succeed(_) => JobPhase::Succeeded,
         Decision::Fail { .. } => JobPhase::Failed,
-        Decision::StopForDeadline { .. } => JobPhase::Cancelled,
+        Decision::StopForDeadline { .. } => JobPhase::Failed,
     }
 }
 
@@ -403,7 +405,7 @@ mod tests {
         let spec = ProfileJobSpec { active_deadline_seconds: Some(30), ..spec() };
         let d = decide_with(&spec, &status(JobPhase::Running, 1), ExecutionState::Running);
         assert!(matches!(d, Decision::StopForDeadline { .. }), "{d:?}");
-        assert_eq!(phase_after(&d, JobPhase::Running), JobPhase::Cancelled);
+        assert_eq!(phase_after(&d, JobPhase::Running), JobPhase::Failed);
         let spec = ProfileJobSpec { active_deadline_seconds: Some(600), ..spec };
         assert_eq!(decide_with(&spec, &status(JobPhase::Running, 1), ExecutionState::Running), Decision::Follow);
     }

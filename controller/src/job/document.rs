@@ -11,7 +11,7 @@ use crate::state_machine::{
 };
 
 /// The document attempt `attempt` of `job` runs with on `runtime`, validated with the same code
-/// the worker uses.
+/// the worker uses (and the spec's own limits first).
 pub fn job_document(
     job: &ProfileJob,
     namespace: &str,
@@ -20,6 +20,7 @@ pub fn job_document(
     runtime: &ProfilerRuntime,
 ) -> Result<JobDocument, JobDocumentError> {
     let spec = &job.spec;
+    spec.validate()?;
     let doc = JobDocument {
         version: JOB_DOCUMENT_VERSION,
         job: JobIdentity {

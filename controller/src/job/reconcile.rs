@@ -5,15 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, DeleteParams, Patch, PatchParams};
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+use kube::api::{Api, DeleteParams};
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::finalizer::{Event as Finalizer, finalizer};
 use kube::{Client, Resource, ResourceExt};
-use profiler_crds::JobPhase;
-use profiler_crds::resources::{ProfileJob, ProfileJobStatus};
-use serde_json::json;
+use profiler_crds::resources::{ProfileJob, ProfileJobStatus, ProfilerRuntime};
+use profiler_crds::{JobPhase, TaskSummary};
 use tracing::{info, instrument, warn};
 
 use super::decide::{Decision, ExecutionState, Inputs, RuntimeState, decide, phase_after};
@@ -23,10 +22,11 @@ use super::store_sync::StoreHandle;
 use super::tracker::ExecutionTracker;
 use crate::aws::{Aws, failed};
 use crate::backoff::ErrorBackoff;
-use crate::conditions;
+use crate::conditions::{self, ConditionType, Update, reason};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::runtime::ready_runtime;
+use crate::status::patch_status;
 
 /// The finalizer that lets the controller stop a running execution before the object goes.
 pub const FINALIZER: &str = "profiler.dev/execution";
@@ -78,162 +78,38 @@ pub async fn reconcile(
     result
 }
 
+/// The runtime of a job when Ready (its spec and state machine ARN), or why not.
+type RuntimeLookup = Result<(ProfilerRuntime, String), String>;
+
 async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Action, Error> {
-    let namespace = job.namespace().ok_or_else(|| Error::Malformed("ProfileJob without a namespace".into()))?;
-    let name = job.name_any();
-    let uid = job.uid().ok_or_else(|| Error::Malformed(format!("ProfileJob {name} has no uid")))?;
-    let status = job.status.clone().unwrap_or_default();
+    let this = JobRef::new(ctx, job)?;
+    // The runtime is looked up once per reconcile; every arm uses this answer.
     let runtime = ready_runtime(&ctx.client, &job.spec.runtime_ref.name).await?;
-    let finished = status.phase.unwrap_or_default().is_terminal();
-    // A finished job's execution is over: it is never looked up again.
-    let execution = match (&runtime, &status.execution_arn) {
-        (Ok((_, machine)), Some(arn)) if status.attempt > 0 && !finished => ctx.tracker.state(machine, arn).await?,
-        (Err(_), Some(_)) if status.attempt > 0 && !finished => {
-            // Without a Ready runtime the machine is unknown; describe the execution directly.
-            describe_only(ctx, status.execution_arn.as_deref().unwrap_or_default()).await?
-        }
-        _ => ExecutionState::NotStarted,
-    };
+    let execution = this.execution(&runtime).await?;
     let runtime_state = match &runtime {
         Ok(_) => RuntimeState::Ready,
         Err(m) => RuntimeState::NotReady(m.clone()),
     };
-    let now = Timestamp::now();
+    let status = &this.status;
     let decision =
-        decide(&Inputs { spec: &job.spec, status: &status, deleting, runtime: runtime_state, execution, now });
+        decide(&Inputs { spec: &job.spec, status, deleting, runtime: runtime_state, execution, now: this.now });
     info!(?decision, attempt = status.attempt, "decided");
-    let generation = job.metadata.generation;
     let mut next = status.clone();
-    next.observed_generation = generation;
-    let phase = phase_after(&decision, status.phase.unwrap_or_default());
-    next.phase = Some(phase);
-    let action = match &decision {
-        Decision::Finalize { stop_execution } => {
-            if *stop_execution && let Some(arn) = &status.execution_arn {
-                stop(ctx, arn, "the ProfileJob was deleted").await?;
-                event(
-                    ctx,
-                    job,
-                    EventType::Normal,
-                    "Cancelled",
-                    "Stopped the running execution: the ProfileJob was deleted",
-                )
-                .await;
-            }
-            if !phase.is_terminal() || phase == JobPhase::Cancelled {
-                next.message = Some("deleted while it ran; the execution was stopped".into());
-                next.completion_time.get_or_insert(Time(now));
-                sync_store(ctx, job, &uid, &mut next).await;
-                if !store_synced(&next) {
-                    // Keep the finalizer until the cancellation is recorded.
-                    return Err(Error::StorePending("the cancelled run is not recorded yet".into()));
-                }
-            }
-            ctx.metrics.forget_job(&uid);
-            return Ok(Action::await_change());
-        }
-        Decision::Delete => {
-            let api: Api<ProfileJob> = Api::namespaced(ctx.client.clone(), &namespace);
-            api.delete(&name, &DeleteParams::background()).await?;
-            info!("deleted after ttlSecondsAfterFinished");
-            ctx.metrics.forget_job(&uid);
-            return Ok(Action::await_change());
-        }
-        Decision::Done { requeue_after } => {
-            if status.observed_generation != generation || !store_synced(&status) {
-                sync_store(ctx, job, &uid, &mut next).await;
-                write_status(ctx, &namespace, &name, &next).await?;
-            } else {
-                observe(ctx, &uid, &next);
-            }
-            return Ok(match requeue_after {
-                Some(d) => Action::requeue(*d),
-                None if store_synced(&next) => Action::await_change(),
-                None => Action::requeue(STORE_RETRY),
-            });
-        }
-        Decision::WaitForRuntime { message } => {
-            conditions::set(&mut next.conditions, "Ready", false, "RuntimeNotReady", message.clone(), generation, now);
-            next.message = Some(message.clone());
-            Action::requeue(WAIT)
-        }
-        Decision::Suspended => {
-            conditions::set(
-                &mut next.conditions,
-                "Suspended",
-                true,
-                "Suspended",
-                "spec.suspend is true",
-                generation,
-                now,
-            );
-            next.message = Some("suspended: nothing is submitted while spec.suspend is true".into());
-            Action::await_change()
-        }
-        Decision::Submit { attempt } | Decision::Retry { next_attempt: attempt, .. } => {
-            if let Decision::Retry { message, .. } = &decision {
-                event(ctx, job, EventType::Warning, "Retrying", message).await;
-            }
-            return submit(ctx, job, &namespace, &name, &uid, *attempt, next, &decision).await;
-        }
-        Decision::Follow => {
-            conditions::set(
-                &mut next.conditions,
-                "Submitted",
-                true,
-                "Running",
-                "the worker task is running",
-                generation,
-                now,
-            );
-            if status.phase != Some(JobPhase::Running) {
-                next.message = Some(format!("attempt {} is running", status.attempt));
-                event(ctx, job, EventType::Normal, "Running", &format!("Attempt {} is running", status.attempt)).await;
-            }
-            Action::requeue(until_next_look(job, &status, now))
-        }
-        Decision::Succeed(summary) => {
-            next.result = Some(summary.clone());
-            next.completion_time = Some(Time(now));
-            next.message = Some(format!("profiled {} rows and {} columns", summary.rows, summary.columns));
-            conditions::set(
-                &mut next.conditions,
-                "Succeeded",
-                true,
-                "ProfileWritten",
-                summary.profile_uri.clone(),
-                generation,
-                now,
-            );
-            event(ctx, job, EventType::Normal, "Succeeded", &format!("Profile written to {}", summary.profile_uri))
-                .await;
-            Action::requeue(Duration::from_secs(1))
-        }
-        Decision::Fail { reason, message } => {
-            next.completion_time = Some(Time(now));
-            next.message = Some(message.clone());
-            conditions::set(&mut next.conditions, "Failed", true, reason, message.clone(), generation, now);
-            event(ctx, job, EventType::Warning, reason, message).await;
-            Action::requeue(Duration::from_secs(1))
-        }
-        Decision::StopForDeadline { message } => {
-            if let Some(arn) = &status.execution_arn {
-                stop(ctx, arn, message).await?;
-            }
-            next.completion_time = Some(Time(now));
-            next.message = Some(message.clone());
-            conditions::set(&mut next.conditions, "Failed", true, "DeadlineExceeded", message.clone(), generation, now);
-            event(ctx, job, EventType::Warning, "DeadlineExceeded", message).await;
-            Action::requeue(Duration::from_secs(1))
-        }
-    };
-    sync_store(ctx, job, &uid, &mut next).await;
-    if job.status.as_ref() != Some(&next) {
-        write_status(ctx, &namespace, &name, &next).await?;
-    } else {
-        observe(ctx, &uid, &next);
+    next.observed_generation = this.generation;
+    next.phase = Some(phase_after(&decision, status.phase.unwrap_or_default()));
+    match decision {
+        Decision::Finalize { stop_execution } => this.finalize(stop_execution, next).await,
+        Decision::Delete => this.delete().await,
+        Decision::Done { requeue_after } => this.done(requeue_after, next).await,
+        Decision::WaitForRuntime { message } => this.wait_for_runtime(message, next).await,
+        Decision::Suspended => this.suspend(next).await,
+        Decision::Submit { attempt } => this.submit(attempt, None, runtime, next).await,
+        Decision::Retry { next_attempt, message } => this.submit(next_attempt, Some(message), runtime, next).await,
+        Decision::Follow => this.follow(next).await,
+        Decision::Succeed(summary) => this.succeed(summary, next).await,
+        Decision::Fail { reason, message } => this.fail(reason, message, next).await,
+        Decision::StopForDeadline { message } => this.stop_for_deadline(message, next).await,
     }
-    Ok(if store_synced(&next) { action } else { Action::requeue(STORE_RETRY) })
 }
 
 /// The key of a job in the error backoff.
@@ -241,160 +117,279 @@ pub fn job_key(job: &ProfileJob) -> String {
     job.uid().unwrap_or_else(|| format!("{}/{}", job.namespace().unwrap_or_default(), job.name_any()))
 }
 
-/// Starts `attempt`: status (phase Submitted, the execution's ARN) before StartExecution, so a
-/// restart in between finds the same deterministic name and cannot start a second execution.
-#[allow(clippy::too_many_arguments)]
-async fn submit(
-    ctx: &JobContext,
-    job: &ProfileJob,
-    namespace: &str,
-    name: &str,
-    uid: &str,
-    attempt: u32,
-    mut next: ProfileJobStatus,
-    decision: &Decision,
-) -> Result<Action, Error> {
-    let now = Timestamp::now();
-    let generation = job.metadata.generation;
-    let Ok((runtime, machine)) = ready_runtime(&ctx.client, &job.spec.runtime_ref.name).await? else {
-        return Ok(Action::requeue(WAIT));
-    };
-    let document =
-        job_document(job, namespace, uid, attempt, &runtime).and_then(|doc| execution_input(&doc, job, &runtime));
-    let input = match document {
-        Ok(input) => input,
-        Err(e) => {
-            let message = format!("the job cannot be run: {e}");
-            next.phase = Some(JobPhase::Failed);
-            next.completion_time = Some(Time(now));
-            next.message = Some(message.clone());
-            conditions::set(&mut next.conditions, "Failed", true, "BadInput", message.clone(), generation, now);
-            event(ctx, job, EventType::Warning, "BadInput", &message).await;
-            sync_store(ctx, job, uid, &mut next).await;
-            write_status(ctx, namespace, name, &next).await?;
-            return Ok(Action::await_change());
-        }
-    };
-    let execution = execution_name(namespace, name, uid, attempt);
-    let arn = execution_arn(&machine, &execution)
-        .ok_or_else(|| Error::Malformed(format!("runtime state machine ARN {machine:?} is not a state machine ARN")))?;
-    next.attempt = attempt;
-    next.execution_arn = Some(arn.clone());
-    next.start_time.get_or_insert(Time(now));
-    next.phase = Some(JobPhase::Submitted);
-    next.message = Some(match decision {
-        Decision::Retry { message, .. } => message.clone(),
-        _ => format!("attempt {attempt} submitted"),
-    });
-    conditions::set(&mut next.conditions, "Ready", true, "RuntimeReady", "the runtime is Ready", generation, now);
-    conditions::set(&mut next.conditions, "Submitted", true, "ExecutionStarted", arn.clone(), generation, now);
-    write_status(ctx, namespace, name, &next).await?;
-    match ctx
-        .aws
-        .sfn
-        .start_execution()
-        .state_machine_arn(&machine)
-        .name(&execution)
-        .input(input.to_string())
-        .send()
-        .await
-    {
-        Ok(_) => {}
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_already_exists()) => {
-            info!(execution, "the execution already exists (started before a restart)");
-        }
-        Err(e) => return Err(failed("Step Functions", "StartExecution", &e)),
+/// The ProfileJob being reconciled and what every decision arm needs of it.
+struct JobRef<'a> {
+    ctx: &'a JobContext,
+    job: &'a ProfileJob,
+    namespace: String,
+    name: String,
+    uid: String,
+    generation: Option<i64>,
+    /// The status as read.
+    status: ProfileJobStatus,
+    now: Timestamp,
+}
+
+impl<'a> JobRef<'a> {
+    fn new(ctx: &'a JobContext, job: &'a ProfileJob) -> Result<Self, Error> {
+        let name = job.name_any();
+        Ok(Self {
+            ctx,
+            job,
+            namespace: job.namespace().ok_or_else(|| Error::Malformed("ProfileJob without a namespace".into()))?,
+            uid: job.uid().ok_or_else(|| Error::Malformed(format!("ProfileJob {name} has no uid")))?,
+            name,
+            generation: job.metadata.generation,
+            status: job.status.clone().unwrap_or_default(),
+            now: Timestamp::now(),
+        })
     }
-    ctx.tracker.started(&machine, &arn).await;
-    event(ctx, job, EventType::Normal, "Submitted", &format!("Started attempt {attempt}: {arn}")).await;
-    sync_store(ctx, job, uid, &mut next).await;
-    write_status(ctx, namespace, name, &next).await?;
-    Ok(Action::requeue(if store_synced(&next) { POLL } else { STORE_RETRY }))
-}
 
-/// POLL, or sooner when `activeDeadlineSeconds` runs out before that.
-fn until_next_look(job: &ProfileJob, status: &ProfileJobStatus, now: Timestamp) -> Duration {
-    let (Some(limit), Some(start)) = (job.spec.active_deadline_seconds, status.start_time.as_ref()) else {
-        return POLL;
-    };
-    let left = k8s_openapi::jiff::SignedDuration::from_secs(limit as i64) - now.duration_since(start.0);
-    Duration::try_from(left).map_or(Duration::from_secs(1), |left| left.clamp(Duration::from_secs(1), POLL))
-}
+    /// The current attempt's execution; a finished job's is never looked up again.
+    async fn execution(&self, runtime: &RuntimeLookup) -> Result<ExecutionState, Error> {
+        let status = &self.status;
+        let (Some(arn), true) = (&status.execution_arn, status.attempt > 0 && !self.phase().is_terminal()) else {
+            return Ok(ExecutionState::NotStarted);
+        };
+        match runtime {
+            Ok((_, machine)) => self.ctx.tracker.state(machine, arn).await,
+            // Without a Ready runtime the machine is unknown; describe the execution directly.
+            Err(_) => self.ctx.tracker.describe(arn).await,
+        }
+    }
 
-async fn describe_only(ctx: &JobContext, arn: &str) -> Result<ExecutionState, Error> {
-    let tracker = ExecutionTracker::new(ctx.aws.sfn.clone(), Duration::ZERO);
-    let machine = arn.replace(":execution:", ":stateMachine:");
-    let machine = machine.rsplit_once(':').map(|(m, _)| m.to_owned()).unwrap_or(machine);
-    tracker.state(&machine, arn).await
-}
+    fn phase(&self) -> JobPhase {
+        self.status.phase.unwrap_or_default()
+    }
 
-async fn stop(ctx: &JobContext, arn: &str, cause: &str) -> Result<(), Error> {
-    match ctx.aws.sfn.stop_execution().execution_arn(arn).error("Cancelled").cause(cause).send().await {
-        Ok(_) => Ok(()),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_does_not_exist()) => Ok(()),
-        Err(e) => Err(failed("Step Functions", "StopExecution", &e)),
+    fn condition(&self, next: &mut ProfileJobStatus, update: Update) {
+        conditions::set(&mut next.conditions, update, self.generation, self.now);
+    }
+
+    /// Being deleted: stop a running execution, record the cancellation, then let the
+    /// finalizer go.
+    async fn finalize(&self, stop_execution: bool, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        if stop_execution && let Some(arn) = &self.status.execution_arn {
+            self.stop(arn, "Cancelled", "the ProfileJob was deleted").await?;
+            self.event(EventType::Normal, "Cancelled", "Stopped the running execution: the ProfileJob was deleted")
+                .await;
+        }
+        let phase = next.phase.unwrap_or_default();
+        if !phase.is_terminal() || phase == JobPhase::Cancelled {
+            next.message = Some("deleted while it ran; the execution was stopped".into());
+            next.completion_time.get_or_insert(Time(self.now));
+            self.sync_store(&mut next).await;
+            if !store_synced(&next) {
+                // Keep the finalizer until the cancellation is recorded.
+                return Err(Error::StorePending("the cancelled run is not recorded yet".into()));
+            }
+        }
+        self.ctx.metrics.forget_job(&self.uid);
+        Ok(Action::await_change())
+    }
+
+    /// Past `ttlSecondsAfterFinished`: delete the ProfileJob.
+    async fn delete(&self) -> Result<Action, Error> {
+        let api: Api<ProfileJob> = Api::namespaced(self.ctx.client.clone(), &self.namespace);
+        api.delete(&self.name, &DeleteParams::background()).await?;
+        info!("deleted after ttlSecondsAfterFinished");
+        self.ctx.metrics.forget_job(&self.uid);
+        Ok(Action::await_change())
+    }
+
+    /// Finished: only a new generation or a pending store write changes anything.
+    async fn done(&self, requeue_after: Option<Duration>, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        if self.status.observed_generation != self.generation || !store_synced(&self.status) {
+            self.sync_store(&mut next).await;
+            self.write_status(&next).await?;
+        } else {
+            self.observe(&next);
+        }
+        Ok(match requeue_after {
+            Some(d) => Action::requeue(d),
+            None if store_synced(&next) => Action::await_change(),
+            None => Action::requeue(STORE_RETRY),
+        })
+    }
+
+    async fn wait_for_runtime(&self, message: String, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        self.condition(&mut next, Update::runtime_not_ready(message.clone()));
+        next.message = Some(message);
+        self.commit(next, Action::requeue(WAIT)).await
+    }
+
+    async fn suspend(&self, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        self.condition(&mut next, Update::suspended());
+        next.message = Some("suspended: nothing is submitted while spec.suspend is true".into());
+        self.commit(next, Action::await_change()).await
+    }
+
+    /// Starts `attempt`: status (phase Submitted, the execution's ARN) before StartExecution, so
+    /// a restart in between finds the same deterministic name and cannot start a second
+    /// execution. `retry` says why the previous attempt failed.
+    async fn submit(
+        &self,
+        attempt: u32,
+        retry: Option<String>,
+        runtime: RuntimeLookup,
+        mut next: ProfileJobStatus,
+    ) -> Result<Action, Error> {
+        if let Some(message) = &retry {
+            self.event(EventType::Warning, "Retrying", message).await;
+        }
+        let Ok((runtime, machine)) = runtime else {
+            return Ok(Action::requeue(WAIT));
+        };
+        let input = job_document(self.job, &self.namespace, &self.uid, attempt, &runtime)
+            .and_then(|doc| execution_input(&doc, self.job, &runtime));
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                next.phase = Some(JobPhase::Failed);
+                return self.fail(reason::BAD_INPUT, format!("the job cannot be run: {e}"), next).await;
+            }
+        };
+        let execution = execution_name(&self.namespace, &self.name, &self.uid, attempt);
+        let arn = execution_arn(&machine, &execution).ok_or_else(|| {
+            Error::Malformed(format!("runtime state machine ARN {machine:?} is not a state machine ARN"))
+        })?;
+        next.attempt = attempt;
+        next.execution_arn = Some(arn.clone());
+        next.start_time.get_or_insert(Time(self.now));
+        next.phase = Some(JobPhase::Submitted);
+        next.message = Some(retry.unwrap_or_else(|| format!("attempt {attempt} submitted")));
+        self.condition(&mut next, Update::runtime_ready());
+        self.condition(&mut next, Update::submitted(arn.clone()));
+        self.write_status(&next).await?;
+        let started =
+            self.ctx.aws.sfn.start_execution().state_machine_arn(&machine).name(&execution).input(input.to_string());
+        match started.send().await {
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_already_exists()) => {
+                info!(execution, "the execution already exists (started before a restart)");
+            }
+            Err(e) => return Err(failed("Step Functions", "StartExecution", &e)),
+        }
+        self.ctx.tracker.started(&machine, &arn).await;
+        self.event(EventType::Normal, "Submitted", &format!("Started attempt {attempt}: {arn}")).await;
+        self.sync_store(&mut next).await;
+        self.write_status(&next).await?;
+        Ok(Action::requeue(if store_synced(&next) { POLL } else { STORE_RETRY }))
+    }
+
+    async fn follow(&self, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        self.condition(&mut next, Update::running());
+        let attempt = self.status.attempt;
+        if self.status.phase != Some(JobPhase::Running) {
+            next.message = Some(format!("attempt {attempt} is running"));
+            self.event(EventType::Normal, "Running", &format!("Attempt {attempt} is running")).await;
+        }
+        self.commit(next, Action::requeue(self.until_next_look())).await
+    }
+
+    async fn succeed(&self, summary: TaskSummary, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        next.completion_time = Some(Time(self.now));
+        next.message = Some(format!("profiled {} rows and {} columns", summary.rows, summary.columns));
+        self.condition(&mut next, Update::succeeded(summary.profile_uri.clone()));
+        self.event(EventType::Normal, "Succeeded", &format!("Profile written to {}", summary.profile_uri)).await;
+        next.result = Some(summary);
+        self.commit(next, Action::requeue(Duration::from_secs(1))).await
+    }
+
+    async fn fail(&self, reason: &'static str, message: String, mut next: ProfileJobStatus) -> Result<Action, Error> {
+        next.completion_time = Some(Time(self.now));
+        next.message = Some(message.clone());
+        self.condition(&mut next, Update::failed(reason, message.clone()));
+        self.event(EventType::Warning, reason, &message).await;
+        self.commit(next, Action::requeue(Duration::from_secs(1))).await
+    }
+
+    /// Past `activeDeadlineSeconds`: stop the execution; the job fails with DeadlineExceeded.
+    async fn stop_for_deadline(&self, message: String, next: ProfileJobStatus) -> Result<Action, Error> {
+        if let Some(arn) = &self.status.execution_arn {
+            self.stop(arn, reason::DEADLINE_EXCEEDED, &message).await?;
+        }
+        self.fail(reason::DEADLINE_EXCEEDED, message, next).await
+    }
+
+    /// Records `next` in the store and writes it when it differs from what is stored; a pending
+    /// store write brings the next look forward.
+    async fn commit(&self, mut next: ProfileJobStatus, action: Action) -> Result<Action, Error> {
+        self.sync_store(&mut next).await;
+        if self.job.status.as_ref() != Some(&next) {
+            self.write_status(&next).await?;
+        } else {
+            self.observe(&next);
+        }
+        Ok(if store_synced(&next) { action } else { Action::requeue(STORE_RETRY) })
+    }
+
+    /// POLL, or sooner when `activeDeadlineSeconds` runs out before that.
+    fn until_next_look(&self) -> Duration {
+        let (Some(limit), Some(start)) = (self.job.spec.active_deadline_seconds, self.status.start_time.as_ref())
+        else {
+            return POLL;
+        };
+        let left = SignedDuration::from_secs(limit as i64) - self.now.duration_since(start.0);
+        Duration::try_from(left).map_or(Duration::from_secs(1), |left| left.clamp(Duration::from_secs(1), POLL))
+    }
+
+    /// Stops the execution `arn` with Step Functions error `error` and `cause`.
+    async fn stop(&self, arn: &str, error: &str, cause: &str) -> Result<(), Error> {
+        match self.ctx.aws.sfn.stop_execution().execution_arn(arn).error(error).cause(cause).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_does_not_exist()) => Ok(()),
+            Err(e) => Err(failed("Step Functions", "StopExecution", &e)),
+        }
+    }
+
+    /// Writes the job's rows; the outcome goes into the StoreSynced condition, never into the
+    /// reconcile's result (the status must advance while the database is down).
+    async fn sync_store(&self, next: &mut ProfileJobStatus) {
+        let Some(store) = &self.ctx.store else { return };
+        let update = match store.sync(self.job, &self.uid, next).await {
+            Ok(()) => Update::store_synced(),
+            Err(e) => {
+                warn!(error = %e, "profile store write pending");
+                Update::store_pending(format!("{e}; retrying"))
+            }
+        };
+        self.condition(next, update);
+    }
+
+    async fn write_status(&self, status: &ProfileJobStatus) -> Result<(), Error> {
+        let api: Api<ProfileJob> = Api::namespaced(self.ctx.client.clone(), &self.namespace);
+        let written = patch_status(&api, &self.name, status).await?;
+        if let Some(uid) = written.uid() {
+            observe(self.ctx, &uid, status);
+        }
+        Ok(())
+    }
+
+    fn observe(&self, status: &ProfileJobStatus) {
+        observe(self.ctx, &self.uid, status);
+    }
+
+    async fn event(&self, kind: EventType, reason: &str, note: &str) {
+        let event = Event {
+            type_: kind,
+            reason: reason.to_owned(),
+            note: Some(note.chars().take(1000).collect()),
+            action: reason.to_owned(),
+            secondary: None,
+        };
+        if let Err(e) = self.ctx.recorder.publish(&event, &self.job.object_ref(&())).await {
+            warn!(error = %e, "could not publish an event");
+        }
     }
 }
 
 fn store_synced(status: &ProfileJobStatus) -> bool {
-    !status.conditions.iter().any(|c| c.type_ == "StoreSynced" && c.status == "False")
-}
-
-/// Writes the job's rows; the outcome goes into the StoreSynced condition, never into the
-/// reconcile's result (the status must advance while the database is down).
-async fn sync_store(ctx: &JobContext, job: &ProfileJob, uid: &str, next: &mut ProfileJobStatus) {
-    let Some(store) = &ctx.store else { return };
-    let now = Timestamp::now();
-    let generation = job.metadata.generation;
-    match store.sync(job, uid, next).await {
-        Ok(()) => conditions::set(
-            &mut next.conditions,
-            "StoreSynced",
-            true,
-            "Recorded",
-            "job and run recorded in the profile store",
-            generation,
-            now,
-        ),
-        Err(e) => {
-            warn!(error = %e, "profile store write pending");
-            conditions::set(
-                &mut next.conditions,
-                "StoreSynced",
-                false,
-                "StorePending",
-                format!("{e}; retrying"),
-                generation,
-                now,
-            );
-        }
-    }
-}
-
-async fn write_status(ctx: &JobContext, namespace: &str, name: &str, status: &ProfileJobStatus) -> Result<(), Error> {
-    let api: Api<ProfileJob> = Api::namespaced(ctx.client.clone(), namespace);
-    let written = api.patch_status(name, &PatchParams::default(), &Patch::Merge(json!({ "status": status }))).await?;
-    if let Some(uid) = written.uid() {
-        observe(ctx, &uid, status);
-    }
-    Ok(())
+    !conditions::is_false(&status.conditions, ConditionType::StoreSynced)
 }
 
 /// Feeds the job gauges.
 fn observe(ctx: &JobContext, uid: &str, status: &ProfileJobStatus) {
     let started = status.start_time.as_ref().map(|t| t.0);
     ctx.metrics.observe_job(uid, status.phase.unwrap_or_default(), started, !store_synced(status));
-}
-
-async fn event(ctx: &JobContext, job: &ProfileJob, kind: EventType, reason: &str, note: &str) {
-    let event = Event {
-        type_: kind,
-        reason: reason.to_owned(),
-        note: Some(note.chars().take(1000).collect()),
-        action: reason.to_owned(),
-        secondary: None,
-    };
-    if let Err(e) = ctx.recorder.publish(&event, &job.object_ref(&())).await {
-        warn!(error = %e, "could not publish an event");
-    }
 }

@@ -11,6 +11,8 @@ use profiler_store::{DatabaseConfig, JobRecord, RunKey, RunOutcome, RunStatus, S
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
+use crate::conditions::{self, ConditionType, reason};
+
 /// A store connected on first use, and again after it was lost.
 pub struct StoreHandle {
     config: DatabaseConfig,
@@ -95,6 +97,7 @@ async fn write(store: &Store, job: &ProfileJob, uid: &str, status: &ProfileJobSt
 /// Bad input when the Failed condition says so; retryable causes that ran out of attempts
 /// otherwise.
 fn failure_kind(status: &ProfileJobStatus) -> FailureKind {
-    let bad_input = status.conditions.iter().any(|c| c.type_ == "Failed" && c.reason == "BadInput");
+    let bad_input =
+        conditions::find(&status.conditions, ConditionType::Failed).is_some_and(|c| c.reason == reason::BAD_INPUT);
     if bad_input { FailureKind::BadInput } else { FailureKind::Transient }
 }

@@ -32,6 +32,11 @@ impl ExecutionTracker {
         if self.running_executions(state_machine_arn).await?.contains(execution_arn) {
             return Ok(ExecutionState::Running);
         }
+        self.describe(execution_arn).await
+    }
+
+    /// The state of `execution_arn`, described directly (when its state machine is not known).
+    pub async fn describe(&self, execution_arn: &str) -> Result<ExecutionState, Error> {
         let described = match self.sfn.describe_execution().execution_arn(execution_arn).send().await {
             Ok(d) => d,
             Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_does_not_exist()) => {

@@ -3,6 +3,7 @@
 use aws_sdk_ecs::types::{
     Compatibility, ContainerDefinition, KeyValuePair, LogConfiguration, LogDriver, NetworkMode, Tag,
 };
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
     BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
     Transition, TransitionStorageClass,
@@ -168,7 +169,9 @@ pub async fn ensure_lifecycle(aws: &Aws, runtime: &str, spec: &ProfilerRuntimeSp
         .map_err(|e| Error::Malformed(format!("lifecycle rule: {e}")))?;
     let rules = match aws.s3.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
         Ok(current) => current.rules().to_vec(),
-        Err(e) if crate::aws::describe(&e).0.as_deref() == Some("NoSuchLifecycleConfiguration") => Vec::new(),
+        Err(e) if e.as_service_error().and_then(ProvideErrorMetadata::code) == Some("NoSuchLifecycleConfiguration") => {
+            Vec::new()
+        }
         Err(e) => return Err(failed("S3", "GetBucketLifecycleConfiguration", &e)),
     };
     if rules.iter().any(|r| r == &ours) {

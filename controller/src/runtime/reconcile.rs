@@ -4,19 +4,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::Api;
 use kube::runtime::controller::Action;
 use kube::{Client, ResourceExt};
-use profiler_crds::resources::{ProfilerRuntime, ProfilerRuntimeStatus};
-use serde_json::json;
+use profiler_crds::resources::{ProfilerRuntime, ProfilerRuntimeSpec};
 use tracing::{info, instrument, warn};
 
 use super::aws_resources::{ensure_lifecycle, ensure_state_machine, ensure_task_definition};
 use crate::aws::Aws;
 use crate::backoff::ErrorBackoff;
-use crate::conditions;
+use crate::conditions::{self, ConditionType, Update, reason};
 use crate::error::Error;
 use crate::metrics::Metrics;
+use crate::status::patch_status;
 
 /// How often a Ready runtime is checked against AWS again (drift, deleted resources).
 const RESYNC: Duration = Duration::from_secs(600);
@@ -38,41 +38,43 @@ pub struct RuntimeContext {
 pub async fn reconcile(runtime: Arc<ProfilerRuntime>, ctx: Arc<RuntimeContext>) -> Result<Action, Error> {
     let name = runtime.name_any();
     let spec = &runtime.spec;
-    let outcome = async {
-        let task_definition = ensure_task_definition(&ctx.aws, &name, spec).await?;
-        let state_machine = ensure_state_machine(&ctx.aws, spec, &task_definition).await?;
-        ensure_lifecycle(&ctx.aws, &name, spec).await?;
-        Ok::<_, Error>((task_definition, state_machine))
-    }
-    .await;
     let mut status = runtime.status.clone().unwrap_or_default();
     let generation = runtime.metadata.generation;
     let now = Timestamp::now();
-    let result = match outcome {
-        Ok((task_definition, state_machine)) => {
-            status.task_definition_arn = Some(task_definition);
-            status.state_machine_arn = Some(state_machine);
+    let result = match spec.validate() {
+        // The API server admits no such spec; one stored before the CRD said so is refused here
+        // with the same words, and looked at again only when it changes.
+        Err(e) => {
+            warn!(error = %e, "runtime spec refused");
+            let message = format!("{}: {}; fix the ProfilerRuntime", e.field, e.message);
             conditions::set(
                 &mut status.conditions,
-                "Ready",
-                true,
-                "ResourcesReady",
-                "task definition, state machine and bucket lifecycle are in place",
+                Update::runtime_failed(reason::INVALID_SPEC, message),
                 generation,
                 now,
             );
-            Ok(Action::requeue(RESYNC))
+            Ok(Action::await_change())
         }
-        Err(e) => {
-            warn!(error = %e, "runtime not ready");
-            conditions::set(&mut status.conditions, "Ready", false, "AwsError", e.to_string(), generation, now);
-            Err(e)
-        }
+        Ok(()) => match ensure_resources(&ctx.aws, &name, spec).await {
+            Ok((task_definition, state_machine)) => {
+                status.task_definition_arn = Some(task_definition);
+                status.state_machine_arn = Some(state_machine);
+                conditions::set(&mut status.conditions, Update::resources_ready(), generation, now);
+                Ok(Action::requeue(RESYNC))
+            }
+            Err(e) => {
+                warn!(error = %e, "runtime not ready");
+                let update = Update::runtime_failed(reason::AWS_ERROR, e.to_string());
+                conditions::set(&mut status.conditions, update, generation, now);
+                Err(e)
+            }
+        },
     };
     status.observed_generation = generation;
     if runtime.status.as_ref() != Some(&status) {
-        write_status(&ctx.client, &name, &status).await?;
-        info!(ready = result.is_ok(), "runtime status written");
+        let api: Api<ProfilerRuntime> = Api::all(ctx.client.clone());
+        patch_status(&api, &name, &status).await?;
+        info!(ready = conditions::is_true(&status.conditions, ConditionType::Ready), "runtime status written");
     }
     ctx.metrics.reconciled("ProfilerRuntime", result.is_err());
     if result.is_ok() {
@@ -81,10 +83,12 @@ pub async fn reconcile(runtime: Arc<ProfilerRuntime>, ctx: Arc<RuntimeContext>) 
     result
 }
 
-async fn write_status(client: &Client, name: &str, status: &ProfilerRuntimeStatus) -> Result<(), Error> {
-    let api: Api<ProfilerRuntime> = Api::all(client.clone());
-    api.patch_status(name, &PatchParams::default(), &Patch::Merge(json!({ "status": status }))).await?;
-    Ok(())
+/// The task definition, the state machine and the bucket lifecycle: their ARNs.
+async fn ensure_resources(aws: &Aws, name: &str, spec: &ProfilerRuntimeSpec) -> Result<(String, String), Error> {
+    let task_definition = ensure_task_definition(aws, name, spec).await?;
+    let state_machine = ensure_state_machine(aws, spec, &task_definition).await?;
+    ensure_lifecycle(aws, name, spec).await?;
+    Ok((task_definition, state_machine))
 }
 
 /// The runtime `name` when it exists and is Ready: its spec and state machine ARN; otherwise
@@ -95,13 +99,10 @@ pub async fn ready_runtime(client: &Client, name: &str) -> Result<Result<(Profil
         return Ok(Err(format!("ProfilerRuntime {name:?} does not exist; create it or set spec.runtimeRef.name")));
     };
     let status = runtime.status.clone().unwrap_or_default();
-    match (conditions::is_true(&status.conditions, "Ready"), status.state_machine_arn.clone()) {
+    match (conditions::is_true(&status.conditions, ConditionType::Ready), status.state_machine_arn.clone()) {
         (true, Some(arn)) => Ok(Ok((runtime, arn))),
         _ => {
-            let why = status
-                .conditions
-                .iter()
-                .find(|c| c.type_ == "Ready")
+            let why = conditions::find(&status.conditions, ConditionType::Ready)
                 .map(|c| c.message.clone())
                 .unwrap_or_else(|| "not reconciled yet".into());
             Ok(Err(format!("ProfilerRuntime {name:?} is not Ready: {why}")))

@@ -1,6 +1,6 @@
 //! Two replicas with leader election: one leads, and when it stops the other takes over. On the
 //! way, a running job is deleted (its execution is stopped, the cancellation recorded), a job
-//! passes its activeDeadlineSeconds (stopped, Cancelled), and a suspended job is held until it
+//! passes its activeDeadlineSeconds (stopped, Failed with reason DeadlineExceeded), and a suspended job is held until it
 //! is resumed, then deleted after ttlSecondsAfterFinished.
 
 use std::time::Duration;
@@ -60,7 +60,7 @@ async fn replicas_elect_a_leader_that_stops_deletes_suspends_and_hands_over() {
     wait_aborted(&arn).await;
     assert_eq!(stored(&world.database, "deleted").await, (Some("Cancelled".into()), vec!["Cancelled".into()]));
 
-    // Past activeDeadlineSeconds: stopped, Cancelled, with a DeadlineExceeded condition.
+    // Past activeDeadlineSeconds: stopped and Failed with reason DeadlineExceeded, as a Kubernetes Job.
     jobs.create(&PostParams::default(), &job("deadline", silent.source(), json!({"activeDeadlineSeconds": 3})))
         .await
         .unwrap();
@@ -72,7 +72,7 @@ async fn replicas_elect_a_leader_that_stops_deletes_suspends_and_hands_over() {
     )
     .await;
     let status = stopped.status.unwrap();
-    assert_eq!(status.phase, Some(JobPhase::Cancelled), "{status:?}");
+    assert_eq!(status.phase, Some(JobPhase::Failed), "{status:?}");
     assert!(
         status.conditions.iter().any(|c| c.type_ == "Failed" && c.reason == "DeadlineExceeded"),
         "{:?}",
@@ -80,6 +80,7 @@ async fn replicas_elect_a_leader_that_stops_deletes_suspends_and_hands_over() {
     );
     assert!(status.message.unwrap_or_default().contains("activeDeadlineSeconds (3 s)"));
     wait_aborted(&status.execution_arn.unwrap()).await;
+    assert_eq!(stored(&world.database, "deadline").await, (Some("Failed".into()), vec!["Failed".into()]));
 
     // A suspended job is not submitted.
     let later = job("later", glue_source("orders"), json!({"suspend": true, "ttlSecondsAfterFinished": 0}));

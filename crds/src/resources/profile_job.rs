@@ -4,7 +4,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
-use crate::{JobPhase, JobSource, MetricOptions, Sampling, TaskSummary};
+use crate::rules;
+use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
+use crate::{
+    JobDocumentError, JobPhase, JobSource, METADATA_ONLY_TAKES_NO_SAMPLING, MetricOptions, PUSHDOWN_TAKES_NO_SAMPLING,
+    Sampling, TaskSummary,
+};
 
 /// Spec fields may not change after submission; only `suspend` may (CEL transition rule).
 const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.source == oldSelf.source \
@@ -16,6 +21,15 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && (!has(self.activeDeadlineSeconds) || self.activeDeadlineSeconds == oldSelf.activeDeadlineSeconds) \
     && has(self.ttlSecondsAfterFinished) == has(oldSelf.ttlSecondsAfterFinished) \
     && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished)";
+
+/// Metadata-only Iceberg profiles take no sampling (as [`crate::JobDocument::validate`]).
+const METADATA_ONLY_FULL: &str =
+    "!has(self.source.iceberg) || !self.source.iceberg.metadataOnly || self.sampling.method == 'full'";
+
+/// Pushdown takes no sampling (as [`crate::JobDocument::validate`]).
+const PUSHDOWN_FULL: &str = "self.sampling.method == 'full' \
+    || !(has(self.source.athena) && self.source.athena.method == 'pushdown') \
+    && !(has(self.source.redshift) && self.source.redshift.method == 'pushdown')";
 
 /// Exactly one source kind.
 const ONE_SOURCE: &str = "[has(self.iceberg), has(self.athena), has(self.redshift)].filter(x, x).size() == 1";
@@ -46,6 +60,8 @@ const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
 #[x_kube(validation = Rule::new(SPEC_IMMUTABLE).message("spec is immutable once submitted, except suspend; create a new ProfileJob"))]
+#[x_kube(validation = Rule::new(METADATA_ONLY_FULL).message(METADATA_ONLY_TAKES_NO_SAMPLING))]
+#[x_kube(validation = Rule::new(PUSHDOWN_FULL).message(PUSHDOWN_TAKES_NO_SAMPLING))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileJobSpec {
     /// The ProfilerRuntime (cluster-scoped) that runs this job.
@@ -56,11 +72,11 @@ pub struct ProfileJobSpec {
     pub source: JobSource,
     /// Top-level columns to profile, in this order (default: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 1000))]
+    #[schemars(schema_with = "rules::schema::columns")]
     pub columns: Option<Vec<String>>,
     /// Rows to profile: `{method: full}` (default), `{method: reservoir, size, seed}` or
     /// `{method: bernoulli, fraction, seed}`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::sampling::deserialize_written")]
     #[schemars(schema_with = "sampling_schema")]
     pub sampling: Sampling,
     /// Histogram bins and top values per column.
@@ -76,11 +92,12 @@ pub struct ProfileJobSpec {
     pub backoff_limit: u32,
     /// Seconds the job may run, all attempts together, before it is stopped and marked Failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = MAX_SECONDS))]
     pub active_deadline_seconds: Option<u64>,
     /// Seconds after the job finished when the ProfileJob is deleted (results stay in S3 and
     /// Postgres). Kept forever when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = MAX_SECONDS))]
     pub ttl_seconds_after_finished: Option<u64>,
     /// While true, nothing is submitted (a running execution is not stopped).
     #[serde(default)]
@@ -102,9 +119,9 @@ fn sampling_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
             "seed": {"type": "integer", "format": "uint64", "minimum": 0, "description": "Seed of the row selection (reservoir, bernoulli)."}
         },
         "x-kubernetes-validations": [
-            {"rule": "self.method != 'reservoir' || (has(self.size) && has(self.seed) && !has(self.fraction))", "message": "reservoir sampling takes size and seed"},
-            {"rule": "self.method != 'bernoulli' || (has(self.fraction) && has(self.seed) && !has(self.size))", "message": "bernoulli sampling takes fraction and seed"},
-            {"rule": "self.method != 'full' || (!has(self.size) && !has(self.fraction) && !has(self.seed))", "message": "full sampling takes no size, fraction or seed"},
+            {"rule": "self.method != 'reservoir' || (has(self.size) && has(self.seed) && !has(self.fraction))", "message": RESERVOIR_FIELDS},
+            {"rule": "self.method != 'bernoulli' || (has(self.fraction) && has(self.seed) && !has(self.size))", "message": BERNOULLI_FIELDS},
+            {"rule": "self.method != 'full' || (!has(self.size) && !has(self.fraction) && !has(self.seed))", "message": FULL_FIELDS},
             {"rule": "!has(self.fraction) || (self.fraction > 0.0 && self.fraction <= 1.0)", "message": "fraction must be in (0, 1]"}
         ]
     })
@@ -114,11 +131,51 @@ fn default_backoff_limit() -> u32 {
     2
 }
 
+/// Largest `backoffLimit`.
+pub const MAX_BACKOFF_LIMIT: u32 = 10;
+
+/// Largest `activeDeadlineSeconds` and `ttlSecondsAfterFinished`: one year, the longest a Step
+/// Functions standard execution may run.
+pub const MAX_SECONDS: u64 = 31_536_000;
+
+impl ProfileJobSpec {
+    /// Checks what the job document does not carry (runtime name, task size, limits); the rest
+    /// is checked by [`crate::JobDocument::validate`] when the controller builds the document.
+    /// Together they are exactly what the CRD checks at admission.
+    pub fn validate(&self) -> Result<(), JobDocumentError> {
+        let fail = |field: &str, message: String| Err(JobDocumentError { field: field.to_owned(), message });
+        if let Err(m) = rules::OBJECT_NAME.check(&self.runtime_ref.name) {
+            return fail("spec.runtimeRef.name", m);
+        }
+        if let Some(task) = self.task
+            && !task.is_fargate_size()
+        {
+            return fail("spec.task", FARGATE_SIZE_MESSAGE.to_owned());
+        }
+        if self.backoff_limit > MAX_BACKOFF_LIMIT {
+            return fail("spec.backoffLimit", format!("must be at most {MAX_BACKOFF_LIMIT}"));
+        }
+        if let Some(s) = self.active_deadline_seconds
+            && !(1..=MAX_SECONDS).contains(&s)
+        {
+            return fail("spec.activeDeadlineSeconds", format!("must be 1 to {MAX_SECONDS}"));
+        }
+        if self.ttl_seconds_after_finished.is_some_and(|s| s > MAX_SECONDS) {
+            return fail("spec.ttlSecondsAfterFinished", format!("must be at most {MAX_SECONDS}"));
+        }
+        Ok(())
+    }
+}
+
+/// What a bad [`TaskSize`] is told (the CRD and the controller).
+pub const FARGATE_SIZE_MESSAGE: &str = "not a Fargate CPU/memory combination (see the AWS Fargate task size table)";
+
 /// Names a ProfilerRuntime.
 #[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RuntimeRef {
     /// Name of the ProfilerRuntime (default `default`).
     #[serde(default = "default_runtime_name")]
+    #[schemars(schema_with = "rules::schema::object_name")]
     pub name: String,
 }
 
@@ -134,12 +191,30 @@ fn default_runtime_name() -> String {
 
 /// A Fargate task size.
 #[derive(KubeSchema, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[x_kube(validation = Rule::new(FARGATE_SIZE).message("not a Fargate CPU/memory combination (see the AWS Fargate task size table)"))]
+#[x_kube(validation = Rule::new(FARGATE_SIZE).message(FARGATE_SIZE_MESSAGE))]
 pub struct TaskSize {
     /// CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.
     pub cpu: u32,
     /// Memory in MiB, allowed for the CPU size.
     pub memory: u32,
+}
+
+impl TaskSize {
+    /// Whether Fargate runs tasks of this size (the same table as the CRD's CEL rule).
+    pub fn is_fargate_size(&self) -> bool {
+        let (cpu, memory) = (self.cpu, self.memory);
+        let steps = |min: u32, max: u32, step: u32| (min..=max).contains(&memory) && memory % step == 0;
+        match cpu {
+            256 => [512, 1024, 2048].contains(&memory),
+            512 => steps(1024, 4096, 1024),
+            1024 => steps(2048, 8192, 1024),
+            2048 => steps(4096, 16384, 1024),
+            4096 => steps(8192, 30720, 1024),
+            8192 => steps(16384, 61440, 4096),
+            16384 => steps(32768, 122880, 8192),
+            _ => false,
+        }
+    }
 }
 
 /// What the controller observed and did.

@@ -5,12 +5,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
-use super::TaskSize;
-
-const IAM_ROLE_ARN: &str = "self.matches('^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$')";
-const SECRET_ARN: &str = "self.matches('^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$')";
-const BUCKET_NAME: &str = "self.matches('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$')";
-const STATE_MACHINE_NAME: &str = "self.matches('^[A-Za-z0-9_-]{1,80}$')";
+use super::{FARGATE_SIZE_MESSAGE, TaskSize};
+use crate::JobDocumentError;
+use crate::rules::{self, StringRule};
 
 /// An AWS environment that runs ProfileJobs.
 #[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -29,10 +26,10 @@ pub struct ProfilerRuntimeSpec {
     pub ecs: EcsNetwork,
     /// IAM role the worker assumes (Athena, Redshift Data, Glue, S3 read of the data, S3 write of
     /// the results prefix).
-    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    #[schemars(schema_with = "rules::schema::iam_role_arn")]
     pub task_role_arn: String,
     /// IAM role ECS uses to pull the image and write logs.
-    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    #[schemars(schema_with = "rules::schema::iam_role_arn")]
     pub execution_role_arn: String,
     /// The worker's container image and default task size.
     pub worker: WorkerSpec,
@@ -40,17 +37,49 @@ pub struct ProfilerRuntimeSpec {
     pub results: ResultsLocation,
     /// Name of the Step Functions state machine the controller creates or adopts.
     #[serde(default = "default_state_machine_name")]
-    #[x_kube(validation = Rule::new(STATE_MACHINE_NAME).message("1 to 80 letters, digits, '-' or '_'"))]
+    #[schemars(schema_with = "rules::schema::state_machine_name")]
     pub state_machine_name: String,
     /// IAM role Step Functions assumes to run the worker task (ecs:RunTask, iam:PassRole for the
     /// two task roles, s3:GetObject on the results prefix).
-    #[x_kube(validation = Rule::new(IAM_ROLE_ARN).message("must be an IAM role ARN"))]
+    #[schemars(schema_with = "rules::schema::iam_role_arn")]
     pub state_machine_role_arn: String,
     /// Secrets Manager secret with the profile store's connection (url, or RDS-style fields).
     /// Without it, profiles go to S3 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[x_kube(validation = Rule::new(SECRET_ARN).message("must be a Secrets Manager secret ARN"))]
+    #[schemars(schema_with = "rules::schema::optional_secret_arn")]
     pub database_secret_arn: Option<String>,
+}
+
+impl ProfilerRuntimeSpec {
+    /// Checks every value the controller relies on: exactly what the CRD checks at admission.
+    pub fn validate(&self) -> Result<(), JobDocumentError> {
+        let fail = |field: &str, message: String| JobDocumentError { field: field.to_owned(), message };
+        rules::check_list(&self.ecs.subnets, 1, rules::MAX_SUBNETS, &rules::AWS_NAME)
+            .map_err(|m| fail("spec.ecs.subnets", m))?;
+        rules::check_list(&self.ecs.security_groups, 1, rules::MAX_SECURITY_GROUPS, &rules::AWS_NAME)
+            .map_err(|m| fail("spec.ecs.securityGroups", m))?;
+        let strings: [(&str, &str, &StringRule); 8] = [
+            ("spec.ecs.cluster", &self.ecs.cluster, &rules::AWS_NAME),
+            ("spec.worker.image", &self.worker.image, &rules::IMAGE),
+            ("spec.taskRoleArn", &self.task_role_arn, &rules::IAM_ROLE_ARN),
+            ("spec.executionRoleArn", &self.execution_role_arn, &rules::IAM_ROLE_ARN),
+            ("spec.stateMachineRoleArn", &self.state_machine_role_arn, &rules::IAM_ROLE_ARN),
+            ("spec.stateMachineName", &self.state_machine_name, &rules::STATE_MACHINE_NAME),
+            ("spec.results.bucket", &self.results.bucket, &rules::BUCKET),
+            ("spec.results.prefix", &self.results.prefix, &rules::KEY_PREFIX),
+        ];
+        let optional = [
+            self.database_secret_arn.as_deref().map(|a| ("spec.databaseSecretArn", a, &rules::SECRET_ARN)),
+            self.worker.log_group.as_deref().map(|g| ("spec.worker.logGroup", g, &rules::LOG_GROUP)),
+        ];
+        for (field, value, rule) in strings.into_iter().chain(optional.into_iter().flatten()) {
+            rule.check(value).map_err(|message| fail(field, message))?;
+        }
+        if !self.worker.size.is_fargate_size() {
+            return Err(JobDocumentError { field: "spec.worker.size".into(), message: FARGATE_SIZE_MESSAGE.into() });
+        }
+        Ok(())
+    }
 }
 
 fn default_state_machine_name() -> String {
@@ -62,13 +91,13 @@ fn default_state_machine_name() -> String {
 #[serde(rename_all = "camelCase")]
 pub struct EcsNetwork {
     /// ECS cluster name or ARN.
-    #[schemars(length(min = 1, max = 255))]
+    #[schemars(schema_with = "rules::schema::aws_name")]
     pub cluster: String,
     /// Subnets of the tasks (at least one; they need a route to the AWS APIs and the database).
-    #[schemars(length(min = 1, max = 16))]
+    #[schemars(schema_with = "rules::schema::subnets")]
     pub subnets: Vec<String>,
     /// Security groups of the tasks (at least one, at most 5).
-    #[schemars(length(min = 1, max = 5))]
+    #[schemars(schema_with = "rules::schema::security_groups")]
     pub security_groups: Vec<String>,
     /// Give tasks a public IP (needed in public subnets without a NAT gateway).
     #[serde(default)]
@@ -80,13 +109,14 @@ pub struct EcsNetwork {
 #[serde(rename_all = "camelCase")]
 pub struct WorkerSpec {
     /// Container image of `profiler-task`, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/profiler-worker:0.1.0`.
-    #[schemars(length(min = 1, max = 1024))]
+    #[schemars(schema_with = "rules::schema::image")]
     pub image: String,
     /// Default Fargate size of a task (a ProfileJob may override it): 1 vCPU, 2 GiB.
     #[serde(default = "default_task_size")]
     pub size: TaskSize,
     /// CloudWatch Logs group of the worker (created by you; default none: no log configuration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "rules::schema::optional_log_group")]
     pub log_group: Option<String>,
 }
 
@@ -100,11 +130,11 @@ fn default_task_size() -> TaskSize {
 pub struct ResultsLocation {
     /// Existing S3 bucket; the controller sets its lifecycle (Standard-IA after 30 days, expiry
     /// after 365) on the prefix.
-    #[x_kube(validation = Rule::new(BUCKET_NAME).message("must be an S3 bucket name"))]
+    #[schemars(schema_with = "rules::schema::bucket")]
     pub bucket: String,
     /// Key prefix (default `profiles`).
     #[serde(default = "default_prefix")]
-    #[schemars(length(max = 512))]
+    #[schemars(schema_with = "rules::schema::key_prefix")]
     pub prefix: String,
 }
 

@@ -120,10 +120,9 @@ impl S3Sink {
     }
 }
 
-fn describe_s3<E, R>(error: &aws_sdk_s3::error::SdkError<E, R>) -> String
+fn describe_s3<E>(error: &aws_sdk_s3::error::SdkError<E>) -> String
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     match describe(error) {
         (Some(code), message) => format!("S3 said {code}: {message}"),

@@ -41,10 +41,9 @@ fn parse(location: &str) -> Result<(&str, &str)> {
 
 /// An S3 error as an Iceberg error that keeps the AWS code, so "NoSuchKey" or "AccessDenied"
 /// reach the user's message.
-fn s3_error<E, R>(operation: &str, location: &str, error: aws_sdk_s3::error::SdkError<E, R>) -> Error
+fn s3_error<E>(operation: &str, location: &str, error: aws_sdk_s3::error::SdkError<E>) -> Error
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let (code, message) = crate::aws::describe(&error);
     let code = code.map(|c| format!("{c}: ")).unwrap_or_default();
