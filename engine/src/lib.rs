@@ -6,36 +6,26 @@
 //! profiled in parallel partitions ([`scan`]) and two saved profiles can be combined
 //! ([`merge_profiles`]).
 
-mod boolean;
-mod column;
+mod accumulator;
 mod content_type;
 mod error;
 mod few_values;
 mod fxhash;
-mod hll8;
-mod kll;
 mod lanes;
-mod list;
 mod merge;
-mod moments;
-mod numeric;
 mod options;
-mod runs;
 mod sample;
 mod scan;
-mod sketches;
+mod sketch;
 mod table;
-mod temporal;
-mod text;
 
-pub use column::{ColumnAccumulator, column_kind};
+pub use accumulator::{ColumnAccumulator, column_kind, hex};
 pub use content_type::classify as classify_content;
 pub use error::EngineError;
 pub use merge::merge_profiles;
 pub use options::{ProfileOptions, QUANTILE_RANKS};
 pub use scan::{Partition, ScanOutput, scan};
 pub use table::TableProfiler;
-pub use text::hex;
 
 /// Version of the engine, written into every profile.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

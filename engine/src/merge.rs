@@ -2,7 +2,7 @@
 
 use profiler_crds::{ProfileMode, Sampling, SamplingReport, TableProfile};
 
-use crate::column::ColumnAccumulator;
+use crate::accumulator::ColumnAccumulator;
 use crate::error::EngineError;
 use crate::options::ProfileOptions;
 

@@ -6,7 +6,7 @@ use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Fields, Schema};
 use profiler_crds::ColumnProfile;
 
-use crate::column::ColumnAccumulator;
+use crate::accumulator::ColumnAccumulator;
 use crate::error::EngineError;
 use crate::options::ProfileOptions;
 

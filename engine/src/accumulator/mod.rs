@@ -1,17 +1,28 @@
-//! One column's accumulator: counts common to every type plus the type-specific statistics.
+//! One column's accumulator: counts common to every type plus the type-specific statistics, each
+//! type's in its own module (numbers with their moments, temporal values, strings and binary,
+//! booleans, lists).
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use profiler_crds::{ColumnKind, ColumnProfile};
 
-use crate::boolean::BooleanAccumulator;
 use crate::error::EngineError;
-use crate::list::{ListAccumulator, is_list};
-use crate::numeric::{NumericAccumulator, is_numeric};
 use crate::options::ProfileOptions;
-use crate::temporal::{TemporalAccumulator, is_temporal};
-use crate::text::{TextAccumulator, counts_by_key, text_kind};
+
+mod boolean;
+mod list;
+mod moments;
+mod numeric;
+mod temporal;
+mod text;
+
+use boolean::BooleanAccumulator;
+use list::{ListAccumulator, is_list};
+use numeric::{NumericAccumulator, is_numeric};
+use temporal::{TemporalAccumulator, is_temporal};
+pub use text::hex;
+use text::{TextAccumulator, counts_by_key, text_kind};
 
 /// Type-specific statistics, chosen once from the column's Arrow type.
 #[derive(Debug, Clone)]

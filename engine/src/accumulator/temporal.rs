@@ -7,10 +7,10 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use profiler_crds::{ColumnProfile, TemporalStats};
 
+use super::numeric::valid_runs;
 use crate::error::{EngineError, missing};
-use crate::numeric::valid_runs;
 use crate::options::ProfileOptions;
-use crate::sketches::{DistinctSketch, QuantileSketch};
+use crate::sketch::{DistinctSketch, QuantileSketch};
 
 /// What the raw integers of a temporal column count.
 #[derive(Debug, Clone, Copy, PartialEq)]

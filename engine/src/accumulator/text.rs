@@ -20,7 +20,7 @@ use crate::content_type;
 use crate::error::{EngineError, missing};
 use crate::fxhash::{FxBuildHasher, short_word};
 use crate::options::ProfileOptions;
-use crate::sketches::{DistinctSketch, TopValuesSketch};
+use crate::sketch::{DistinctSketch, TopValuesSketch};
 
 /// Whether `data_type` is profiled as text (UTF-8) or as bytes.
 pub fn text_kind(data_type: &DataType) -> Option<bool> {

@@ -1,8 +1,6 @@
-//! Thin wrappers over the Apache DataSketches sketches the engine keeps per column: a
-//! HyperLogLog for distinct counts, a KLL sketch for quantiles and histograms (our in-place
-//! implementation in [`crate::kll`], image-compatible with the DataSketches one), and a
-//! frequent-items sketch for top values. Each wrapper knows how to merge, how to turn itself into
-//! the figures of the profile document, and how to travel as base64 inside that document.
+//! The distinct-count sketch of a column: an HLL_8 HyperLogLog, updated through the
+//! `datasketches` crate until it reaches its register-array mode and then through its image
+//! (`dense.rs`), with a table of recent fixed-width values in front.
 
 use std::borrow::Cow;
 use std::hash::Hash;
@@ -10,35 +8,16 @@ use std::hash::Hash;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use datasketches::common::NumStdDev;
-use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
 use datasketches::hash::value::raw_bytes;
 use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
-use profiler_crds::{ColumnProfile, DistinctCount, Distribution, HistogramBin, Quantile, ValueCount};
+use profiler_crds::{ColumnProfile, DistinctCount};
 
-use crate::error::{EngineError, missing};
-use crate::few_values::FewValues;
-use crate::hll8::{DenseHll8, hash_of, value_hash};
-use crate::kll::KllDoublesSketch;
-use crate::options::QUANTILE_RANKS;
+use super::{bad, decode, image, invalid};
+use crate::error::EngineError;
 
-fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {
-    BASE64.decode(text).map_err(|e| EngineError::BadSketch { column: column.to_owned(), sketch, reason: e.to_string() })
-}
+mod dense;
 
-/// The base64 image of `which` sketch of a column profile, or an error naming what is missing.
-fn image<'a>(profile: &'a ColumnProfile, which: &'static str) -> Result<&'a str, EngineError> {
-    let sketches = &profile.sketches;
-    let image = match which {
-        "hll" => sketches.hll.as_deref(),
-        "kll" => sketches.kll.as_deref(),
-        _ => sketches.frequent_items.as_deref(),
-    };
-    image.ok_or_else(|| missing(profile, &format!("sketches.{which}")))
-}
-
-fn bad(column: &str, sketch: &'static str, reason: impl ToString) -> EngineError {
-    EngineError::BadSketch { column: column.to_owned(), sketch, reason: reason.to_string() }
-}
+use dense::{DenseHll8, hash_of, value_hash};
 
 /// Distinct-count sketch (HLL_8) over the bytes of non-null values.
 #[derive(Debug, Clone)]
@@ -73,6 +52,7 @@ struct RecentValues {
 
 /// Slots of [`RecentValues`].
 const RECENT_SLOTS: usize = 256;
+
 /// Batches a switched-off [`RecentValues`] waits before it is tried again.
 const RECENT_RETRY_EVERY: u32 = 16;
 
@@ -260,177 +240,6 @@ impl DistinctSketch {
     pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
         Self::from_base64(&profile.name, image(profile, "hll")?)
     }
-}
-
-/// Quantile sketch (KLL over f64) of finite values.
-#[derive(Debug, Clone)]
-pub struct QuantileSketch {
-    kll: KllDoublesSketch,
-    /// Counting table for batches of few distinct values.
-    few: FewValues,
-    /// The counted values of the last such batch.
-    counted: Vec<(f64, u64)>,
-}
-
-impl QuantileSketch {
-    /// An empty sketch with accuracy parameter `k`.
-    pub fn new(k: u16) -> Result<Self, EngineError> {
-        Ok(Self::of(KllDoublesSketch::new(k)?))
-    }
-
-    fn of(kll: KllDoublesSketch) -> Self {
-        Self { kll, few: FewValues::default(), counted: Vec::new() }
-    }
-
-    /// Smallest value added, None when empty.
-    pub fn min(&self) -> Option<f64> {
-        self.kll.min()
-    }
-
-    /// Largest value added, None when empty.
-    pub fn max(&self) -> Option<f64> {
-        self.kll.max()
-    }
-
-    /// Adds values; NaN is ignored (callers count it apart). A batch whose distinct values each
-    /// stand for 16 values or more on average (and number at most [`crate::few_values::MAX_DISTINCT`])
-    /// enters as those values with their counts, in one merge.
-    pub fn update_slice(&mut self, values: &[f64]) {
-        let limit = values.len() / 16;
-        if limit > 0 && self.few.count(values, limit, &mut self.counted) {
-            self.kll.update_weighted(&self.counted);
-        } else {
-            self.kll.update_slice(values);
-        }
-    }
-
-    /// Folds `other` into `self`.
-    pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
-        self.kll.merge(&other.kll)
-    }
-
-    /// Quantiles at [`QUANTILE_RANKS`] and `bins` equal-width bins over [min, max]; `label`
-    /// renders a value for display. None when the sketch is empty.
-    pub fn distribution(&self, bins: usize, label: &dyn Fn(f64) -> String) -> Option<Distribution> {
-        let min = self.kll.min()?;
-        let max = self.kll.max()?;
-        let values = self.kll.quantiles(&QUANTILE_RANKS)?;
-        let quantiles = QUANTILE_RANKS
-            .iter()
-            .zip(values)
-            .map(|(&rank, value)| Quantile { rank, value, label: label(value) })
-            .collect();
-        Some(Distribution {
-            quantiles,
-            histogram: self.histogram(min, max, bins),
-            rank_error: self.kll.normalized_rank_error(),
-        })
-    }
-
-    fn histogram(&self, min: f64, max: f64, bins: usize) -> Vec<HistogramBin> {
-        let n = self.kll.n();
-        let width = (max - min) / bins as f64;
-        if width.is_nan() || width <= 0.0 || !width.is_finite() {
-            return vec![HistogramBin { lower: min, upper: max, count: n }];
-        }
-        let edges: Vec<f64> = (0..=bins).map(|i| if i == bins { max } else { min + width * i as f64 }).collect();
-        // Interior edges split the bins; values < edge fall left of it.
-        let mut splits: Vec<f64> = Vec::with_capacity(bins);
-        for &e in &edges[1..bins] {
-            if !e.is_nan() && splits.last().is_none_or(|&last| last < e) {
-                splits.push(e);
-            }
-        }
-        let cdf = match self.kll.cdf(&splits) {
-            Some(cdf) if cdf.len() == bins => cdf,
-            _ => return vec![HistogramBin { lower: min, upper: max, count: n }],
-        };
-        let mut previous = 0u64;
-        (0..bins)
-            .map(|i| {
-                let cumulative = if i + 1 == bins { n } else { (cdf[i] * n as f64).round() as u64 };
-                let count = cumulative.saturating_sub(previous);
-                previous = previous.max(cumulative);
-                HistogramBin { lower: edges[i], upper: edges[i + 1], count }
-            })
-            .collect()
-    }
-
-    /// Standard KLL (double) image, base64.
-    pub fn to_base64(&self) -> String {
-        BASE64.encode(self.kll.serialize())
-    }
-
-    /// Reads an image written by [`Self::to_base64`] (or any DataSketches KLL double sketch).
-    pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
-        let kll = KllDoublesSketch::deserialize(column, &decode(column, "kll", text)?)?;
-        Ok(Self::of(kll))
-    }
-
-    /// Reads the sketch stored in a column profile.
-    pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
-        Self::from_base64(&profile.name, image(profile, "kll")?)
-    }
-}
-
-/// Frequent-items sketch of values rendered as strings.
-#[derive(Debug, Clone)]
-pub struct TopValuesSketch {
-    items: FrequentItemsSketch<String>,
-}
-
-impl TopValuesSketch {
-    /// An empty sketch with the given maximum map size (a power of two).
-    pub fn new(map_size: usize) -> Result<Self, EngineError> {
-        let items = FrequentItemsSketch::new(map_size).map_err(|e| invalid("frequent_items_map_size", e))?;
-        Ok(Self { items })
-    }
-
-    /// Adds `count` occurrences of `value`; allocates only when the value is not tracked yet.
-    #[inline]
-    pub fn update(&mut self, value: &str, count: u64) {
-        self.items.update_with_count_ref(value, count);
-    }
-
-    /// Folds `other` into `self`.
-    pub fn merge(&mut self, other: &Self) {
-        self.items.merge(&other.items);
-    }
-
-    /// The `k` most frequent values that certainly exceed the sketch's error, most frequent first,
-    /// and that error (0 when counts are exact).
-    pub fn top(&self, k: usize) -> (Vec<ValueCount>, u64) {
-        let mut rows: Vec<ValueCount> = self
-            .items
-            .frequent_items(ErrorType::NoFalsePositives)
-            .into_iter()
-            .map(|row| ValueCount { value: row.item().clone(), count: row.estimate() })
-            .collect();
-        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        rows.truncate(k);
-        (rows, self.items.maximum_error())
-    }
-
-    /// Standard frequent-items (string) image, base64.
-    pub fn to_base64(&self) -> String {
-        BASE64.encode(self.items.serialize())
-    }
-
-    /// Reads an image written by [`Self::to_base64`].
-    pub fn from_base64(column: &str, text: &str) -> Result<Self, EngineError> {
-        let items = FrequentItemsSketch::deserialize(&decode(column, "frequentItems", text)?)
-            .map_err(|e| bad(column, "frequentItems", e))?;
-        Ok(Self { items })
-    }
-
-    /// Reads the sketch stored in a column profile.
-    pub fn from_profile(profile: &ColumnProfile) -> Result<Self, EngineError> {
-        Self::from_base64(&profile.name, image(profile, "frequentItems")?)
-    }
-}
-
-fn invalid(name: &'static str, e: impl ToString) -> EngineError {
-    EngineError::InvalidOption { name, reason: e.to_string() }
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use arrow_schema::DataType;
 use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
 
+use super::moments;
 use crate::error::{EngineError, missing};
+use crate::lanes;
 use crate::options::ProfileOptions;
-use crate::sketches::{DistinctSketch, QuantileSketch};
-use crate::{lanes, moments};
+use crate::sketch::{DistinctSketch, QuantileSketch};
 
 /// How values of the column are written as text.
 #[derive(Debug, Clone, Copy, PartialEq)]
