@@ -125,6 +125,7 @@ postgres_start
 moto_start "$PY"
 
 step "cargo test"
-cargo test --workspace --locked 2>&1 | tee "$CARGO_TARGET_DIR/test-output.txt"
+# --no-fail-fast: every test binary runs, so one run shows every failure.
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$CARGO_TARGET_DIR/test-output.txt"
 # Print one closing line over all test binaries.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\n%d passed, %d failed, %d skipped\n", p, f, i; exit (f > 0) }' "$CARGO_TARGET_DIR/test-output.txt"

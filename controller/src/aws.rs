@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use profiler_aws_error::{AwsCallError, configured_endpoint};
+use profiler_aws::{AwsCallError, configured_endpoint};
 
 use crate::error::Error;
 use crate::metrics::{AwsCallLabels, Metrics};
@@ -35,6 +35,7 @@ impl Aws {
     /// `PROFILER_S3_FORCE_PATH_STYLE=true` for emulators.
     pub async fn from_env(metrics: &Metrics, limit: &RateLimit) -> Self {
         let mut config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(profiler_aws::https_client())
             .retry_config(RetryConfig::adaptive().with_max_attempts(5))
             .load()
             .await;

@@ -1,7 +1,7 @@
 //! Errors of a reconcile. Each is retried with backoff by the controller runtime; what the user
 //! must fix is written to the object's status and Events, not only logged.
 
-use profiler_aws_error::AwsCallError;
+use profiler_aws::AwsCallError;
 use profiler_store::StoreError;
 
 /// Everything a reconcile can fail with.

@@ -1,5 +1,7 @@
 //! The job document: everything one profiling run needs, handed by the controller to the worker
-//! (in the ECS container's environment, [`JOB_DOCUMENT_ENV`], or as a file).
+//! in the ECS container's environment ([`JOB_DOCUMENT_ENV`]): inline when it is small, else as the
+//! `s3://` URI of `job.json` beside the run's outputs ([`INLINE_JOB_DOCUMENT_BYTES`]); or as a
+//! file.
 //!
 //! Both sides parse and check it with the same code ([`JobDocument::from_json`],
 //! [`JobDocument::to_json`]): an unknown version, an unknown field, a missing field or a value out
@@ -16,9 +18,13 @@ use crate::sampling::Sampling;
 /// Version of the job document written by this build; readers refuse other versions.
 pub const JOB_DOCUMENT_VERSION: u32 = 1;
 
-/// Largest encoded document, in bytes. ECS allows 8 KiB of container overrides in total; the rest
-/// is left for the other overrides (command, other variables).
-pub const MAX_JOB_DOCUMENT_BYTES: usize = 6 * 1024;
+/// Largest encoded document passed inline in the container's environment, in bytes. ECS allows
+/// 8 KiB of container overrides in all, and the document is escaped once more inside them; a
+/// larger document is stored as [`JOB_DOCUMENT_OBJECT`] and the environment carries its URI.
+pub const INLINE_JOB_DOCUMENT_BYTES: usize = 4 * 1024;
+
+/// Name of the stored job document, in the run's output prefix.
+pub const JOB_DOCUMENT_OBJECT: &str = "job.json";
 
 /// Environment variable that carries the document into the worker's container.
 pub const JOB_DOCUMENT_ENV: &str = "PROFILER_JOB";
@@ -335,21 +341,15 @@ impl JobDocument {
         Ok(document)
     }
 
-    /// Checks and encodes the document (compact JSON), refusing one that would not fit in the
-    /// container environment.
+    /// Checks and encodes the document (compact JSON).
     pub fn to_json(&self) -> Result<String, JobDocumentError> {
         self.validate()?;
-        let text = serde_json::to_string(self).or_else(|e| fail("$", format!("cannot encode: {e}")))?;
-        if text.len() > MAX_JOB_DOCUMENT_BYTES {
-            return fail(
-                "$",
-                format!(
-                    "{} bytes encoded, at most {MAX_JOB_DOCUMENT_BYTES} fit in the task's environment; select fewer columns",
-                    text.len()
-                ),
-            );
-        }
-        Ok(text)
+        serde_json::to_string(self).or_else(|e| fail("$", format!("cannot encode: {e}")))
+    }
+
+    /// Key of the stored document (when too large to pass inline): `<output prefix>job.json`.
+    pub fn document_key(&self) -> String {
+        format!("{}{JOB_DOCUMENT_OBJECT}", self.output_prefix())
     }
 
     /// Key prefix of this run's outputs: `prefix/<namespace>/<name>/<uid>/attempt-<n>/`.

@@ -4,12 +4,13 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use profiler_aws_error::{AwsCallError, configured_endpoint};
+use profiler_aws::{AwsCallError, configured_endpoint};
 
 /// Loads the shared SDK configuration with adaptive retry (client-side rate limiting when AWS
 /// throttles) and up to 5 attempts per call.
 pub async fn sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(profiler_aws::https_client())
         .retry_config(RetryConfig::adaptive().with_max_attempts(5))
         .load()
         .await
@@ -38,7 +39,7 @@ pub fn athena_client(config: &SdkConfig) -> aws_sdk_athena::Client {
 }
 
 /// The AWS error code of a failed call and what happened in words: AWS's message, or the
-/// network cause with the endpoint (the shared formatter of `profiler-aws-error`).
+/// network cause with the endpoint (the shared formatter of `profiler-aws`).
 pub fn describe<E>(error: &aws_sdk_s3::error::SdkError<E>) -> (Option<String>, String)
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,

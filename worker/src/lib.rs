@@ -8,6 +8,7 @@ pub mod aws;
 pub mod connector;
 pub mod datagen;
 pub mod error;
+pub mod job_document;
 pub mod progress;
 pub mod report;
 pub mod run;

@@ -219,7 +219,12 @@ async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_pos
             2,
             format!("table not found: fixtures.nope in {arn}"),
         ),
-        (iceberg(json!({})), vec![("AWS_ENDPOINT_URL", "http://127.0.0.1:1")], 3, "cannot reach the endpoint".into()),
+        (
+            iceberg(json!({})),
+            vec![("AWS_ENDPOINT_URL", "http://127.0.0.1:1")],
+            3,
+            "Glue: cannot reach http://127.0.0.1:1: Connection refused".into(),
+        ),
     ];
     for (doc, extra, code, message) in cases {
         let mut with = env.to_vec();

@@ -67,6 +67,7 @@ async fn a_redshift_table_is_profiled_by_pushdown_and_by_sample() {
     let (database, url) = setup().await;
     let bucket = format!("redshift-{}", std::process::id());
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(profiler_aws::https_client())
         .endpoint_url(env("PROFILER_TEST_MOTO_URL"))
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_s3::config::Credentials::new("test", "test", None, None, "test"))

@@ -2,7 +2,8 @@
 
 use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
 use profiler_crds::{
-    DatabaseRef, JOB_DOCUMENT_VERSION, JobDocument, JobDocumentError, JobIdentity, OutputLocation, TASK_RESULT_OBJECT,
+    DatabaseRef, INLINE_JOB_DOCUMENT_BYTES, JOB_DOCUMENT_VERSION, JobDocument, JobDocumentError, JobIdentity,
+    OutputLocation, TASK_RESULT_OBJECT,
 };
 use serde_json::{Value, json};
 
@@ -40,9 +41,18 @@ pub fn job_document(
         database: runtime.spec.database_secret_arn.clone().map(DatabaseRef::SecretArn),
     };
     doc.validate()?;
-    // The document must fit in the container override.
-    doc.to_json()?;
     Ok(doc)
+}
+
+/// What starting one attempt takes: the state machine's input and, when the job document is too
+/// large for the container's environment, the object to store first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptInput {
+    /// The execution input.
+    pub input: Value,
+    /// `(bucket, key, body)` of the job document to store before the execution starts; the input
+    /// then carries its `s3://` URI instead of the document.
+    pub stored_document: Option<(String, String, String)>,
 }
 
 /// The execution input of the state machine for `doc`.
@@ -50,13 +60,21 @@ pub fn execution_input(
     doc: &JobDocument,
     job: &ProfileJob,
     runtime: &ProfilerRuntime,
-) -> Result<Value, JobDocumentError> {
+) -> Result<AttemptInput, JobDocumentError> {
     let size = job.spec.task.unwrap_or(runtime.spec.worker.size);
-    Ok(json!({
-        INPUT_JOB_DOCUMENT: doc.to_json()?,
+    let text = doc.to_json()?;
+    let (document, stored_document) = if text.len() <= INLINE_JOB_DOCUMENT_BYTES {
+        (text, None)
+    } else {
+        let (bucket, key) = (doc.output.bucket.clone(), doc.document_key());
+        (format!("s3://{bucket}/{key}"), Some((bucket, key, text)))
+    };
+    let input = json!({
+        INPUT_JOB_DOCUMENT: document,
         INPUT_RESULT_BUCKET: doc.output.bucket,
         INPUT_RESULT_KEY: format!("{}{TASK_RESULT_OBJECT}", doc.output_prefix()),
         INPUT_TASK_CPU: size.cpu.to_string(),
         INPUT_TASK_MEMORY: size.memory.to_string(),
-    }))
+    });
+    Ok(AttemptInput { input, stored_document })
 }

@@ -16,7 +16,7 @@ use profiler_crds::{JobPhase, TaskSummary};
 use tracing::{info, instrument, warn};
 
 use super::decide::{Decision, ExecutionState, Inputs, RuntimeState, decide, phase_after};
-use super::document::{execution_input, job_document};
+use super::document::{AttemptInput, execution_input, job_document};
 use super::execution_name::{execution_arn, execution_name};
 use super::store_sync::StoreHandle;
 use super::tracker::ExecutionTracker;
@@ -240,9 +240,9 @@ impl<'a> JobRef<'a> {
         let Ok((runtime, machine)) = runtime else {
             return Ok(Action::requeue(WAIT));
         };
-        let input = job_document(self.job, &self.namespace, &self.uid, attempt, &runtime)
+        let attempt_input = job_document(self.job, &self.namespace, &self.uid, attempt, &runtime)
             .and_then(|doc| execution_input(&doc, self.job, &runtime));
-        let input = match input {
+        let AttemptInput { input, stored_document } = match attempt_input {
             Ok(input) => input,
             Err(e) => {
                 next.phase = Some(JobPhase::Failed);
@@ -261,6 +261,11 @@ impl<'a> JobRef<'a> {
         self.condition(&mut next, Update::runtime_ready());
         self.condition(&mut next, Update::submitted(arn.clone()));
         self.write_status(&next).await?;
+        if let Some((bucket, key, body)) = stored_document {
+            // Too large for the task's environment: the execution carries the object's URI.
+            let put = self.ctx.aws.s3.put_object().bucket(bucket).key(key).content_type("application/json");
+            put.body(body.into_bytes().into()).send().await.map_err(|e| failed("S3", "PutObject", &e))?;
+        }
         let started =
             self.ctx.aws.sfn.start_execution().state_machine_arn(&machine).name(&execution).input(input.to_string());
         match started.send().await {

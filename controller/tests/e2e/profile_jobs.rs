@@ -1,5 +1,6 @@
 //! A job succeeds with its result in status and its rows in Postgres; a missing table fails at
-//! once; an unreachable catalog is retried as new executions until backoffLimit is spent.
+//! once; a column list too long for the task's environment reaches the worker through S3; an
+//! unreachable catalog is retried as new executions until backoffLimit is spent.
 
 use std::time::Duration;
 
@@ -49,6 +50,21 @@ async fn a_profile_job_runs_through_step_functions_and_fargate_into_s3_and_postg
     let message = status.message.unwrap_or_default();
     assert!(message.contains("table not found: fixtures.nope in the Glue catalog"), "{message}");
 
+    // A column list too long for the task's environment travels as job.json in S3: the worker
+    // reads all of it (it names the first column the table lacks).
+    let columns: Vec<String> = std::iter::once("id".to_owned())
+        .chain((0..200).map(|i| format!("a_column_this_table_does_not_have_{i:03}")))
+        .collect();
+    jobs.create(&PostParams::default(), &job("wide", glue_source("orders"), json!({"columns": columns})))
+        .await
+        .unwrap();
+    let failed =
+        wait_for_phase(&jobs, "wide", &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(180)).await;
+    let status = failed.status.unwrap();
+    assert_eq!((status.phase, status.attempt), (Some(JobPhase::Failed), 1), "{status:?}");
+    let message = status.message.unwrap_or_default();
+    assert!(message.contains("unknown column \"a_column_this_table_does_not_have_000\""), "{message}");
+
     // A catalog that cannot be reached is transient: retried as new attempts (new executions),
     // then Failed once backoffLimit is spent.
     let source = json!({"iceberg": {"catalog": {"rest": {"uri": "http://127.0.0.1:1"}}, "namespace": "fixtures", "table": "orders"}});
@@ -69,7 +85,7 @@ async fn a_profile_job_runs_through_step_functions_and_fargate_into_s3_and_postg
         metrics.contains("profiler_operator_aws_calls_total{service=\"SFN\",operation=\"StartExecution\"}"),
         "{metrics}"
     );
-    assert!(metrics.contains("profiler_operator_jobs{phase=\"Failed\"} 2"), "{metrics}");
+    assert!(metrics.contains("profiler_operator_jobs{phase=\"Failed\"} 3"), "{metrics}");
     assert!(metrics.contains("profiler_operator_jobs{phase=\"Succeeded\"} 1"), "{metrics}");
     assert_eq!(metric(http_port, "profiler_operator_leader"), Some(1.0));
 }

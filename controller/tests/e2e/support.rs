@@ -274,6 +274,7 @@ where
 /// A Step Functions client on moto.
 pub async fn sfn() -> aws_sdk_sfn::Client {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(profiler_aws::https_client())
         .endpoint_url(env("PROFILER_TEST_MOTO_URL"))
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_sfn::config::Credentials::new("test", "test", None, None, "tests"))

@@ -1,12 +1,12 @@
 //! `profiler-task`: the Fargate worker's entrypoint. Reads the job document from `PROFILER_JOB`
-//! (or `--job-file PATH`), profiles, writes the outputs to S3 and the profile store, leaves
+//! (the JSON, or the `s3://` URI of a document too large for the environment; or `--job-file PATH`), profiles, writes the outputs to S3 and the profile store, leaves
 //! `result.json` (the task's result) next to them, prints the same JSON line on stdout and exits with a documented code (0 success, 2 bad input, 3 source
 //! unreachable or unreadable, 4 output failure, 1 internal). Logs are JSON on stderr.
 
 use std::process::ExitCode;
 
 use profiler_crds::{JOB_DOCUMENT_ENV, JobDocument, TaskResult};
-use profiler_worker::{WorkerError, exit_code, task};
+use profiler_worker::{WorkerError, exit_code, job_document, task};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -53,5 +53,5 @@ fn load() -> Result<JobDocument, WorkerError> {
             .map_err(|e| WorkerError::InvalidRequest(format!("cannot read the job document {path}: {e}")))?,
         _ => return Err(WorkerError::InvalidRequest("usage: profiler-task [--job-file PATH]".into())),
     };
-    Ok(JobDocument::from_json(&text)?)
+    job_document::load(&text)
 }

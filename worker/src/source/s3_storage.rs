@@ -28,7 +28,7 @@ pub fn file_io(client: Client) -> FileIO {
 }
 
 /// Bucket and key of an S3 URI.
-fn split(location: &str) -> Option<(&str, &str)> {
+pub(crate) fn split(location: &str) -> Option<(&str, &str)> {
     let rest = ["s3://", "s3a://", "s3n://"].iter().find_map(|scheme| location.strip_prefix(scheme))?;
     let (bucket, key) = rest.split_once('/')?;
     (!bucket.is_empty() && !key.is_empty()).then_some((bucket, key))

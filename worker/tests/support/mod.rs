@@ -50,6 +50,7 @@ pub fn run_task(job: &str, extra_env: &[(&str, &str)]) -> (Output, Value) {
 /// SDK configuration pointing at moto with static test credentials.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(profiler_aws::https_client())
         .endpoint_url(moto())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "test"))

@@ -5,7 +5,7 @@
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_sdk_sfn::config::{Credentials, Region};
-use profiler_aws_error::{AwsCallError, FailureClass};
+use profiler_aws::{AwsCallError, FailureClass};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -54,6 +54,7 @@ async fn call(endpoint: &str) -> AwsCallError {
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
         .endpoint_url(endpoint)
+        .http_client(profiler_aws::https_client())
         .retry_config(RetryConfig::disabled())
         .build();
     let client = aws_sdk_sfn::Client::from_conf(config);

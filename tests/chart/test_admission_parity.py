@@ -1,0 +1,254 @@
+"""One set of rules: whatever a user can write in a ProfileJob or ProfilerRuntime, the API server
+(the CRD's schema and CEL rules, evaluated by kube_schema as the other chart tests do) admits it
+exactly when the controller's own checks accept it (`profiler-controller validate`: the spec, the
+job document built from it, which is what the worker validates again).
+
+Thousands of specs are generated from valid ones by changing one to three fields to hostile
+strings (empty, control characters, quotes, multibyte, at and past every length limit, a trailing
+newline), boundary numbers and option combinations. A divergence fails the test and prints the
+spec and both verdicts.
+
+Needs the controller binary: PROFILER_TEST_CONTROLLER_BIN (scripts/test.sh sets it)."""
+
+import copy
+import json
+import os
+import random
+import subprocess
+import unittest
+
+import kube_schema
+
+CONTROLLER = os.environ.get("PROFILER_TEST_CONTROLLER_BIN")
+SEED = int(os.environ.get("PROFILER_PARITY_SEED", "20261202"))
+CASES = int(os.environ.get("PROFILER_PARITY_CASES", "3000"))
+
+STRINGS = [
+    "", "a", "orders", "Orders Table", 'a"b', "a'b", "a\\b", "a\x00b", "tab\there", "abc\n", "\x7f", "x\u0085",
+    "é" * 63, "é" * 64, "x" * 127, "x" * 128, "x" * 255, "x" * 256, "\U0001F642" * 32, "\U0001F642" * 31,
+    "s3://acme-results/profiler/", "s3://Bad_Bucket/x", "s3://ab", "s3://a..b/x", "https://catalog.example.com/api",
+    "http://", "https:///x", "ftp://x", "http://host name", "sqlite:///tmp/c.db", "postgres://u@h/db",
+    "postgresql://h/db", "mysql://h", "123456789012", "12345678901", "1234567890123",
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123",
+    "arn:aws:secretsmanager:us-east-1:123:secret:x", "arn:aws:secretsmanager:us-east-1:123456789012:secret:",
+    "arn:aws:s3tables:us-east-1:123456789012:bucket/my-tables", "arn:aws:s3tables:us-east-1:123456789012:bucket/AB",
+    "arn:aws:iam::123456789012:role/profiler", "arn:aws:iam::123456789012:role/", "arn:aws:iam::12:role/x",
+    "wg1", "ab", "analytics-wg", "Analytics", "cluster-1", "1cluster", "a--b", "a-", "primary", "my.workgroup_1",
+    "profiler-results", "my.results", "a.b.", "ab", "Acme_Results", "-x", "default", "team-a.runtime", "Default",
+    "w" * 64, "w" * 65, "p" * 512, "p" * 513, "profiles/", "machine_1", "m" * 80, "m" * 81,
+]
+COUNTS = [-1, 0, 1, 2, 10, 11, 255, 999, 1000, 1001, 31536000, 31536001, 2**31, 2**53]
+FRACTIONS = [0, 0.0, 1e-9, 0.5, 1, 1.0, 1.0000001, -0.1, 2]
+TASKS = [(256, 512), (256, 4096), (512, 1024), (512, 1536), (1024, 2048), (1024, 9216), (4096, 30720),
+         (8192, 20480), (8192, 16384), (16384, 122880), (300, 1024), (2048, 4095)]
+
+
+def base_sources():
+    return [
+        {"iceberg": {"catalog": {"glue": {}}, "namespace": "lake", "table": "orders"}},
+        {"iceberg": {"catalog": {"glue": {"catalogId": "123456789012"}}, "namespace": "lake", "table": "orders",
+                     "metadataOnly": True}},
+        {"iceberg": {"catalog": {"rest": {"uri": "https://catalog.example.com", "warehouse": "main"}},
+                     "namespace": "lake", "table": "orders", "snapshotId": 42}},
+        {"iceberg": {"catalog": {"s3Tables": {"tableBucketArn": "arn:aws:s3tables:us-east-1:123456789012:bucket/t"}},
+                     "namespace": "lake", "table": "orders"}},
+        {"iceberg": {"catalog": {"sql": {"uri": "postgres://h/db", "name": "main"}}, "namespace": "lake",
+                     "table": "orders"}},
+        {"athena": {"database": "sales", "table": "orders"}},
+        {"athena": {"catalog": "AwsDataCatalog", "database": "sales", "table": "orders", "workgroup": "analytics",
+                    "outputLocation": "s3://athena-results/x/", "method": "sample"}},
+        {"redshift": {"target": {"workgroup": "analytics"}, "database": "dev", "schema": "public", "table": "events"}},
+        {"redshift": {"target": {"cluster": "warehouse-1"}, "database": "dev", "schema": "public", "table": "events",
+                      "auth": {"dbUser": "profiler"}, "method": "sample"}},
+        {"redshift": {"target": {"workgroup": "analytics"}, "database": "dev", "schema": "public", "table": "events",
+                      "auth": {"secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rs-AbC123"}}},
+    ]
+
+
+def string_paths(value, path=()):
+    """Every string leaf of a source, as a path."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from string_paths(v, path + (k,))
+    elif isinstance(value, str):
+        yield path
+
+
+def put(obj, path, value):
+    for key in path[:-1]:
+        obj = obj[key]
+    if value is None:
+        obj.pop(path[-1], None)
+    else:
+        obj[path[-1]] = value
+
+
+def sampling(rng):
+    return rng.choice([
+        {"method": "full"},
+        {"method": "reservoir", "size": rng.choice(COUNTS), "seed": rng.choice([0, 7])},
+        {"method": "bernoulli", "fraction": rng.choice(FRACTIONS), "seed": 1},
+        {"method": "reservoir", "size": 10},
+        {"method": "bernoulli", "fraction": 0.5, "seed": 1, "size": 3},
+        {"method": "full", "seed": 1},
+        {"method": "systematic"},
+    ])
+
+
+def mutate_job(rng, spec):
+    source = next(iter(spec["source"].values()))
+    choice = rng.randrange(13)
+    if choice <= 3:
+        paths = list(string_paths(spec["source"]))
+        put(spec["source"], rng.choice(paths), rng.choice(STRINGS))
+    elif choice == 4:
+        spec["columns"] = rng.choice([
+            [], ["a"], ["a", "a"], ["id", "amount"], [rng.choice(STRINGS)], [rng.choice(STRINGS), "id"],
+            [f"c{i}" for i in range(1000)], [f"c{i}" for i in range(1001)],
+        ])
+    elif choice == 5:
+        spec["sampling"] = sampling(rng)
+    elif choice == 6:
+        spec["metrics"] = {rng.choice(["histogramBins", "topK"]): rng.choice(COUNTS)}
+    elif choice == 7:
+        cpu, memory = rng.choice(TASKS)
+        spec["task"] = {"cpu": cpu, "memory": memory}
+    elif choice == 8:
+        spec[rng.choice(["backoffLimit", "activeDeadlineSeconds", "ttlSecondsAfterFinished"])] = rng.choice(COUNTS)
+    elif choice == 9:
+        spec["runtimeRef"] = {"name": rng.choice(STRINGS)}
+    elif choice == 10:
+        key = "iceberg" if "iceberg" in spec["source"] else next(iter(spec["source"]))
+        if key == "iceberg":
+            source["metadataOnly"] = rng.choice([True, False])
+        else:
+            source["method"] = rng.choice(["pushdown", "sample"])
+        spec["sampling"] = sampling(rng)
+    elif choice == 11 and "redshift" in spec["source"]:
+        source["target"] = rng.choice([{"cluster": rng.choice(STRINGS)}, {"workgroup": rng.choice(STRINGS)}])
+        if rng.random() < 0.5:
+            source.pop("auth", None)
+    elif choice == 12 and "iceberg" in spec["source"]:
+        source["catalog"] = rng.choice([
+            {"glue": {"catalogId": rng.choice(STRINGS)}},
+            {"rest": {"uri": rng.choice(STRINGS)}},
+            {"rest": {"uri": "https://c.example.com", "warehouse": rng.choice(STRINGS)}},
+            {"s3Tables": {"tableBucketArn": rng.choice(STRINGS)}},
+            {"sql": {"uri": rng.choice(STRINGS)}},
+            {"sql": {"uri": "sqlite:///c.db", "name": rng.choice(STRINGS)}},
+        ])
+
+
+def job(spec, i):
+    return {"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileJob",
+            "metadata": {"name": f"job-{i}", "namespace": "default"}, "spec": spec}
+
+
+def base_runtime():
+    return {
+        "ecs": {"cluster": "profiler", "subnets": ["subnet-0123456789abcdef0"], "securityGroups": ["sg-0123"]},
+        "taskRoleArn": "arn:aws:iam::123456789012:role/profiler-task",
+        "executionRoleArn": "arn:aws:iam::123456789012:role/profiler-execution",
+        "stateMachineRoleArn": "arn:aws:iam::123456789012:role/profiler-states",
+        "worker": {"image": "ghcr.io/profiler-operator/profiler-worker:0.1.0"},
+        "results": {"bucket": "profiler-results"},
+    }
+
+
+def mutate_runtime(rng, spec):
+    choice = rng.randrange(6)
+    if choice == 0:
+        spec["results"]["bucket"] = rng.choice(STRINGS)
+    elif choice == 1:
+        spec["results"]["prefix"] = rng.choice(STRINGS)
+    elif choice == 2:
+        spec["databaseSecretArn"] = rng.choice(STRINGS)
+    elif choice == 3:
+        spec[rng.choice(["taskRoleArn", "executionRoleArn", "stateMachineRoleArn"])] = rng.choice(STRINGS)
+    elif choice == 4:
+        spec["stateMachineName"] = rng.choice(STRINGS)
+    else:
+        cpu, memory = rng.choice(TASKS)
+        spec["worker"]["size"] = {"cpu": cpu, "memory": memory}
+
+
+def runtime(spec, i):
+    return {"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfilerRuntime", "metadata": {"name": f"rt-{i}"},
+            "spec": spec}
+
+
+def generate(rng, n):
+    objects = []
+    for i in range(n):
+        if i % 5 == 4:
+            spec = base_runtime()
+            for _ in range(rng.randint(0, 2)):
+                mutate_runtime(rng, spec)
+            objects.append(runtime(spec, i))
+        else:
+            spec = {"source": copy.deepcopy(rng.choice(base_sources()))}
+            for _ in range(rng.randint(0, 3)):
+                mutate_job(rng, spec)
+            objects.append(job(spec, i))
+    return objects
+
+
+def controller_verdicts(objects):
+    """The controller's verdict on each object (as the API server stores it: defaults applied)."""
+    stream = "".join(json.dumps(o) + "\n" for o in objects)
+    proc = subprocess.run([CONTROLLER, "validate", "-"], input=stream, capture_output=True, text=True, timeout=300)
+    if proc.returncode not in (0, 2):
+        raise AssertionError(f"profiler-controller validate failed ({proc.returncode}): {proc.stderr}")
+    # Split on "\n" only: a verdict may quote U+0085 or U+2028, which splitlines() splits on.
+    verdicts = [json.loads(line) for line in proc.stdout.split("\n") if line]
+    if len(verdicts) != len(objects):
+        raise AssertionError(f"{len(objects)} manifests, {len(verdicts)} verdicts: {proc.stderr}")
+    return verdicts
+
+
+class AdmissionParityTest(unittest.TestCase):
+    crds = kube_schema.load_crds()
+
+    def setUp(self):
+        if not CONTROLLER:
+            self.fail("set PROFILER_TEST_CONTROLLER_BIN to the profiler-controller binary (scripts/test.sh does)")
+
+    def check(self, objects):
+        admitted = [kube_schema.admit(o, crds=self.crds) for o in objects]
+        verdicts = controller_verdicts([stored for stored, _ in admitted])
+        divergent = []
+        for obj, (_, errors), verdict in zip(objects, admitted, verdicts):
+            if (not errors) != verdict["valid"]:
+                spec = json.dumps(obj["spec"])
+                spec = spec if len(spec) <= 600 else spec[:600] + " ..."
+                divergent.append(f"{spec}\n    API server: {errors or 'admitted'}"
+                                 f"\n    controller: {str(verdict['error'] or 'accepted')[:600]}")
+        self.assertEqual(divergent, [], f"{len(divergent)} of {len(objects)} diverge; first ones:\n"
+                         + "\n".join(divergent[:10]))
+        return sum(1 for _, errors in admitted if not errors)
+
+    def test_generated_specs_are_judged_alike(self):
+        objects = generate(random.Random(SEED), CASES)
+        accepted = self.check(objects)
+        # A generator that produced only good (or only bad) specs would prove nothing.
+        self.assertGreater(accepted, len(objects) // 5, "too few valid specs generated")
+        self.assertLess(accepted, len(objects) * 4 // 5, "too few invalid specs generated")
+
+    def test_examples_are_judged_alike(self):
+        import glob
+
+        import yaml
+
+        objects = []
+        for path in sorted(glob.glob(os.path.join(kube_schema.ROOT, "examples", "**", "*.yaml"), recursive=True)):
+            with open(path) as f:
+                docs = [d for d in yaml.safe_load_all(f) if d and d.get("apiVersion", "").startswith("profiler.dev/")]
+            if path.endswith("update-changes-source.yaml"):
+                docs = docs[:1]  # the update's rule is a transition rule; the stored object is valid
+            objects.extend(docs)
+        self.assertGreater(len(objects), 15)
+        self.check(objects)
+
+
+if __name__ == "__main__":
+    unittest.main()
