@@ -316,3 +316,13 @@ fn zero_row_and_all_null_files_do_not_panic() {
     assert_eq!(p["rowCount"], 0);
     assert!(p["columns"].as_array().unwrap().iter().all(|c| c["count"] == 0 && c.get("min").is_none()));
 }
+
+#[test]
+fn help_speaks_to_the_user() {
+    let out = profiler(&["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.starts_with("Profile data tables: row counts, nulls, distinct values"), "{help}");
+    assert!(help.contains("Exit codes: 0 success, 2 bad input"), "{help}");
+    assert!(!help.contains("Fargate"), "the crate's description is for maintainers: {help}");
+}

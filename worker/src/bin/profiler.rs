@@ -16,9 +16,14 @@ use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_co
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
-/// Profile data tables: counts, distinct values, quantiles, histograms, top values and more.
+/// Profile data tables: row counts, nulls, distinct values, quantiles, histograms, top values and
+/// content types of every column, into profile.json and an HTML report.
+///
+/// Sources: Parquet files, directories and globs; Iceberg tables (a table directory, a metadata
+/// file, or NAMESPACE.TABLE in a Glue, S3 Tables, REST or SQL catalog named by --catalog).
+/// Exit codes: 0 success, 2 bad input, 3 source unreadable, 4 output not written, 1 internal error.
 #[derive(Parser)]
-#[command(name = "profiler", version, about)]
+#[command(name = "profiler", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,7 +31,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Profile a Parquet file, directory or glob, or a local Iceberg table.
+    /// Profile a Parquet file, directory or glob, or an Iceberg table (a directory, a metadata
+    /// file, or NAMESPACE.TABLE with --catalog).
     Profile(Box<ProfileArgs>),
     /// Merge two profile.json files of disjoint parts of one table.
     Merge {
