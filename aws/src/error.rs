@@ -143,11 +143,16 @@ pub fn configured_endpoint() -> Option<String> {
     std::env::var("AWS_ENDPOINT_URL").ok().filter(|url| !url.is_empty())
 }
 
+/// Whether an AWS error code (or a JSON protocol's `x-amzn-ErrorType`) says "slow down".
+pub fn is_throttling_code(code: &str) -> bool {
+    ["Throttl", "TooManyRequests", "RequestLimitExceeded", "SlowDown"].iter().any(|word| code.contains(word))
+}
+
 /// The class of an error AWS answered with, from its HTTP status and error code.
 fn service_class(status: u16, code: Option<&str>) -> FailureClass {
     let code = code.unwrap_or_default();
     let has = |words: &[&str]| words.iter().any(|w| code.contains(w));
-    if status == 429 || has(&["Throttl", "TooManyRequests", "RequestLimitExceeded", "SlowDown"]) {
+    if status == 429 || is_throttling_code(code) {
         FailureClass::Throttled
     } else if status == 403
         || has(&["AccessDenied", "UnauthorizedOperation", "NotAuthorized", "InvalidClientTokenId", "ExpiredToken"])

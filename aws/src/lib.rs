@@ -3,7 +3,7 @@
 
 mod error;
 
-pub use error::{AwsCallError, FailureClass, configured_endpoint};
+pub use error::{AwsCallError, FailureClass, configured_endpoint, is_throttling_code};
 
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use profiler_aws::{AwsCallError, configured_endpoint};
+use profiler_aws::{AwsCallError, configured_endpoint, is_throttling_code};
 
 use crate::error::Error;
 use crate::metrics::{AwsCallLabels, Metrics};
@@ -107,9 +107,7 @@ fn call_labels(cfg: &ConfigBag) -> Option<AwsCallLabels> {
 /// Whether an AWS answer says "slow down": HTTP 429, S3's 503 SlowDown, or a throttling error
 /// type (JSON protocols name it in `x-amzn-ErrorType`).
 fn is_throttling(status: u16, error_type: &str) -> bool {
-    status == 429
-        || status == 503
-        || ["Throttl", "TooManyRequests", "RequestLimitExceeded", "SlowDown"].iter().any(|t| error_type.contains(t))
+    status == 429 || status == 503 || is_throttling_code(error_type)
 }
 
 /// A failed AWS call as a controller error, in words (service, operation, AWS's code and
