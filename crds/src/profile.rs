@@ -59,6 +59,91 @@ pub struct SourceInfo {
     /// Iceberg snapshot that was read, when the source is an Iceberg table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<i64>,
+    /// How an Iceberg table was read: the schema, the delete files applied and the partitioning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iceberg: Option<IcebergReadInfo>,
+}
+
+/// How an Iceberg snapshot was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IcebergReadInfo {
+    /// Id of the schema the columns were read under: the table's current schema for the current
+    /// snapshot, the snapshot's own schema for an explicitly requested snapshot (time travel).
+    /// Columns are matched to data files by field id, so renamed columns keep their data, columns
+    /// added later read as null in older files and promoted types read as the promoted type.
+    pub schema_id: i32,
+    /// Merge-on-read delete files (position and equality deletes) applied to the scanned data
+    /// files, so deleted rows are not counted. 0 in metadata mode, which refuses such snapshots.
+    pub delete_files: u64,
+    /// Partition specs and per-partition counts from the manifests; absent for an unpartitioned
+    /// table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitioning: Option<Partitioning>,
+}
+
+/// Partitioning of an Iceberg snapshot, from its manifests (no data file is read for it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Partitioning {
+    /// The table's default partition spec (the one new data is written with).
+    pub default_spec_id: i32,
+    /// Every partition spec that live data files of the snapshot were written with, by id; a
+    /// table whose spec changed over time lists several.
+    pub specs: Vec<PartitionSpecInfo>,
+    /// Number of distinct partitions (spec id and partition values).
+    pub partition_count: u64,
+    /// Rows and files per partition, ordered by spec id then values; at most
+    /// [`MAX_REPORTED_PARTITIONS`] entries (see `partitionsTruncated`).
+    pub partitions: Vec<PartitionCount>,
+    /// Whether `partitions` was cut at [`MAX_REPORTED_PARTITIONS`].
+    pub partitions_truncated: bool,
+}
+
+/// Most partitions listed in a profile's [`Partitioning::partitions`].
+pub const MAX_REPORTED_PARTITIONS: usize = 10_000;
+
+/// One partition spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionSpecInfo {
+    /// Partition spec id.
+    pub spec_id: i32,
+    /// Partition fields in order; empty for the unpartitioned spec.
+    pub fields: Vec<PartitionFieldInfo>,
+}
+
+/// One field of a partition spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionFieldInfo {
+    /// Partition field name, for example `created_at_day`.
+    pub name: String,
+    /// Current name of the source column (empty when the column was dropped).
+    pub source_column: String,
+    /// Field id of the source column.
+    pub source_field_id: i32,
+    /// Transform as Iceberg writes it: `identity`, `bucket[16]`, `truncate[4]`, `year`,
+    /// `month`, `day`, `hour` or `void`.
+    pub transform: String,
+}
+
+/// Rows and files of one partition, as the manifests record them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionCount {
+    /// Spec the partition's files were written with.
+    pub spec_id: i32,
+    /// Partition value per partition field name, rendered as text (dates for `day`, `2024-01`
+    /// for `month`, `2024` for `year`, `2024-01-01-05` for `hour`); null for a null value.
+    pub values: BTreeMap<String, Option<String>>,
+    /// Record count of the partition's live data files (rows removed by delete files are not
+    /// subtracted; see `deleteFiles`).
+    pub rows: u64,
+    /// Live data files.
+    pub data_files: u64,
+    /// Live delete files of the partition.
+    pub delete_files: u64,
 }
 
 /// Kind of data source.
@@ -116,6 +201,9 @@ pub enum ColumnKind {
 pub struct ColumnProfile {
     /// Column name; fields of structs are `parent.child`.
     pub name: String,
+    /// Iceberg field id of the column (stable across renames), when the source has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<i32>,
     /// Arrow data type as written by Arrow, for example `Int64` or `Timestamp(µs, "UTC")`.
     pub data_type: String,
     /// Broad family of the type.
@@ -167,6 +255,7 @@ impl ColumnProfile {
     pub fn with_counts(name: String, data_type: String, kind: ColumnKind, count: u64, nulls: u64) -> Self {
         Self {
             name,
+            field_id: None,
             data_type,
             kind,
             count,
@@ -290,6 +379,31 @@ pub struct NumericStats {
     /// Quantiles and histogram; absent when there is no finite value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
+    /// Exact minimum, maximum and sum of a decimal column (the f64 figures above are rounded
+    /// approximations of them; mean, variance, quantiles and histogram stay f64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<DecimalStats>,
+}
+
+/// Exact figures of a decimal column, as decimal text at the column's scale (for example
+/// `9999999999999999.99`), computed in integers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DecimalStats {
+    /// Declared precision of the column.
+    pub precision: u8,
+    /// Declared scale of the column (digits after the decimal point).
+    pub scale: i8,
+    /// Exact smallest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<String>,
+    /// Exact largest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<String>,
+    /// Exact sum of the values, at the column's scale; it may need more than 38 digits.
+    pub sum: String,
+    /// Whether `sum` has more than 38 digits, so it does not fit a DECIMAL(38) column.
+    pub sum_exceeds_38_digits: bool,
 }
 
 /// Statistics of a date, time or timestamp column.

@@ -343,7 +343,13 @@ fn document(cols: Vec<ColumnProfile>, rows: u64) -> TableProfile {
     TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
-        source: SourceInfo { kind: SourceKind::Parquet, location: "mem".into(), files: 1, snapshot_id: None },
+        source: SourceInfo {
+            kind: SourceKind::Parquet,
+            location: "mem".into(),
+            files: 1,
+            snapshot_id: None,
+            iceberg: None,
+        },
         mode: ProfileMode::Scan,
         sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
         row_count: rows,

@@ -169,6 +169,7 @@ impl TableRow {
                 location: self.table_ref,
                 files: to_u64(self.source_files, || field("source_files"))?,
                 snapshot_id: self.snapshot_id,
+                iceberg: None,
             },
             mode: enum_value::<ProfileMode>(&self.mode, "table_profiles.mode")?,
             sampling: SamplingReport {
@@ -503,6 +504,7 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
             negative_infinity: required(row.negative_infinity, "negative_infinity")?,
             moments: Moments { n: count(n, "moments_n")?, mean, m2, sum },
             distribution: distribution.clone(),
+            decimal: None,
         });
     }
     if let Some(unit) = row.temporal_unit {

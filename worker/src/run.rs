@@ -66,6 +66,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                 location: location.clone(),
                 files: parquet.file_count(),
                 snapshot_id: None,
+                iceberg: None,
             };
             let partitions: Vec<SourcePartition> =
                 parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
@@ -87,8 +88,13 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             if request.metadata_only {
                 let (columns, files) = runtime.block_on(table.metadata_profile())?;
                 let rows = columns.iter().map(|c| c.count).max().unwrap_or(0);
-                let info =
-                    SourceInfo { kind: SourceKind::Iceberg, location: location.clone(), files, snapshot_id: snapshot };
+                let info = SourceInfo {
+                    kind: SourceKind::Iceberg,
+                    location: location.clone(),
+                    files,
+                    snapshot_id: snapshot,
+                    iceberg: None,
+                };
                 (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows }, 0)
             } else {
                 let schema = table.schema.clone();
@@ -102,6 +108,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                     location: location.clone(),
                     files: partitions.len() as u64,
                     snapshot_id: snapshot,
+                    iceberg: None,
                 };
                 let bytes = partitions.iter().map(SourcePartition::bytes).sum();
                 let out =

@@ -133,7 +133,7 @@ async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Resul
         }
     };
     let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned } = profiled;
-    let source = SourceInfo { kind, location, files: 0, snapshot_id: None };
+    let source = SourceInfo { kind, location, files: 0, snapshot_id: None, iceberg: None };
     let sampling = SamplingReport { sampling: doc.sampling, rows_read, rows_profiled };
     Ok(start.document(source, mode, sampling, bytes_scanned, columns))
 }

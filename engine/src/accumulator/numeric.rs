@@ -274,6 +274,7 @@ impl NumericAccumulator {
             negative_infinity: self.negative_infinity,
             moments: self.moments,
             distribution: self.quantiles.distribution(options.histogram_bins, &|x| self.label(x)),
+            decimal: None,
         });
         out.sketches.hll = Some(self.distinct.to_base64());
         out.sketches.kll = Some(self.quantiles.to_base64());

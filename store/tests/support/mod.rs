@@ -144,7 +144,13 @@ pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
     TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
-        source: SourceInfo { kind: SourceKind::Parquet, location: location.into(), files: 2, snapshot_id: None },
+        source: SourceInfo {
+            kind: SourceKind::Parquet,
+            location: location.into(),
+            files: 2,
+            snapshot_id: None,
+            iceberg: None,
+        },
         mode: ProfileMode::Scan,
         sampling: SamplingReport {
             sampling: Sampling::Reservoir { size: 1_000, seed: u64::MAX - 3 },
@@ -174,7 +180,13 @@ pub fn metadata_profile(location: &str) -> TableProfile {
     TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
-        source: SourceInfo { kind: SourceKind::Iceberg, location: location.into(), files: 3, snapshot_id: Some(-42) },
+        source: SourceInfo {
+            kind: SourceKind::Iceberg,
+            location: location.into(),
+            files: 3,
+            snapshot_id: Some(-42),
+            iceberg: None,
+        },
         mode: ProfileMode::Metadata,
         sampling: SamplingReport { sampling: Sampling::Full, rows_read: 0, rows_profiled: 1000 },
         row_count: 1000,

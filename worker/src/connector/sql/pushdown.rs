@@ -197,6 +197,7 @@ impl AggregatePlan {
                         histogram: Vec::new(),
                         rank_error: APPROX_PERCENTILE_RANK_ERROR,
                     }),
+                    decimal: None,
                 });
             }
             ColumnKind::String => {
