@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 use profiler_crds::{
-    ColumnProfile, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile,
+    ColumnProfile, IcebergReadInfo, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo,
+    SourceKind, TableProfile,
 };
 use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, scan};
 use tracing::{info, info_span};
@@ -85,34 +86,32 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
             let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
             let snapshot = table.snapshot_id();
+            let schema_id = table.schema_id();
+            let info = |files: u64, delete_files: u64, partitioning| SourceInfo {
+                kind: SourceKind::Iceberg,
+                location: location.clone(),
+                files,
+                snapshot_id: snapshot,
+                iceberg: Some(IcebergReadInfo { schema_id, delete_files, partitioning }),
+            };
             if request.metadata_only {
-                let (columns, files) = runtime.block_on(table.metadata_profile())?;
-                let rows = columns.iter().map(|c| c.count).max().unwrap_or(0);
-                let info = SourceInfo {
-                    kind: SourceKind::Iceberg,
-                    location: location.clone(),
-                    files,
-                    snapshot_id: snapshot,
-                    iceberg: None,
-                };
-                (info, ProfileMode::Metadata, ScanOutput { columns, rows_read: 0, rows_profiled: rows }, 0)
+                let summary = runtime.block_on(table.metadata_profile())?;
+                let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows };
+                (info(summary.data_files, 0, summary.partitioning), ProfileMode::Metadata, out, 0)
             } else {
+                let manifests = runtime.block_on(table.manifests())?;
+                let field_ids = table.field_ids();
                 let schema = table.schema.clone();
-                let partitions: Vec<SourcePartition> = runtime
-                    .block_on(table.partitions())?
-                    .into_iter()
-                    .map(|p| SourcePartition::Iceberg(Box::new(p)))
-                    .collect();
-                let info = SourceInfo {
-                    kind: SourceKind::Iceberg,
-                    location: location.clone(),
-                    files: partitions.len() as u64,
-                    snapshot_id: snapshot,
-                    iceberg: None,
-                };
+                let plan = runtime.block_on(table.plan())?;
+                let partitions: Vec<SourcePartition> =
+                    plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
+                let info = info(partitions.len() as u64, plan.delete_files, manifests.partitioning);
                 let bytes = partitions.iter().map(SourcePartition::bytes).sum();
-                let out =
+                let mut out =
                     scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+                for column in &mut out.columns {
+                    column.field_id = field_ids.get(&column.name).copied();
+                }
                 (info, ProfileMode::Scan, out, bytes)
             }
         }

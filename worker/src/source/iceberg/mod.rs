@@ -2,8 +2,16 @@
 //! by its metadata JSON file (local or `s3://`), by its local directory (the newest
 //! `metadata/*.metadata.json`), or by `namespace.table` in a catalog.
 //! A scan reads one data file per partition; metadata mode reads only the manifests.
+//!
+//! Columns are read as Iceberg defines them: by field id under the table's current schema for
+//! the current snapshot, or under the snapshot's own schema for an explicit snapshot (time
+//! travel); merge-on-read delete files are applied by the `iceberg` crate's reader.
 
-use std::collections::HashMap;
+mod manifests;
+mod render;
+
+pub use manifests::ManifestSummary;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,13 +19,13 @@ use arrow_array::RecordBatch;
 use arrow_schema::{Schema, SchemaRef};
 use futures::{StreamExt, TryStreamExt};
 use iceberg::TableIdent;
-use iceberg::arrow::{schema_to_arrow_schema, type_to_arrow_type};
+use iceberg::arrow::schema_to_arrow_schema;
 use iceberg::io::FileIO;
 use iceberg::scan::FileScanTask;
-use iceberg::spec::{DataContentType, Datum, ManifestList, NestedFieldRef, PrimitiveLiteral, PrimitiveType, Type};
+use iceberg::spec::{NestedFieldRef, SchemaRef as IcebergSchemaRef};
 use iceberg::table::StaticTable;
-use profiler_crds::{ColumnKind, ColumnProfile, IcebergCatalog, MetadataStats};
-use profiler_engine::{EngineError, column_kind, hex};
+use profiler_crds::{ColumnProfile, IcebergCatalog};
+use profiler_engine::{EngineError, column_kind};
 use tokio::runtime::Handle;
 
 use super::catalog::split_identifier;
@@ -25,15 +33,29 @@ use super::s3_storage::{self, is_s3};
 use super::select_columns;
 use crate::error::WorkerError;
 
-/// An opened Iceberg table at one snapshot, with the columns to profile.
+/// An opened Iceberg table at one snapshot, with the schema it is read under and the columns
+/// to profile.
 pub struct IcebergSource {
     location: String,
     table: StaticTable,
     file_io: FileIO,
-    snapshot_id: Option<i64>,
-    columns: Vec<String>,
+    /// The snapshot asked for; None reads the current one.
+    requested_snapshot: Option<i64>,
+    /// The schema columns are read under: the current schema for the current snapshot, the
+    /// snapshot's own schema for a requested one (time travel).
+    read_schema: IcebergSchemaRef,
+    /// The selected top-level fields of `read_schema`, in output order.
+    selected: Vec<NestedFieldRef>,
     /// Schema of the batches the partitions yield.
     pub schema: SchemaRef,
+}
+
+/// The planned scan of a snapshot.
+pub struct ScanPlan {
+    /// One partition per data file range.
+    pub partitions: Vec<DataFilePartition>,
+    /// Distinct delete files applied to the planned data files.
+    pub delete_files: u64,
 }
 
 /// One data file of the snapshot.
@@ -112,7 +134,7 @@ impl IcebergSource {
             }
         })?;
         let metadata = table.metadata();
-        let schema = match snapshot_id {
+        let read_schema = match snapshot_id {
             Some(id) => {
                 let snapshot = metadata.snapshot_by_id(id).ok_or_else(|| WorkerError::SnapshotNotFound {
                     id,
@@ -125,28 +147,49 @@ impl IcebergSource {
             }
             None => metadata.current_schema().clone(),
         };
-        let full: Schema = schema_to_arrow_schema(&schema).map_err(iceberg_err("convert schema", location))?;
+        let full: Schema = schema_to_arrow_schema(&read_schema).map_err(iceberg_err("convert schema", location))?;
         let roots = select_columns(&full, columns)?;
         let arrow_schema = Arc::new(full.project(&roots).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?);
-        let columns = arrow_schema.fields().iter().map(|f| f.name().clone()).collect();
-        Ok(Self { location: location.to_owned(), table, file_io, snapshot_id, columns, schema: arrow_schema })
+        let fields = read_schema.as_struct().fields();
+        let selected = roots.iter().filter_map(|&i| fields.get(i).cloned()).collect();
+        Ok(Self {
+            location: location.to_owned(),
+            table,
+            file_io,
+            requested_snapshot: snapshot_id,
+            read_schema,
+            selected,
+            schema: arrow_schema,
+        })
     }
 
     /// The snapshot that is read (None for a table without snapshots).
     pub fn snapshot_id(&self) -> Option<i64> {
-        self.snapshot_id.or_else(|| self.table.metadata().current_snapshot().map(|s| s.snapshot_id()))
+        self.requested_snapshot.or_else(|| self.table.metadata().current_snapshot().map(|s| s.snapshot_id()))
     }
 
-    /// Plans the scan: one partition per data file, in planning order sorted by path.
-    pub async fn partitions(self) -> Result<Vec<DataFilePartition>, WorkerError> {
-        if self.snapshot_id().is_none() {
-            return Ok(Vec::new());
-        }
-        let mut builder = self.table.scan().select(self.columns.iter());
-        if let Some(id) = self.snapshot_id {
-            builder = builder.snapshot_id(id);
-        }
-        let scan = builder.build().map_err(iceberg_err("plan scan", &self.location))?;
+    /// Id of the schema the columns are read under.
+    pub fn schema_id(&self) -> i32 {
+        self.read_schema.schema_id()
+    }
+
+    /// Field ids of the profiled columns by name (struct fields as `parent.child`).
+    pub fn field_ids(&self) -> std::collections::HashMap<String, i32> {
+        manifests::field_ids(&self.selected)
+    }
+
+    /// Plans the scan: one partition per data file, sorted by path. The snapshot's files are
+    /// planned as Iceberg lists them and each is read under the read schema by field id, with
+    /// its delete files applied.
+    pub async fn plan(self) -> Result<ScanPlan, WorkerError> {
+        let Some(snapshot_id) = self.snapshot_id() else {
+            return Ok(ScanPlan { partitions: Vec::new(), delete_files: 0 });
+        };
+        // The `iceberg` crate binds a scan to the snapshot's own schema, also for the current
+        // snapshot; Iceberg reads the current snapshot under the current schema. So plan the
+        // files with the crate and give every task the read schema and projection.
+        let scan =
+            self.table.scan().snapshot_id(snapshot_id).build().map_err(iceberg_err("plan scan", &self.location))?;
         let mut tasks: Vec<FileScanTask> = scan
             .plan_files()
             .await
@@ -155,9 +198,16 @@ impl IcebergSource {
             .await
             .map_err(iceberg_err("plan scan", &self.location))?;
         tasks.sort_by(|a, b| a.data_file_path.cmp(&b.data_file_path).then(a.start.cmp(&b.start)));
+        let project: Vec<i32> = self.selected.iter().map(|f| f.id).collect();
+        let mut delete_files = std::collections::HashSet::new();
+        for task in &mut tasks {
+            task.schema = self.read_schema.clone();
+            task.project_field_ids = project.clone();
+            delete_files.extend(task.deletes.iter().map(|d| d.file_path.clone()));
+        }
         let table = Arc::new(self.table);
         let runtime = Handle::current();
-        Ok(tasks
+        let partitions = tasks
             .into_iter()
             .map(|task| DataFilePartition {
                 location: self.location.clone(),
@@ -166,168 +216,55 @@ impl IcebergSource {
                 schema: self.schema.clone(),
                 runtime: runtime.clone(),
             })
-            .collect())
+            .collect();
+        Ok(ScanPlan { partitions, delete_files: delete_files.len() as u64 })
+    }
+
+    /// What the snapshot's manifests say: per-column counts and bounds of the selected columns,
+    /// data and delete files, partitioning. An empty summary for a table without snapshots.
+    pub async fn manifests(&self) -> Result<ManifestSummary, WorkerError> {
+        let metadata = self.table.metadata();
+        let Some(snapshot) = self.snapshot_id().and_then(|id| metadata.snapshot_by_id(id)) else {
+            return Ok(ManifestSummary {
+                columns: self.empty_columns(),
+                rows: 0,
+                data_files: 0,
+                delete_files: 0,
+                partitioning: None,
+            });
+        };
+        manifests::summarize(&metadata, snapshot, &self.read_schema, &self.selected, &self.file_io)
+            .await
+            .map_err(iceberg_err("read manifests", &self.location))
     }
 
     /// Column profiles from the manifests alone: row, null and value counts and min/max bounds.
-    /// Returns the profiles and the number of data files described.
-    pub async fn metadata_profile(&self) -> Result<(Vec<ColumnProfile>, u64), WorkerError> {
-        let metadata = self.table.metadata();
-        let Some(snapshot) = self.snapshot_id().and_then(|id| metadata.snapshot_by_id(id)) else {
-            return Ok((self.leaves(&[]).into_iter().map(|l| l.finish(0)).collect(), 0));
-        };
-        let file_io = &self.file_io;
-        let err = iceberg_err("read manifests", &self.location);
-        let bytes = file_io.new_input(snapshot.manifest_list()).map_err(&err)?.read().await.map_err(&err)?;
-        let list = ManifestList::parse_with_version(&bytes, metadata.format_version()).map_err(&err)?;
-        let schema = snapshot
-            .schema_id()
-            .and_then(|sid| metadata.schema_by_id(sid).cloned())
-            .unwrap_or_else(|| metadata.current_schema().clone());
-        let mut leaves = self.leaves(schema.as_struct().fields());
-        let mut files = 0u64;
-        for manifest_file in list.entries() {
-            let manifest = manifest_file.load_manifest(file_io).await.map_err(&err)?;
-            for entry in manifest.entries().iter().filter(|e| e.is_alive()) {
-                let data_file = entry.data_file();
-                if data_file.content_type() != DataContentType::Data {
-                    return Err(WorkerError::MetadataUnavailable(format!(
-                        "snapshot {} has delete files, so manifest counts overstate the table; run a scan instead",
-                        snapshot.snapshot_id()
-                    )));
-                }
-                files += 1;
-                for leaf in &mut leaves {
-                    leaf.add(
-                        data_file.record_count(),
-                        data_file.null_value_counts(),
-                        data_file.value_counts(),
-                        data_file.nan_value_counts(),
-                        data_file.lower_bounds(),
-                        data_file.upper_bounds(),
-                    );
-                }
-            }
-        }
-        Ok((leaves.into_iter().map(|l| l.finish(files)).collect(), files))
-    }
-
-    /// Primitive leaf fields of the selected columns (struct fields dotted), in schema order.
-    fn leaves(&self, fields: &[NestedFieldRef]) -> Vec<ManifestLeaf> {
-        let mut out = Vec::new();
-        for name in &self.columns {
-            if let Some(field) = fields.iter().find(|f| &f.name == name) {
-                collect_leaves(field, "", &mut out);
-            }
-        }
-        out
-    }
-}
-
-fn collect_leaves(field: &NestedFieldRef, prefix: &str, out: &mut Vec<ManifestLeaf>) {
-    let name = format!("{prefix}{}", field.name);
-    match field.field_type.as_ref() {
-        Type::Struct(s) => s.fields().iter().for_each(|f| collect_leaves(f, &format!("{name}."), out)),
-        t @ Type::Primitive(_) => {
-            let data_type = type_to_arrow_type(t).map(|d| d.to_string()).unwrap_or_else(|_| t.to_string());
-            let kind = type_to_arrow_type(t).map(|d| column_kind(&d)).unwrap_or(ColumnKind::Other);
-            out.push(ManifestLeaf { id: field.id, name, data_type, kind: Some(kind), ..ManifestLeaf::default() });
-        }
-        // Lists and maps carry statistics only for their elements; they are not summarised here.
-        _ => {}
-    }
-}
-
-/// Statistics of one leaf column summed over data files.
-#[derive(Default)]
-struct ManifestLeaf {
-    id: i32,
-    name: String,
-    data_type: String,
-    kind: Option<ColumnKind>,
-    rows: u64,
-    nulls: u64,
-    nans: Option<u64>,
-    files_with_stats: u64,
-    lower: Option<Datum>,
-    upper: Option<Datum>,
-}
-
-impl ManifestLeaf {
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        rows: u64,
-        nulls: &HashMap<i32, u64>,
-        values: &HashMap<i32, u64>,
-        nans: &HashMap<i32, u64>,
-        lower: &HashMap<i32, Datum>,
-        upper: &HashMap<i32, Datum>,
-    ) {
-        let Some(null_count) = nulls.get(&self.id) else { return };
-        if !values.contains_key(&self.id) {
-            return;
-        }
-        self.files_with_stats += 1;
-        self.rows += rows;
-        self.nulls += null_count;
-        if let Some(n) = nans.get(&self.id) {
-            *self.nans.get_or_insert(0) += n;
-        }
-        if let Some(l) = lower.get(&self.id)
-            && self.lower.as_ref().is_none_or(|cur| l < cur)
-        {
-            self.lower = Some(l.clone());
-        }
-        if let Some(u) = upper.get(&self.id)
-            && self.upper.as_ref().is_none_or(|cur| u > cur)
-        {
-            self.upper = Some(u.clone());
+    /// Refused for a snapshot with delete files, whose manifest counts include deleted rows.
+    pub async fn metadata_profile(&self) -> Result<ManifestSummary, WorkerError> {
+        let summary = self.manifests().await?;
+        match self.snapshot_id() {
+            Some(id) if summary.delete_files > 0 => Err(manifests::deletes_refused(id, summary.delete_files)),
+            _ => Ok(summary),
         }
     }
 
-    fn finish(self, files: u64) -> ColumnProfile {
-        let kind = self.kind.unwrap_or(ColumnKind::Other);
-        ColumnProfile {
-            min: self.lower.as_ref().map(render),
-            max: self.upper.as_ref().map(render),
-            metadata: Some(MetadataStats {
-                files_with_stats: self.files_with_stats,
-                files,
-                nan_count: self.nans,
-                bounds_may_be_truncated: matches!(kind, ColumnKind::String | ColumnKind::Binary),
-            }),
-            ..ColumnProfile::with_counts(self.name, self.data_type, kind, self.rows, self.nulls)
-        }
+    fn empty_columns(&self) -> Vec<ColumnProfile> {
+        let ids = self.field_ids();
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| ColumnProfile {
+                field_id: ids.get(f.name()).copied(),
+                ..ColumnProfile::with_counts(
+                    f.name().clone(),
+                    f.data_type().to_string(),
+                    column_kind(f.data_type()),
+                    0,
+                    0,
+                )
+            })
+            .collect()
     }
-}
-
-/// Renders a bound like the scan renders values: ISO 8601 for temporal values, hex for bytes.
-fn render(d: &Datum) -> String {
-    let iso = |t: Option<chrono::DateTime<chrono::Utc>>, zone: bool| {
-        t.map(|t| format!("{}{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f"), if zone { "Z" } else { "" }))
-    };
-    let text = match (d.data_type(), d.literal()) {
-        (_, PrimitiveLiteral::String(s)) => Some(s.clone()),
-        (_, PrimitiveLiteral::Binary(b)) => Some(hex(b)),
-        (PrimitiveType::Timestamp, PrimitiveLiteral::Long(v)) => {
-            iso(chrono::DateTime::from_timestamp_micros(*v), false)
-        }
-        (PrimitiveType::Timestamptz, PrimitiveLiteral::Long(v)) => {
-            iso(chrono::DateTime::from_timestamp_micros(*v), true)
-        }
-        (PrimitiveType::TimestampNs, PrimitiveLiteral::Long(v)) => {
-            iso(Some(chrono::DateTime::from_timestamp_nanos(*v)), false)
-        }
-        (PrimitiveType::TimestamptzNs, PrimitiveLiteral::Long(v)) => {
-            iso(Some(chrono::DateTime::from_timestamp_nanos(*v)), true)
-        }
-        // Writers store -0.0 as the lower bound of a column whose minimum is 0.
-        (_, PrimitiveLiteral::Double(v)) if v.0 == 0.0 => Some("0".into()),
-        (_, PrimitiveLiteral::Float(v)) if v.0 == 0.0 => Some("0".into()),
-        _ => None,
-    };
-    text.unwrap_or_else(|| d.to_string())
 }
 
 impl DataFilePartition {
