@@ -19,6 +19,7 @@ mod scan;
 mod sketch;
 mod table;
 
+pub use accumulator::decimal::{DecimalError, ExactDecimal, normalize as normalize_decimal};
 pub use accumulator::{ColumnAccumulator, column_kind, hex};
 pub use content_type::classify as classify_content;
 pub use error::EngineError;

@@ -11,6 +11,7 @@ use crate::error::EngineError;
 use crate::options::ProfileOptions;
 
 mod boolean;
+pub mod decimal;
 mod list;
 mod moments;
 mod numeric;

@@ -10,6 +10,7 @@ use arrow_schema::DataType;
 use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
 
+use super::decimal::DecimalState;
 use super::moments;
 use crate::error::{EngineError, missing};
 use crate::lanes;
@@ -37,6 +38,10 @@ pub struct NumericAccumulator {
     /// Exact extremes of integer columns (f64 cannot hold every i64/u64).
     int_min: Option<i128>,
     int_max: Option<i128>,
+    /// Exact extremes and sum of decimal columns; `None` for other types, and for a decimal
+    /// column restored from a profile written without them (its text min/max then come from
+    /// the f64 figures).
+    decimal: Option<DecimalState>,
     quantiles: QuantileSketch,
     distinct: DistinctSketch,
     /// Finite values of the current batch, reused between batches.
@@ -81,6 +86,7 @@ impl NumericAccumulator {
             negative_infinity: 0,
             int_min: None,
             int_max: None,
+            decimal: DecimalState::new(data_type),
             quantiles: QuantileSketch::new(options.kll_k)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
             scratch: Vec::new(),
@@ -98,7 +104,11 @@ impl NumericAccumulator {
             DataType::UInt16 => self.exact_extremes::<UInt16Type>(array),
             DataType::UInt32 => self.exact_extremes::<UInt32Type>(array),
             DataType::UInt64 => self.exact_extremes::<UInt64Type>(array),
-            _ => {}
+            _ => {
+                if let Some(decimal) = &mut self.decimal {
+                    decimal.update(array);
+                }
+            }
         }
         match array.data_type() {
             DataType::Int8 => self.primitive::<Int8Type, _>(array, |v| v as f64, i64::from),
@@ -237,6 +247,11 @@ impl NumericAccumulator {
         self.negative_infinity += other.negative_infinity;
         self.int_min = [self.int_min, other.int_min].into_iter().flatten().min();
         self.int_max = [self.int_max, other.int_max].into_iter().flatten().max();
+        match (&mut self.decimal, &other.decimal) {
+            (Some(a), Some(b)) => a.merge(b),
+            // A side without exact figures (an older profile): the merge has none either.
+            _ => self.decimal = None,
+        }
         self.quantiles.merge(&other.quantiles)?;
         self.distinct.merge(&other.distinct)
     }
@@ -257,6 +272,10 @@ impl NumericAccumulator {
         let (min, max) = (self.quantiles.min(), self.quantiles.max());
         out.min = self.int_min.map(|v| v.to_string()).or_else(|| min.map(|x| self.label(x)));
         out.max = self.int_max.map(|v| v.to_string()).or_else(|| max.map(|x| self.label(x)));
+        if let Some(decimal) = &self.decimal {
+            out.min = decimal.min_text();
+            out.max = decimal.max_text();
+        }
         if out.non_null > 0 {
             out.distinct = Some(self.distinct.count());
         }
@@ -274,7 +293,7 @@ impl NumericAccumulator {
             negative_infinity: self.negative_infinity,
             moments: self.moments,
             distribution: self.quantiles.distribution(options.histogram_bins, &|x| self.label(x)),
-            decimal: None,
+            decimal: self.decimal.as_ref().map(DecimalState::stats),
         });
         out.sketches.hll = Some(self.distinct.to_base64());
         out.sketches.kll = Some(self.quantiles.to_base64());
@@ -297,6 +316,14 @@ impl NumericAccumulator {
         if acc.format == Format::Integer {
             acc.int_min = profile.min.as_deref().and_then(|s| s.parse().ok());
             acc.int_max = profile.max.as_deref().and_then(|s| s.parse().ok());
+        }
+        if acc.decimal.is_some() {
+            acc.decimal = stats
+                .decimal
+                .as_ref()
+                .map(|d| DecimalState::restore(data_type, d))
+                .transpose()
+                .map_err(|e| EngineError::Incompatible(format!("column {}: {e}", profile.name)))?;
         }
         acc.quantiles = QuantileSketch::from_profile(profile)?;
         acc.distinct = DistinctSketch::from_profile(profile)?;
