@@ -94,7 +94,8 @@ pub struct IcebergSource {
     /// Table name.
     #[schemars(schema_with = "rules::schema::name")]
     pub table: String,
-    /// Snapshot to read (default: the current one).
+    /// Snapshot to read, under the schema it was written with (default: the current one, under
+    /// the current schema).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<i64>,
     /// Read only the manifests (counts, null counts, min/max); no data file.

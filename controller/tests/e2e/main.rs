@@ -4,6 +4,7 @@
 //! scripts/test.sh with PROFILER_TEST_WORKER_BIN), an Iceberg table pyiceberg wrote to moto's S3,
 //! and the real Postgres. Each scenario has its own API emulator, AWS resources and database.
 
+mod evolution;
 mod lifecycle;
 mod profile_jobs;
 mod restart;

@@ -271,16 +271,37 @@ where
     }
 }
 
-/// A Step Functions client on moto.
-pub async fn sfn() -> aws_sdk_sfn::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+/// The SDK configuration of a client on moto.
+async fn moto_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(profiler_aws::https_client())
         .endpoint_url(env("PROFILER_TEST_MOTO_URL"))
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_sfn::config::Credentials::new("test", "test", None, None, "tests"))
         .load()
-        .await;
-    aws_sdk_sfn::Client::new(&config)
+        .await
+}
+
+/// A Step Functions client on moto.
+pub async fn sfn() -> aws_sdk_sfn::Client {
+    aws_sdk_sfn::Client::new(&moto_config().await)
+}
+
+/// The JSON object at `s3://bucket/key` on moto.
+pub async fn s3_json(uri: &str) -> Value {
+    let config = moto_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    let (bucket, key) = uri.strip_prefix("s3://").and_then(|rest| rest.split_once('/')).unwrap();
+    let object = s3.get_object().bucket(bucket).key(key).send().await.unwrap();
+    serde_json::from_slice(&object.body.collect().await.unwrap().into_bytes()).unwrap()
+}
+
+/// Runs a fixture script of tests/fixtures with the test Python; its JSON output.
+pub fn fixture(script: &str, args: &[&str]) -> Value {
+    let path = root().join("tests/fixtures").join(script);
+    let mut all = vec![path.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run_json(&all)
 }
 
 /// Every execution of `machine` whose name starts with `prefix`: (name, status).

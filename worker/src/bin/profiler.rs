@@ -73,7 +73,8 @@ struct ProfileArgs {
     /// Treat the source as Parquet or Iceberg instead of detecting it.
     #[arg(long, value_parser = ["parquet", "iceberg"])]
     format: Option<String>,
-    /// Iceberg snapshot to read (default: the current snapshot).
+    /// Iceberg snapshot to read, under the schema it was written with (default: the current
+    /// snapshot, under the current schema).
     #[arg(long)]
     snapshot_id: Option<i64>,
     /// Comma-separated top-level columns to profile (default: all).
