@@ -1,4 +1,4 @@
-//! Reads: the latest profile of a table and a column's history.
+//! Reads: the latest profile of a table and a column's history (by name, or by Iceberg field id).
 
 use std::collections::HashMap;
 
@@ -9,7 +9,10 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::records::RunStatus;
-use crate::rows::{BinRow, ColumnChildren, ColumnRow, FrequencyRow, QuantileRow, SketchRow, TableRow, column_profile};
+use crate::rows::{
+    BinRow, COLUMN_SELECT, ColumnChildren, ColumnRow, FrequencyRow, PartitionRow, QuantileRow, SketchRow, TableRow,
+    column_profile,
+};
 use crate::store::Store;
 use profiler_crds::FailureKind;
 
@@ -43,6 +46,43 @@ pub struct ColumnHistoryPoint {
     pub attempt: u32,
     /// The column's profile in that run.
     pub column: ColumnProfile,
+}
+
+/// Which columns of a run to read.
+#[derive(Debug, Clone, Copy)]
+enum ColumnFilter<'a> {
+    /// Every column.
+    All,
+    /// The column of this name.
+    Name(&'a str),
+    /// The column of this Iceberg field id.
+    FieldId(i32),
+}
+
+impl ColumnFilter<'_> {
+    fn name(self) -> Option<String> {
+        match self {
+            ColumnFilter::Name(name) => Some(name.to_owned()),
+            _ => None,
+        }
+    }
+
+    fn field_id(self) -> Option<i32> {
+        match self {
+            ColumnFilter::FieldId(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The condition on `column_profiles c` with the name bound as `$3` and the field id as `$4`
+    /// (one plain equality each, so the planner uses the matching index).
+    fn condition(self) -> &'static str {
+        match self {
+            ColumnFilter::All => "true",
+            ColumnFilter::Name(_) => "c.name = $3",
+            ColumnFilter::FieldId(_) => "c.field_id = $4",
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,7 +119,15 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .map_err(StoreError::query("reading the table profile"))?;
-        let columns = self.columns(run.run_id, None).await?;
+        let columns = self.columns(run.run_id, ColumnFilter::All).await?;
+        let partitions: Vec<PartitionRow> = sqlx::query_as(
+            "select position, spec_id, partition_values, row_count, data_files, delete_files
+             from profiler.partition_counts where run_id = $1 order by position",
+        )
+        .bind(run.run_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading partition counts"))?;
         let status = RunStatus::parse(&run.status).ok_or_else(|| corrupt("profile_runs.status", &run.status))?;
         let error = match (run.error, run.error_kind) {
             (Some(message), Some(kind)) => {
@@ -95,7 +143,7 @@ impl Store {
             error,
             profile_uri: run.profile_uri,
             report_uri: run.report_uri,
-            profile: table.into_profile(columns)?,
+            profile: table.into_profile(columns, partitions)?,
         }))
     }
 
@@ -108,24 +156,52 @@ impl Store {
         column: &str,
         limit: u32,
     ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
-        let runs: Vec<(i64, DateTime<Utc>, Uuid, i32)> = sqlx::query_as(
+        self.history(namespace, table_ref, ColumnFilter::Name(column), limit).await
+    }
+
+    /// The profiles of the column with Iceberg field id `field_id` of `table_ref` over time, newest
+    /// first, at most `limit` runs: the same column under whatever name it had in each run (field
+    /// ids survive renames), for comparing a column across runs.
+    #[instrument(skip(self))]
+    pub async fn column_history_by_field_id(
+        &self,
+        namespace: &str,
+        table_ref: &str,
+        field_id: i32,
+        limit: u32,
+    ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
+        self.history(namespace, table_ref, ColumnFilter::FieldId(field_id), limit).await
+    }
+
+    async fn history(
+        &self,
+        namespace: &str,
+        table_ref: &str,
+        column: ColumnFilter<'_>,
+        limit: u32,
+    ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
+        // Runs from table_profiles_by_table; the column of each run from its primary key's
+        // (run_id, name) unique index or column_profiles_by_field_id.
+        let runs: Vec<(i64, DateTime<Utc>, Uuid, i32)> = sqlx::query_as(&format!(
             "select t.run_id, t.started_at, r.job_uid, r.attempt
              from profiler.table_profiles t
              join profiler.profile_runs r on r.id = t.run_id
-             join profiler.column_profiles c on c.run_id = t.run_id and c.name = $3
+             join profiler.column_profiles c on c.run_id = t.run_id and {}
              where t.namespace = $1 and t.table_ref = $2
-             order by t.started_at desc, t.run_id desc limit $4",
-        )
+             order by t.started_at desc, t.run_id desc limit $5",
+            column.condition()
+        ))
         .bind(namespace)
         .bind(table_ref)
-        .bind(column)
+        .bind(column.name())
+        .bind(column.field_id())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("reading a column's history"))?;
         let mut history = Vec::with_capacity(runs.len());
         for (run_id, started_at, job_uid, attempt) in runs {
-            let mut columns = self.columns(run_id, Some(column)).await?;
+            let mut columns = self.columns(run_id, column).await?;
             if let Some(column) = columns.pop() {
                 history.push(ColumnHistoryPoint { started_at, job_uid, attempt: attempt.max(0) as u32, column });
             }
@@ -133,14 +209,17 @@ impl Store {
         Ok(history)
     }
 
-    /// The column profiles of a run (all, or the one named), in ordinal order.
-    async fn columns(&self, run_id: i64, only: Option<&str>) -> Result<Vec<ColumnProfile>, StoreError> {
-        let rows: Vec<ColumnRow> = sqlx::query_as(
-            "select * from profiler.column_profiles where run_id = $1 and ($2::text is null or name = $2)
+    /// The column profiles of a run (all, or the one the filter names), in ordinal order.
+    async fn columns(&self, run_id: i64, only: ColumnFilter<'_>) -> Result<Vec<ColumnProfile>, StoreError> {
+        let rows: Vec<ColumnRow> = sqlx::query_as(&format!(
+            "select {} from profiler.column_profiles
+             where run_id = $1 and ($2::text is null or name = $2) and ($3::integer is null or field_id = $3)
              order by ordinal",
-        )
+            COLUMN_SELECT.join(", ")
+        ))
         .bind(run_id)
-        .bind(only)
+        .bind(only.name())
+        .bind(only.field_id())
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("reading column profiles"))?;

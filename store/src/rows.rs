@@ -1,8 +1,11 @@
 //! The mapping between the profile document and the rows of the store's tables.
 //!
 //! Each statistics block of a [`ColumnProfile`] is a group of nullable columns of
-//! `column_profiles`; quantiles, histogram bins, top values and sketches are child rows. Unsigned
-//! counts are stored as `bigint` (a count beyond 2^63 is refused); seeds are stored bit for bit.
+//! `column_profiles`; quantiles, histogram bins, top values and sketches are child rows. The
+//! Iceberg read info of a [`TableProfile`] is a group of columns of `table_profiles` (the partition
+//! specs as JSON) and one `partition_counts` row per listed partition. Unsigned counts are stored
+//! as `bigint` (a count beyond 2^63 is refused); seeds are stored bit for bit; exact decimals are
+//! `numeric`, written and read as text.
 
 use std::collections::BTreeMap;
 
@@ -10,9 +13,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, SecondsFormat, Utc};
 use profiler_crds::{
-    BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DistinctCount, Distribution, HistogramBin,
-    InferredType, ListStats, MetadataStats, Moments, NumericStats, ProfileMode, Quantile, Sampling, SamplingReport,
-    SourceInfo, SourceKind, TableProfile, TemporalStats, TextStats, ValueCount,
+    BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DecimalStats, DistinctCount, Distribution,
+    HistogramBin, IcebergReadInfo, InferredType, ListStats, MetadataStats, Moments, NumericStats, PartitionCount,
+    PartitionSpecInfo, Partitioning, ProfileMode, Quantile, Sampling, SamplingReport, SourceInfo, SourceKind,
+    TableProfile, TemporalStats, TextStats, ValueCount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -67,6 +71,40 @@ pub(crate) fn format_time(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Checks that `text` is decimal text at `scale` in the form Postgres prints a `numeric` (no sign
+/// but `-`, no leading zeros, no exponent, no negative zero, `max(scale, 0)` fraction digits), so
+/// that it reads back unchanged.
+pub(crate) fn decimal_text(text: &str, scale: i8, field: impl FnOnce() -> String) -> Result<String, StoreError> {
+    let digits = max_fraction_digits(scale);
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = all_digits(whole)
+        && (whole == "0" || !whole.starts_with('0'))
+        && fraction.is_none_or(all_digits)
+        && fraction.map_or(0, str::len) == digits;
+    let negative_zero = text.starts_with('-') && unsigned.bytes().all(|b| b == b'0' || b == b'.');
+    if well_formed && !negative_zero {
+        return Ok(text.to_owned());
+    }
+    Err(StoreError::InvalidValue {
+        field: field(),
+        reason: format!(
+            "{text:?} is not decimal text at scale {scale} (digits, an optional '-', {digits} digits after the point, \
+             no leading zeros, no negative zero, e.g. {example:?})",
+            example = if digits == 0 { "-12300".to_owned() } else { format!("-10.{}", "5".repeat(digits)) }
+        ),
+    })
+}
+
+/// Digits after the decimal point of decimal text at `scale` (none for a negative scale).
+fn max_fraction_digits(scale: i8) -> usize {
+    usize::try_from(scale).unwrap_or(0)
+}
+
 /// One row of `table_profiles` (without run_id and namespace, which the writer knows).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct TableRow {
@@ -87,6 +125,24 @@ pub(crate) struct TableRow {
     pub profiler_version: String,
     pub started_at: DateTime<Utc>,
     pub duration_ms: i64,
+    // How an Iceberg snapshot was read, and its partitioning (partitions are child rows).
+    pub iceberg_schema_id: Option<i32>,
+    pub iceberg_delete_files: Option<i64>,
+    pub partition_default_spec_id: Option<i32>,
+    pub partition_specs: Option<serde_json::Value>,
+    pub partition_count: Option<i64>,
+    pub partitions_truncated: Option<bool>,
+}
+
+/// One row of `partition_counts` (without run_id and namespace).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct PartitionRow {
+    pub position: i32,
+    pub spec_id: i32,
+    pub partition_values: serde_json::Value,
+    pub row_count: i64,
+    pub data_files: i64,
+    pub delete_files: i64,
 }
 
 impl TableRow {
@@ -105,6 +161,8 @@ impl TableRow {
             }
             Sampling::Bernoulli { fraction, seed } => ("bernoulli", None, Some(fraction), Some(seed as i64)),
         };
+        let iceberg = p.source.iceberg.as_ref();
+        let partitioning = iceberg.and_then(|i| i.partitioning.as_ref());
         Ok(Self {
             table_ref: p.source.location.clone(),
             source_kind: enum_name(&p.source.kind),
@@ -129,10 +187,32 @@ impl TableRow {
             profiler_version: p.profiler_version.clone(),
             started_at: parse_time(&p.started_at, "startedAt")?,
             duration_ms: to_i64(p.duration_ms, || field("durationMs"))?,
+            iceberg_schema_id: iceberg.map(|i| i.schema_id),
+            iceberg_delete_files: iceberg
+                .map(|i| to_i64(i.delete_files, || field("source.iceberg.deleteFiles")))
+                .transpose()?,
+            partition_default_spec_id: partitioning.map(|p| p.default_spec_id),
+            partition_specs: partitioning
+                .map(|p| {
+                    serde_json::to_value(&p.specs).map_err(|e| StoreError::InvalidValue {
+                        field: field("source.iceberg.partitioning.specs"),
+                        reason: e.to_string(),
+                    })
+                })
+                .transpose()?,
+            partition_count: partitioning
+                .map(|p| to_i64(p.partition_count, || field("source.iceberg.partitioning.partitionCount")))
+                .transpose()?,
+            partitions_truncated: partitioning.map(|p| p.partitions_truncated),
         })
     }
 
-    pub(crate) fn into_profile(self, columns: Vec<ColumnProfile>) -> Result<TableProfile, StoreError> {
+    /// The rebuilt document. `partitions` are the run's `partition_counts` rows in position order.
+    pub(crate) fn into_profile(
+        self,
+        columns: Vec<ColumnProfile>,
+        partitions: Vec<PartitionRow>,
+    ) -> Result<TableProfile, StoreError> {
         let field = |name: &str| format!("table_profiles.{name}");
         let seed = || {
             self.sample_seed.map(|s| s as u64).ok_or_else(|| StoreError::Corrupt {
@@ -161,6 +241,46 @@ impl TableRow {
             }
         };
         let rows_profiled = to_u64(self.rows_profiled, || field("rows_profiled"))?;
+        let partitioning = match (
+            self.partition_default_spec_id,
+            self.partition_specs,
+            self.partition_count,
+            self.partitions_truncated,
+        ) {
+            (Some(default_spec_id), Some(specs), Some(partition_count), Some(partitions_truncated)) => {
+                let specs = serde_json::from_value::<Vec<PartitionSpecInfo>>(specs)
+                    .map_err(|e| StoreError::Corrupt { field: field("partition_specs"), reason: e.to_string() })?;
+                let partitions = partitions.into_iter().map(PartitionRow::into_count).collect::<Result<_, _>>()?;
+                Some(Partitioning {
+                    default_spec_id,
+                    specs,
+                    partition_count: to_u64(partition_count, || field("partition_count"))?,
+                    partitions,
+                    partitions_truncated,
+                })
+            }
+            _ if !partitions.is_empty() => {
+                return Err(StoreError::Corrupt {
+                    field: "partition_counts".into(),
+                    reason: format!("{} partitions of a table without partitioning", partitions.len()),
+                });
+            }
+            _ => None,
+        };
+        let iceberg = match (self.iceberg_schema_id, self.iceberg_delete_files) {
+            (Some(schema_id), Some(delete_files)) => Some(IcebergReadInfo {
+                schema_id,
+                delete_files: to_u64(delete_files, || field("iceberg_delete_files"))?,
+                partitioning,
+            }),
+            _ if partitioning.is_some() => {
+                return Err(StoreError::Corrupt {
+                    field: field("iceberg_schema_id"),
+                    reason: "missing for a partitioned Iceberg table".into(),
+                });
+            }
+            _ => None,
+        };
         Ok(TableProfile {
             format_version: self.format_version as u32,
             profiler_version: self.profiler_version,
@@ -169,7 +289,7 @@ impl TableRow {
                 location: self.table_ref,
                 files: to_u64(self.source_files, || field("source_files"))?,
                 snapshot_id: self.snapshot_id,
-                iceberg: None,
+                iceberg,
             },
             mode: enum_value::<ProfileMode>(&self.mode, "table_profiles.mode")?,
             sampling: SamplingReport {
@@ -187,12 +307,62 @@ impl TableRow {
     }
 }
 
+/// The `partition_counts` rows of a profile, in the document's order.
+pub(crate) fn partition_rows(p: &TableProfile) -> Result<Vec<PartitionRow>, StoreError> {
+    let Some(partitioning) = p.source.iceberg.as_ref().and_then(|i| i.partitioning.as_ref()) else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::with_capacity(partitioning.partitions.len());
+    for (index, c) in partitioning.partitions.iter().enumerate() {
+        let field = |name: &str| format!("source.iceberg.partitioning.partitions[{index}].{name}");
+        rows.push(PartitionRow {
+            position: i32::try_from(index).map_err(|_| StoreError::InvalidValue {
+                field: "source.iceberg.partitioning.partitions".into(),
+                reason: "more than 2^31 partitions".into(),
+            })?,
+            spec_id: c.spec_id,
+            partition_values: serde_json::to_value(&c.values)
+                .map_err(|e| StoreError::InvalidValue { field: field("values"), reason: e.to_string() })?,
+            row_count: to_i64(c.rows, || field("rows"))?,
+            data_files: to_i64(c.data_files, || field("dataFiles"))?,
+            delete_files: to_i64(c.delete_files, || field("deleteFiles"))?,
+        });
+    }
+    Ok(rows)
+}
+
+impl PartitionRow {
+    fn into_count(self) -> Result<PartitionCount, StoreError> {
+        let field = |name: &str| format!("partition_counts.{name} at position {}", self.position);
+        Ok(PartitionCount {
+            spec_id: self.spec_id,
+            values: serde_json::from_value::<BTreeMap<String, Option<String>>>(self.partition_values.clone())
+                .map_err(|e| StoreError::Corrupt { field: field("partition_values"), reason: e.to_string() })?,
+            rows: to_u64(self.row_count, || field("row_count"))?,
+            data_files: to_u64(self.data_files, || field("data_files"))?,
+            delete_files: to_u64(self.delete_files, || field("delete_files"))?,
+        })
+    }
+}
+
 /// Declares [`ColumnRow`], one line per column of `column_profiles` (the field is named as the
 /// SQL column), and derives from that one list the writer's [`COLUMN_FIELDS`] and
-/// [`ColumnRow::bind`]. Adding a metric: a column in the migration, a line here, and its mapping
-/// in [`column_rows`] and [`column_profile`].
+/// [`ColumnRow::bind`] and the reader's [`COLUMN_SELECT`]. A column whose SQL type has no Rust
+/// counterpart here (`numeric`) is a `String` marked `as "numeric"`: written as text cast to that
+/// type, read back cast to text. Adding a metric: a column in a migration, a line here, and its
+/// mapping in [`column_rows`] and [`column_profile`].
 macro_rules! column_row {
-    ($($field:ident: $ty:ty,)*) => {
+    (@select $field:ident) => {
+        stringify!($field)
+    };
+    (@select $field:ident $sql:literal) => {
+        concat!(stringify!($field), "::text as ", stringify!($field))
+    };
+    (@cast $b:ident) => {};
+    (@cast $b:ident $sql:literal) => {
+        $b.push_unseparated(concat!("::", $sql));
+    };
+    ($($field:ident: $ty:ty $(as $sql:literal)?,)*) => {
         /// One row of `column_profiles` (without run_id and namespace).
         #[derive(Debug, Clone, Default, sqlx::FromRow)]
         pub(crate) struct ColumnRow {
@@ -202,10 +372,17 @@ macro_rules! column_row {
         /// The columns of `column_profiles` the writer fills, in [`ColumnRow::bind`] order.
         pub(crate) const COLUMN_FIELDS: &[&str] = &["run_id", "namespace", $(stringify!($field)),*];
 
+        /// The select list that reads a [`ColumnRow`] (with run_id and namespace).
+        pub(crate) const COLUMN_SELECT: &[&str] =
+            &["run_id", "namespace", $(column_row!(@select $field $($sql)?)),*];
+
         impl ColumnRow {
             /// Binds the row's values (after run_id and namespace) in [`COLUMN_FIELDS`] order.
             pub(crate) fn bind<'q>(&'q self, b: &mut Separated<'_, 'q, Postgres, &'static str>) {
-                $(b.push_bind(&self.$field);)*
+                $(
+                    b.push_bind(&self.$field);
+                    column_row!(@cast b $($sql)?);
+                )*
             }
         }
     };
@@ -275,6 +452,15 @@ column_row! {
     meta_files: Option<i64>,
     meta_nan_count: Option<i64>,
     meta_bounds_may_be_truncated: Option<bool>,
+    // Iceberg field id (stable across renames)
+    field_id: Option<i32>,
+    // exact figures of decimal columns
+    decimal_precision: Option<i16>,
+    decimal_scale: Option<i16>,
+    decimal_min: Option<String> as "numeric",
+    decimal_max: Option<String> as "numeric",
+    decimal_sum: Option<String> as "numeric",
+    decimal_sum_exceeds_38_digits: Option<bool>,
 }
 
 /// Child rows of one column: quantiles, histogram bins, top values and sketches.
@@ -330,6 +516,7 @@ pub(crate) fn column_rows(index: usize, c: &ColumnProfile) -> Result<(ColumnRow,
     let mut row = ColumnRow {
         ordinal,
         name: c.name.clone(),
+        field_id: c.field_id,
         data_type: c.data_type.clone(),
         kind: enum_name(&c.kind),
         row_count: count(c.count, "count")?,
@@ -365,6 +552,15 @@ pub(crate) fn column_rows(index: usize, c: &ColumnProfile) -> Result<(ColumnRow,
         row.moments_mean = Some(n.moments.mean);
         row.moments_m2 = Some(n.moments.m2);
         row.moments_sum = Some(n.moments.sum);
+        if let Some(d) = &n.decimal {
+            let field = |name: &'static str| move || format!("columns[{index}].numeric.decimal.{name}");
+            row.decimal_precision = Some(i16::from(d.precision));
+            row.decimal_scale = Some(i16::from(d.scale));
+            row.decimal_min = d.min.as_deref().map(|v| decimal_text(v, d.scale, field("min"))).transpose()?;
+            row.decimal_max = d.max.as_deref().map(|v| decimal_text(v, d.scale, field("max"))).transpose()?;
+            row.decimal_sum = Some(decimal_text(&d.sum, d.scale, field("sum"))?);
+            row.decimal_sum_exceeds_38_digits = Some(d.sum_exceeds_38_digits);
+        }
         distribution = n.distribution.as_ref();
     }
     if let Some(t) = &c.temporal {
@@ -460,6 +656,7 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
         count(row.row_count, "row_count")?,
         count(row.nulls, "nulls")?,
     );
+    c.field_id = row.field_id;
     c.non_null = count(row.non_null, "non_null")?;
     c.null_fraction = row.null_fraction;
     c.min = row.min_value;
@@ -490,6 +687,24 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
         let required = |v: Option<i64>, f: &str| -> Result<u64, StoreError> {
             count(v.ok_or_else(|| StoreError::Corrupt { field: field(f), reason: "missing".into() })?, f)
         };
+        let decimal =
+            match (row.decimal_precision, row.decimal_scale, row.decimal_sum, row.decimal_sum_exceeds_38_digits) {
+                (Some(precision), Some(scale), Some(sum), Some(sum_exceeds_38_digits)) => Some(DecimalStats {
+                    precision: u8::try_from(precision).map_err(|_| StoreError::Corrupt {
+                        field: field("decimal_precision"),
+                        reason: format!("{precision} is not a precision"),
+                    })?,
+                    scale: i8::try_from(scale).map_err(|_| StoreError::Corrupt {
+                        field: field("decimal_scale"),
+                        reason: format!("{scale} is not a scale"),
+                    })?,
+                    min: row.decimal_min,
+                    max: row.decimal_max,
+                    sum,
+                    sum_exceeds_38_digits,
+                }),
+                _ => None,
+            };
         c.numeric = Some(NumericStats {
             min: row.num_min,
             max: row.num_max,
@@ -504,7 +719,7 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
             negative_infinity: required(row.negative_infinity, "negative_infinity")?,
             moments: Moments { n: count(n, "moments_n")?, mean, m2, sum },
             distribution: distribution.clone(),
-            decimal: None,
+            decimal,
         });
     }
     if let Some(unit) = row.temporal_unit {
@@ -586,31 +801,86 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
 
 #[cfg(test)]
 mod tests {
-    use super::COLUMN_FIELDS;
+    use super::{COLUMN_FIELDS, COLUMN_SELECT, decimal_text};
 
-    /// The columns `create table profiler.column_profiles` declares in the migration.
+    /// The SQL types of `column_profiles`' columns.
+    const TYPES: [&str; 8] = ["bigint", "integer", "smallint", "text", "double", "boolean", "jsonb", "numeric"];
+
+    /// A column's name if `line` declares one (its name then its type; constraints and comments
+    /// are not columns).
+    fn declared_column(line: &str) -> Option<String> {
+        let line = line.trim().strip_prefix("add column if not exists ").unwrap_or(line);
+        let mut words = line.split_whitespace();
+        let (name, kind) = (words.next()?, words.next()?);
+        (!name.starts_with("--") && TYPES.contains(&kind.trim_end_matches([',', ';']))).then(|| name.to_owned())
+    }
+
+    /// The columns `create table profiler.column_profiles` and later `alter table` declare in the
+    /// migrations.
     fn migration_columns() -> Vec<String> {
         let sql = include_str!("../../migrations/20261125200100_profile_store.sql");
         let body = sql.split("create table if not exists profiler.column_profiles (").nth(1).expect("the table");
         let body = &body[..body.find("\n);").expect("the end of the table")];
-        // A column's line is its name and its type; constraints and comments are not.
-        let types = ["bigint", "integer", "text", "double", "boolean", "jsonb"];
-        body.lines()
-            .filter_map(|line| {
-                let mut words = line.split_whitespace();
-                let (name, kind) = (words.next()?, words.next()?);
-                types.contains(&kind.trim_end_matches(',')).then(|| name.to_owned())
-            })
-            .collect()
+        let mut columns: Vec<String> = body.lines().filter_map(declared_column).collect();
+        let sql = include_str!("../../migrations/20261202120000_iceberg_layout_and_decimals.sql");
+        let body = sql.split("alter table profiler.column_profiles\n").nth(1).expect("the added columns");
+        let body = &body[..body.find(';').expect("the end of the statement") + 1];
+        columns.extend(body.lines().filter_map(declared_column));
+        columns
     }
 
     #[test]
-    fn the_column_row_declares_every_column_of_the_migration_once() {
+    fn the_column_row_declares_every_column_of_the_migrations_once() {
         let mut declared: Vec<&str> = COLUMN_FIELDS.to_vec();
         let mut migrated = migration_columns();
         declared.sort_unstable();
         migrated.sort_unstable();
-        assert_eq!(declared.len(), 57);
+        assert_eq!(declared.len(), 64);
         assert_eq!(declared, migrated);
+    }
+
+    #[test]
+    fn numeric_columns_are_read_as_text() {
+        assert_eq!(COLUMN_SELECT.len(), COLUMN_FIELDS.len());
+        assert!(COLUMN_SELECT.contains(&"decimal_sum::text as decimal_sum"));
+        assert!(COLUMN_SELECT.contains(&"field_id"));
+    }
+
+    #[test]
+    fn decimal_text_is_accepted_only_as_postgres_prints_it() {
+        let ok =
+            |text: &str, scale: i8| decimal_text(text, scale, || "f".into()).map(|_| ()).map_err(|e| e.to_string());
+        for (text, scale) in [
+            ("9999999999999999.99", 2),
+            ("-9999999999999999.99", 2),
+            ("0.00", 2),
+            ("10.50", 2),
+            ("-0.5", 1),
+            ("12300", -2),
+            ("0", 0),
+            ("-7", 0),
+            ("123456789012345678901234567890123456789.12", 2),
+        ] {
+            assert_eq!(ok(text, scale), Ok(()), "{text} at scale {scale}");
+        }
+        for (text, scale) in [
+            ("10.5", 2),
+            ("10.500", 2),
+            ("10", 2),
+            ("010.50", 2),
+            ("+10.50", 2),
+            ("-0.00", 2),
+            ("1e3", 0),
+            (".50", 2),
+            ("10.", 0),
+            ("", 0),
+            ("-", 0),
+            ("NaN", 0),
+            ("1 000", 0),
+            ("12300.0", -2),
+        ] {
+            let err = ok(text, scale).expect_err(text);
+            assert!(err.contains("decimal text") && err.contains('f'), "{err}");
+        }
     }
 }

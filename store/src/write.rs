@@ -7,7 +7,7 @@ use tracing::{debug, instrument};
 
 use crate::error::StoreError;
 use crate::records::{JobRecord, RunKey, RunOutcome, RunStatus};
-use crate::rows::{COLUMN_FIELDS, ColumnChildren, ColumnRow, TableRow, column_rows};
+use crate::rows::{COLUMN_FIELDS, ColumnChildren, ColumnRow, PartitionRow, TableRow, column_rows, partition_rows};
 use crate::store::Store;
 
 /// Rows per multi-row INSERT (Postgres takes at most 65535 bind parameters per statement).
@@ -125,6 +125,7 @@ impl Store {
     #[instrument(skip_all, fields(run = %run, columns = profile.columns.len()))]
     pub async fn write_profile(&self, run: RunKey, profile: &TableProfile) -> Result<(), StoreError> {
         let table = TableRow::from_profile(profile)?;
+        let partitions = partition_rows(profile)?;
         let mut columns = Vec::with_capacity(profile.columns.len());
         for (index, column) in profile.columns.iter().enumerate() {
             columns.push(column_rows(index, column)?);
@@ -148,6 +149,7 @@ impl Store {
             .await
             .map_err(StoreError::query("replacing the run's earlier profile"))?;
         insert_table(&mut tx, run_id, &namespace, &table).await?;
+        insert_partitions(&mut tx, run_id, &namespace, &partitions).await?;
         insert_columns(&mut tx, run_id, &namespace, &columns).await?;
         tx.commit().await.map_err(StoreError::query("committing the profile"))?;
         debug!(run_id, "profile written");
@@ -171,8 +173,11 @@ async fn insert_table(
     sqlx::query(
         "insert into profiler.table_profiles (run_id, namespace, table_ref, source_kind, source_files, snapshot_id,
            mode, sampling_method, sample_size, sample_fraction, sample_seed, rows_read, rows_profiled,
-           column_count, bytes_scanned, format_version, profiler_version, started_at, duration_ms)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+           column_count, bytes_scanned, format_version, profiler_version, started_at, duration_ms,
+           iceberg_schema_id, iceberg_delete_files, partition_default_spec_id, partition_specs, partition_count,
+           partitions_truncated)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+           $20, $21, $22, $23, $24, $25)",
     )
     .bind(run_id)
     .bind(namespace)
@@ -193,10 +198,38 @@ async fn insert_table(
     .bind(&t.profiler_version)
     .bind(t.started_at)
     .bind(t.duration_ms)
+    .bind(t.iceberg_schema_id)
+    .bind(t.iceberg_delete_files)
+    .bind(t.partition_default_spec_id)
+    .bind(&t.partition_specs)
+    .bind(t.partition_count)
+    .bind(t.partitions_truncated)
     .execute(&mut **tx)
     .await
     .map_err(StoreError::query("writing the table profile"))?;
     Ok(())
+}
+
+/// The per-partition counts of an Iceberg table (up to 10,000 rows), in multi-row INSERTs.
+async fn insert_partitions(
+    tx: &mut Transaction<'_, Postgres>,
+    run_id: i64,
+    namespace: &str,
+    partitions: &[PartitionRow],
+) -> Result<(), StoreError> {
+    let rows: Vec<&PartitionRow> = partitions.iter().collect();
+    insert_rows(
+        tx,
+        "partition_counts",
+        &["run_id", "namespace", "position", "spec_id", "partition_values", "row_count", "data_files", "delete_files"],
+        &rows,
+        "writing partition counts",
+        |b, p| {
+            b.push_bind(run_id).push_bind(namespace.to_owned()).push_bind(p.position).push_bind(p.spec_id);
+            b.push_bind(&p.partition_values).push_bind(p.row_count).push_bind(p.data_files).push_bind(p.delete_files);
+        },
+    )
+    .await
 }
 
 async fn insert_columns(

@@ -9,11 +9,15 @@ use serde_json::json;
 use sqlx::{Postgres, Transaction};
 use support::*;
 
-/// A store with one full profile in each of team-a and team-b.
+/// A store with two full profiles (a Parquet table and a partitioned Iceberg table) in each of
+/// team-a and team-b.
 async fn two_tenants() -> (Store, DatabaseConfig) {
     let (store, config) = migrated_store().await;
     store_profile(&store, &job("team-a", "orders"), &engine_profile("db.orders", "2026-11-03T12:00:00.000Z")).await;
     store_profile(&store, &job("team-b", "orders"), &engine_profile("db.orders", "2026-11-03T13:00:00.000Z")).await;
+    let events = |at| iceberg_profile("glue://lake.events", at);
+    store_profile(&store, &job("team-a", "events"), &events("2026-11-03T12:00:00.000Z")).await;
+    store_profile(&store, &job("team-b", "events"), &events("2026-11-03T13:00:00.000Z")).await;
     (store, config)
 }
 
@@ -137,6 +141,8 @@ async fn a_user_cannot_update_or_delete_any_row() {
         "delete from profiler.table_profiles",
         "delete from profiler.profile_runs",
         "delete from profiler.column_sketches",
+        "delete from profiler.partition_counts",
+        "update profiler.partition_counts set row_count = 0 where namespace = 'team-a'",
         "update profiler.profile_runs set error = 'x', status = 'Failed', finished_at = now() where namespace = 'team-b'",
     ];
     for statement in statements {
@@ -167,11 +173,12 @@ async fn the_service_role_reads_every_namespace_and_writes() {
     .await
     .unwrap();
     let updated = sqlx::query("update profiler.profile_jobs set message = 'checked'").execute(&mut *tx).await.unwrap();
-    assert_eq!(updated.rows_affected(), 3);
+    assert_eq!(updated.rows_affected(), 5);
     let deleted =
         sqlx::query("delete from profiler.profile_jobs where namespace = 'team-b'").execute(&mut *tx).await.unwrap();
-    assert_eq!(deleted.rows_affected(), 1);
+    assert_eq!(deleted.rows_affected(), 2);
     assert_eq!(namespaces_seen(&mut tx, "column_profiles").await, ["team-a"], "deleting a job removes its profile");
+    assert_eq!(namespaces_seen(&mut tx, "partition_counts").await, ["team-a"], "and its partition counts");
 }
 
 #[tokio::test]
@@ -211,4 +218,46 @@ async fn a_login_role_in_service_role_runs_the_whole_data_layer() {
     writer.start_run(RunKey { job_uid: job.uid, attempt: 2 }, None, Utc::now()).await.unwrap();
     assert_eq!(writer.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, profile);
     assert_eq!(writer.column_history("team-a", "db.orders", "id", 5).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_user_of_another_namespace_cannot_read_the_partition_counts() {
+    let (store, _) = two_tenants().await;
+    let partitions = iceberg_read_info().partitioning.unwrap().partitions.len() as i64;
+    let mut team_b = acting_as(&store, "authenticated", user_of(&["team-b"])).await;
+    assert_eq!(visible(&mut team_b, "partition_counts").await.unwrap(), [("team-b".to_owned(), partitions)]);
+    // Not through a join from a table it can see, nor by naming team-a's run.
+    let leaked: i64 = sqlx::query_scalar(
+        "select count(*) from profiler.partition_counts p
+         join profiler.profile_runs r on r.id = p.run_id
+         where p.namespace = 'team-a' or r.namespace = 'team-a'
+            or p.run_id in (select run_id from profiler.table_profiles where namespace = 'team-a')",
+    )
+    .fetch_one(&mut *team_b)
+    .await
+    .unwrap();
+    assert_eq!(leaked, 0);
+    let mut owner = store.pool().begin().await.unwrap();
+    let team_a_run: i64 =
+        sqlx::query_scalar("select run_id from profiler.partition_counts where namespace = 'team-a' limit 1")
+            .fetch_one(&mut *owner)
+            .await
+            .unwrap();
+    let by_id: i64 = sqlx::query_scalar("select count(*) from profiler.partition_counts where run_id = $1")
+        .bind(team_a_run)
+        .fetch_one(&mut *team_b)
+        .await
+        .unwrap();
+    assert_eq!(by_id, 0, "team-a's partition rows by run id");
+
+    let mut team_a = acting_as(&store, "authenticated", user_of(&["team-a"])).await;
+    let values: Vec<serde_json::Value> =
+        sqlx::query_scalar("select partition_values from profiler.partition_counts order by position")
+            .fetch_all(&mut *team_a)
+            .await
+            .unwrap();
+    assert_eq!(values.len() as i64, partitions);
+    assert_eq!(values[3], json!({"id_bucket": "15", "ts_day": null}));
+    let mut anon = acting_as(&store, "anon", Some(json!({"role": "anon"}))).await;
+    assert!(is_permission_denied(visible(&mut anon, "partition_counts").await));
 }

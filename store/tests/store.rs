@@ -46,7 +46,12 @@ async fn every_table_has_row_level_security_and_the_dashboard_indexes_exist() {
             .unwrap();
         assert!(rls, "{table} has no row-level security");
     }
-    for index in ["table_profiles_by_table", "profile_jobs_by_namespace_phase", "profile_runs_by_namespace_started"] {
+    for index in [
+        "table_profiles_by_table",
+        "profile_jobs_by_namespace_phase",
+        "profile_runs_by_namespace_started",
+        "column_profiles_by_field_id",
+    ] {
         let found: Option<String> = sqlx::query_scalar("select to_regclass($1)::text")
             .bind(format!("profiler.{index}"))
             .fetch_one(store.pool())
@@ -157,7 +162,7 @@ async fn the_latest_profile_and_a_columns_history_come_newest_first() {
 async fn writing_the_same_job_run_and_profile_twice_leaves_one_copy() {
     let (store, _) = migrated_store().await;
     let job = job("team-a", "orders");
-    let profile = engine_profile("db.orders", "2026-11-03T12:00:00.000Z");
+    let profile = iceberg_profile("db.orders", "2026-11-03T12:00:00.000Z");
     let run = store_profile(&store, &job, &profile).await;
     let once = row_counts(&store).await;
     assert!(once.iter().all(|(_, n)| *n > 0), "every table has rows: {once:?}");
@@ -310,4 +315,238 @@ async fn connection_failures_say_what_is_wrong() {
     let err = Store::connect(&missing).await.unwrap_err();
     assert!(matches!(err, StoreError::DatabaseMissing { .. }), "{err}");
     assert!(err.to_string().contains("no_such_database"), "{err}");
+}
+
+/// name, decimal_min, decimal_max, decimal_sum, decimal_sum_exceeds_38_digits as text.
+type DecimalRow = (String, Option<String>, Option<String>, String, bool);
+
+#[tokio::test]
+async fn an_iceberg_profile_with_partitions_field_ids_and_exact_decimals_reads_back_equal() {
+    let (store, _) = migrated_store().await;
+    let profile = iceberg_profile("glue://lake.orders", "2026-11-03T12:34:56.789Z");
+    store_profile(&store, &job("team-a", "orders"), &profile).await;
+    let stored = store.latest_profile("team-a", "glue://lake.orders").await.unwrap().unwrap();
+    assert_eq!(stored.profile, profile);
+    assert_eq!(
+        serde_json::to_string(&stored.profile).unwrap(),
+        serde_json::to_string(&profile).unwrap(),
+        "the same profile.json"
+    );
+
+    // The exact figures are numeric in the database and keep their scale's digits.
+    let decimals: Vec<DecimalRow> = sqlx::query_as(
+        "select name, decimal_min::text, decimal_max::text, decimal_sum::text, decimal_sum_exceeds_38_digits
+         from profiler.column_profiles where decimal_sum is not null order by ordinal",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let row = |name: &str| decimals.iter().find(|d| d.0 == name).unwrap().clone();
+    assert_eq!(row("price").1.as_deref(), Some("1.01"));
+    assert_eq!(
+        row("balance"),
+        (
+            "balance".into(),
+            Some("-9999999999999999.99".into()),
+            Some("9999999999999999.99".into()),
+            "123456789012345678901234567890123456789.50".into(),
+            true
+        )
+    );
+    assert_eq!(row("rate").2.as_deref(), Some("10.5000000000"));
+    let (sum_type, total): (String, String) = sqlx::query_as(
+        "select pg_typeof(decimal_sum)::text, sum(decimal_sum)::text from profiler.column_profiles
+         where name in ('balance', 'rate') group by 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!((sum_type.as_str(), total.as_str()), ("numeric", "123456789012345678901234567890123456800.0000000000"));
+
+    // One row per partition, values as a JSON object with nulls.
+    let partitions: Vec<(i32, Option<String>, i64)> = sqlx::query_as(
+        "select spec_id, partition_values ->> 'ts_day', row_count from profiler.partition_counts
+         where namespace = 'team-a' order by position",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(partitions.len(), 6);
+    assert_eq!(partitions[2], (1, Some("2023-11-15".into()), 50));
+    assert_eq!(partitions[3].1, None);
+    assert_eq!(partitions[4].2, i64::MAX);
+    let (schema_id, specs): (i32, serde_json::Value) =
+        sqlx::query_as("select iceberg_schema_id, partition_specs from profiler.table_profiles")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(schema_id, 3);
+    assert_eq!(specs[1]["fields"][1]["transform"], "bucket[16]");
+
+    // An unpartitioned Iceberg table read in metadata mode, and a Parquet profile: no partitions.
+    let metadata = metadata_profile("glue://lake.events");
+    store_profile(&store, &job("team-a", "events"), &metadata).await;
+    assert_eq!(store.latest_profile("team-a", "glue://lake.events").await.unwrap().unwrap().profile, metadata);
+    let parquet = engine_profile("s3://lake/raw/", "2026-11-03T12:00:00.000Z");
+    store_profile(&store, &job("team-a", "raw"), &parquet).await;
+    assert_eq!(store.latest_profile("team-a", "s3://lake/raw/").await.unwrap().unwrap().profile, parquet);
+    let partition_rows: i64 =
+        sqlx::query_scalar("select count(*) from profiler.partition_counts").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(partition_rows, 6);
+
+    // The new migration's constraints hold for the stored rows (added again over them).
+    let last = MIGRATOR.iter().max_by_key(|m| m.version).unwrap();
+    sqlx::raw_sql(
+        "do $$ declare c record; begin
+           for c in select conrelid::regclass as t, conname from pg_constraint
+                    where conname like 'column_profiles_decimal_%' or conname like 'table_profiles_iceberg_%'
+                       or conname like 'table_profiles_partition%'
+           loop execute format('alter table %s drop constraint %I', c.t, c.conname); end loop;
+         end $$",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::raw_sql(&last.sql).execute(store.pool()).await.expect("the constraints accept the stored rows");
+    let constraints: i64 = sqlx::query_scalar(
+        "select count(*) from pg_constraint where conname like 'column_profiles_decimal_%'
+           or conname like 'table_profiles_iceberg_%' or conname like 'table_profiles_partition%'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(constraints, 14);
+}
+
+#[tokio::test]
+async fn ten_thousand_partitions_are_written_and_read_back_in_order() {
+    let (store, _) = migrated_store().await;
+    let mut profile = iceberg_profile("glue://lake.clicks", "2026-11-03T12:00:00.000Z");
+    let partitioning = profile.source.iceberg.as_mut().unwrap().partitioning.as_mut().unwrap();
+    partitioning.partitions = (0..profiler_crds::MAX_REPORTED_PARTITIONS)
+        .map(|i| profiler_crds::PartitionCount {
+            spec_id: 1,
+            values: [
+                ("ts_day".to_owned(), Some(format!("2020-01-01+{i}"))),
+                ("id_bucket".to_owned(), (i % 17 != 0).then(|| (i % 16).to_string())),
+            ]
+            .into_iter()
+            .collect(),
+            rows: i as u64 * 1_000,
+            data_files: 1 + i as u64 % 3,
+            delete_files: i as u64 % 2,
+        })
+        .collect();
+    partitioning.partition_count = 123_456;
+    partitioning.partitions_truncated = true;
+    let job = job("team-a", "clicks");
+    let run = store_profile(&store, &job, &profile).await;
+    store.write_profile(run, &profile).await.expect("rewritten in place");
+    let count: i64 =
+        sqlx::query_scalar("select count(*) from profiler.partition_counts").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(count, 10_000);
+    assert_eq!(store.latest_profile("team-a", "glue://lake.clicks").await.unwrap().unwrap().profile, profile);
+
+    // A failing rewrite (a field id twice, after the partitions were inserted) leaves them as they were.
+    let mut bad = profile.clone();
+    bad.columns[1].field_id = bad.columns[0].field_id;
+    bad.source.iceberg.as_mut().unwrap().partitioning.as_mut().unwrap().partitions.truncate(3);
+    let err = store.write_profile(run, &bad).await.unwrap_err();
+    assert!(err.to_string().contains("column_profiles_by_field_id"), "{err}");
+    assert_eq!(store.latest_profile("team-a", "glue://lake.clicks").await.unwrap().unwrap().profile, profile);
+}
+
+#[tokio::test]
+async fn a_columns_history_by_field_id_follows_renames() {
+    let (store, _) = migrated_store().await;
+    let days = ["2026-11-01T06:00:00.000Z", "2026-11-02T06:00:00.000Z", "2026-11-03T06:00:00.000Z"];
+    for (i, day) in days.iter().enumerate() {
+        let mut profile = iceberg_profile("glue://lake.orders", day);
+        if i == 2 {
+            let amount = profile.columns.iter_mut().find(|c| c.name == "amount").unwrap();
+            amount.name = "amount_eur".into();
+        }
+        store_profile(&store, &job("team-a", &format!("orders-{i}")), &profile).await;
+    }
+    let field_id = iceberg_profile("glue://lake.orders", days[0]).columns[1].field_id.unwrap();
+    let history = store.column_history_by_field_id("team-a", "glue://lake.orders", field_id, 10).await.unwrap();
+    let names: Vec<&str> = history.iter().map(|h| h.column.name.as_str()).collect();
+    assert_eq!(names, ["amount_eur", "amount", "amount"], "newest first, under each run's name");
+    assert!(history.iter().all(|h| h.column.field_id == Some(field_id)));
+    assert_eq!(store.column_history("team-a", "glue://lake.orders", "amount", 10).await.unwrap().len(), 2);
+    assert_eq!(store.column_history_by_field_id("team-a", "glue://lake.orders", field_id, 1).await.unwrap().len(), 1);
+    assert!(store.column_history_by_field_id("team-b", "glue://lake.orders", field_id, 10).await.unwrap().is_empty());
+    assert!(store.column_history_by_field_id("team-a", "glue://lake.orders", 9999, 10).await.unwrap().is_empty());
+    let decimal = store.column_history_by_field_id("team-a", "glue://lake.orders", 101, 10).await.unwrap();
+    assert_eq!(decimal[0].column, extreme_decimal_columns()[0]);
+
+    // The index serves "this column of that run" (as the planner would use it on a large table).
+    let mut tx = store.pool().begin().await.unwrap();
+    sqlx::query("set local enable_seqscan = off").execute(&mut *tx).await.unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "explain select * from profiler.column_profiles c
+         join profiler.table_profiles t on c.run_id = t.run_id
+         where t.namespace = 'team-a' and t.table_ref = 'glue://lake.orders' and c.field_id = 2",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert!(plan.iter().any(|line| line.contains("column_profiles_by_field_id")), "{plan:#?}");
+}
+
+#[tokio::test]
+async fn iceberg_figures_and_decimals_the_store_cannot_keep_exactly_are_refused_by_name() {
+    let (store, _) = migrated_store().await;
+    let job = job("team-a", "orders");
+    let good = iceberg_profile("glue://lake.orders", "2026-11-03T12:00:00.000Z");
+    let run = store_profile(&store, &job, &good).await;
+    let before = row_counts(&store).await;
+
+    let balance = good.columns.iter().position(|c| c.name == "balance").unwrap();
+    for (text, why) in [("10.5", "one digit short of scale 2"), ("+1.00", "a plus sign"), ("1e3", "an exponent")] {
+        let mut bad = good.clone();
+        bad.columns[balance].numeric.as_mut().unwrap().decimal.as_mut().unwrap().max = Some(text.into());
+        let err = store.write_profile(run, &bad).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidValue { ref field, .. } if field == &format!("columns[{balance}].numeric.decimal.max")),
+            "{why}: {err}"
+        );
+        assert!(err.to_string().contains(text), "{err}");
+    }
+
+    // Iceberg read info on a Parquet source, a negative schema id, a metadata-mode read that applied
+    // delete files: the schema refuses them.
+    let mut parquet = good.clone();
+    parquet.source.kind = profiler_crds::SourceKind::Parquet;
+    let mut negative = good.clone();
+    negative.source.iceberg.as_mut().unwrap().schema_id = -1;
+    let mut metadata = metadata_profile("glue://lake.orders");
+    metadata.source.iceberg.as_mut().unwrap().delete_files = 1;
+    for (bad, constraint) in [
+        (parquet, "table_profiles_iceberg_source"),
+        (negative, "table_profiles_iceberg_values"),
+        (metadata, "table_profiles_iceberg_metadata_deletes"),
+    ] {
+        let err = store.write_profile(run, &bad).await.unwrap_err();
+        assert!(matches!(err, StoreError::Query { .. }), "{err}");
+        assert!(err.to_string().contains(constraint), "{constraint}: {err}");
+    }
+    let mut huge = good.clone();
+    huge.source.iceberg.as_mut().unwrap().partitioning.as_mut().unwrap().partitions[0].rows = u64::MAX;
+    let err = store.write_profile(run, &huge).await.unwrap_err();
+    assert!(err.to_string().contains("partitions[0].rows"), "{err}");
+
+    // A decimal figure of another scale than the column's, written past the store's own checks.
+    let err = sqlx::query("update profiler.column_profiles set decimal_sum = 1.5 where name = 'balance'")
+        .execute(store.pool())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("column_profiles_decimal_scale"), "{err}");
+    let err = sqlx::query("update profiler.partition_counts set partition_values = '{\"a\": [1]}'")
+        .execute(store.pool())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("partition_values"), "{err}");
+    assert_eq!(row_counts(&store).await, before, "nothing changed");
+    assert_eq!(store.latest_profile("team-a", "glue://lake.orders").await.unwrap().unwrap().profile, good);
 }

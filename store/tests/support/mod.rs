@@ -2,6 +2,7 @@
 //! profiles made by the real engine.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -14,8 +15,9 @@ use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
 use chrono::{TimeZone, Utc};
 use profiler_crds::JobPhase;
 use profiler_crds::{
-    ColumnKind, ColumnProfile, MetadataStats, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport,
-    SourceInfo, SourceKind, TableProfile,
+    ColumnKind, ColumnProfile, DecimalStats, IcebergReadInfo, MetadataStats, Moments, NumericStats,
+    PROFILE_FORMAT_VERSION, PartitionCount, PartitionFieldInfo, PartitionSpecInfo, Partitioning, ProfileMode, Sampling,
+    SamplingReport, SourceInfo, SourceKind, TableProfile,
 };
 use profiler_engine::{ProfileOptions, TableProfiler};
 use profiler_store::{DatabaseConfig, JobRecord, RunKey, Store};
@@ -71,7 +73,8 @@ pub async fn store_profile(store: &Store, job: &JobRecord, profile: &TableProfil
 
 /// A table profile of many column types (numbers with NaN and infinities, decimals, strings with
 /// empties and unicode, binary, booleans, dates, timestamps, lists, a struct, an all-null column)
-/// computed by the real engine.
+/// computed by the real engine; every column but the all-null one has a field id (1, 2, ...), and
+/// the decimal column `price` its exact figures.
 pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
     let rows = 300usize;
     let city = Field::new("city", DataType::Utf8, true);
@@ -140,7 +143,22 @@ pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
     let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
     let mut profiler = TableProfiler::new(&schema, &ProfileOptions::default()).unwrap();
     profiler.update(&batch).unwrap();
-    let columns = profiler.finish();
+    let mut columns = profiler.finish();
+    for (i, column) in columns.iter_mut().enumerate() {
+        column.field_id = (column.name != "nothing").then_some(i as i32 + 1);
+    }
+    // price: i * 1.01 for i not a multiple of 7, as DECIMAL(12, 2).
+    let cents: Vec<i128> = (0..rows).filter(|i| i % 7 != 0).map(|i| i as i128 * 101).collect();
+    let text = |c: i128| format!("{}.{:02}", c / 100, c % 100);
+    let price = columns.iter_mut().find(|c| c.name == "price").expect("the price column");
+    price.numeric.as_mut().expect("price is numeric").decimal = Some(DecimalStats {
+        precision: 12,
+        scale: 2,
+        min: cents.iter().min().copied().map(text),
+        max: cents.iter().max().copied().map(text),
+        sum: text(cents.iter().sum()),
+        sum_exceeds_38_digits: false,
+    });
     TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
@@ -166,9 +184,127 @@ pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
     }
 }
 
+/// A numeric column of two values with exact decimal figures as given (no distribution).
+pub fn decimal_column(name: &str, field_id: i32, decimal: DecimalStats) -> ColumnProfile {
+    let parse = |v: &Option<String>| v.as_deref().map(|v| v.parse::<f64>().unwrap());
+    let (min, max) = (parse(&decimal.min), parse(&decimal.max));
+    let sum: f64 = decimal.sum.parse().unwrap();
+    let n = u64::from(min.is_some()) + u64::from(max.is_some());
+    let data_type = format!("Decimal128({}, {})", decimal.precision, decimal.scale);
+    let mut column = ColumnProfile::with_counts(name.into(), data_type, ColumnKind::Numeric, 3, 3 - n);
+    column.numeric = Some(NumericStats {
+        min,
+        max,
+        sum,
+        mean: (n > 0).then(|| sum / n as f64),
+        variance: (n > 0).then_some(1.0e32),
+        stddev: (n > 0).then_some(1.0e16),
+        zeros: 0,
+        negatives: u64::from(min.is_some_and(|m| m < 0.0)),
+        nan: 0,
+        positive_infinity: 0,
+        negative_infinity: 0,
+        moments: Moments { n, mean: if n > 0 { sum / n as f64 } else { 0.0 }, m2: 2.0e32, sum },
+        distribution: None,
+        decimal: Some(decimal),
+    });
+    column.field_id = Some(field_id);
+    column
+}
+
+/// Decimal columns at the edges: DECIMAL(18, 2)'s extremes with a 41-digit sum, trailing zeros at
+/// scale 10, a negative scale, and a column with no value (no min or max, a zero sum).
+pub fn extreme_decimal_columns() -> Vec<ColumnProfile> {
+    let decimal =
+        |precision: u8, scale: i8, min: Option<&str>, max: Option<&str>, sum: &str, exceeds: bool| DecimalStats {
+            precision,
+            scale,
+            min: min.map(str::to_owned),
+            max: max.map(str::to_owned),
+            sum: sum.to_owned(),
+            sum_exceeds_38_digits: exceeds,
+        };
+    vec![
+        decimal_column(
+            "balance",
+            101,
+            decimal(
+                18,
+                2,
+                Some("-9999999999999999.99"),
+                Some("9999999999999999.99"),
+                "123456789012345678901234567890123456789.50",
+                true,
+            ),
+        ),
+        decimal_column(
+            "rate",
+            102,
+            decimal(38, 10, Some("0.0000000000"), Some("10.5000000000"), "10.5000000000", false),
+        ),
+        decimal_column("rounded", 103, decimal(5, -2, Some("-12300"), Some("9900000"), "9887700", false)),
+        decimal_column("empty_amount", 104, decimal(10, 2, None, None, "0.00", false)),
+    ]
+}
+
+/// The Iceberg read info of [`iceberg_profile`]: schema 3, two delete files, three partition specs
+/// (unpartitioned, day + bucket, identity on a dropped column), six partitions with null values.
+pub fn iceberg_read_info() -> IcebergReadInfo {
+    let field = |name: &str, source_column: &str, source_field_id: i32, transform: &str| PartitionFieldInfo {
+        name: name.into(),
+        source_column: source_column.into(),
+        source_field_id,
+        transform: transform.into(),
+    };
+    let values = |pairs: &[(&str, Option<&str>)]| -> BTreeMap<String, Option<String>> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.map(str::to_owned))).collect()
+    };
+    let count = |spec_id: i32, pairs: &[(&str, Option<&str>)], rows: u64, data_files: u64, delete_files: u64| {
+        PartitionCount { spec_id, values: values(pairs), rows, data_files, delete_files }
+    };
+    IcebergReadInfo {
+        schema_id: 3,
+        delete_files: 2,
+        partitioning: Some(Partitioning {
+            default_spec_id: 2,
+            specs: vec![
+                PartitionSpecInfo { spec_id: 0, fields: Vec::new() },
+                PartitionSpecInfo {
+                    spec_id: 1,
+                    fields: vec![field("ts_day", "ts", 8, "day"), field("id_bucket", "id", 1, "bucket[16]")],
+                },
+                PartitionSpecInfo { spec_id: 2, fields: vec![field("region", "", 42, "identity")] },
+            ],
+            partition_count: 6,
+            partitions: vec![
+                count(0, &[], 10, 1, 0),
+                count(1, &[("id_bucket", Some("3")), ("ts_day", Some("2023-11-14"))], 120, 2, 1),
+                count(1, &[("id_bucket", None), ("ts_day", Some("2023-11-15"))], 50, 1, 0),
+                count(1, &[("id_bucket", Some("15")), ("ts_day", None)], 0, 1, 1),
+                count(2, &[("region", Some("ünïcødé ✓ \"quoted\" {}"))], i64::MAX as u64, 7, 0),
+                count(2, &[("region", None)], 1, 1, 0),
+            ],
+            partitions_truncated: false,
+        }),
+    }
+}
+
+/// A scanned Iceberg table: the engine's columns of [`engine_profile`] plus
+/// [`extreme_decimal_columns`], with [`iceberg_read_info`].
+pub fn iceberg_profile(location: &str, started_at: &str) -> TableProfile {
+    let mut profile = engine_profile(location, started_at);
+    profile.source.kind = SourceKind::Iceberg;
+    profile.source.snapshot_id = Some(7_654_321_987_654_321);
+    profile.source.iceberg = Some(iceberg_read_info());
+    profile.columns.extend(extreme_decimal_columns());
+    profile.column_count = profile.columns.len() as u64;
+    profile
+}
+
 /// A metadata-mode profile of an Iceberg table, as the manifests describe it.
 pub fn metadata_profile(location: &str) -> TableProfile {
     let mut id = ColumnProfile::with_counts("id".into(), "Int64".into(), ColumnKind::Numeric, 1000, 0);
+    id.field_id = Some(1);
     id.min = Some("1".into());
     id.max = Some("1000".into());
     id.metadata =
@@ -185,7 +321,7 @@ pub fn metadata_profile(location: &str) -> TableProfile {
             location: location.into(),
             files: 3,
             snapshot_id: Some(-42),
-            iceberg: None,
+            iceberg: Some(IcebergReadInfo { schema_id: 0, delete_files: 0, partitioning: None }),
         },
         mode: ProfileMode::Metadata,
         sampling: SamplingReport { sampling: Sampling::Full, rows_read: 0, rows_profiled: 1000 },
@@ -212,7 +348,7 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
 }
 
 /// Every table of the profile store.
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "profile_jobs",
     "profile_runs",
     "table_profiles",
@@ -221,4 +357,5 @@ pub const TABLES: [&str; 8] = [
     "column_histograms",
     "column_frequencies",
     "column_sketches",
+    "partition_counts",
 ];
