@@ -48,39 +48,37 @@ pub struct ColumnHistoryPoint {
     pub column: ColumnProfile,
 }
 
-/// Which columns of a run to read.
+/// How a column of a table is found in each run.
 #[derive(Debug, Clone, Copy)]
-enum ColumnFilter<'a> {
-    /// Every column.
-    All,
-    /// The column of this name.
+enum ColumnKey<'a> {
+    /// By its name.
     Name(&'a str),
-    /// The column of this Iceberg field id.
+    /// By its Iceberg field id (the same column across renames).
     FieldId(i32),
 }
 
-impl ColumnFilter<'_> {
+impl ColumnKey<'_> {
     fn name(self) -> Option<String> {
         match self {
-            ColumnFilter::Name(name) => Some(name.to_owned()),
-            _ => None,
+            ColumnKey::Name(name) => Some(name.to_owned()),
+            ColumnKey::FieldId(_) => None,
         }
     }
 
     fn field_id(self) -> Option<i32> {
         match self {
-            ColumnFilter::FieldId(id) => Some(id),
-            _ => None,
+            ColumnKey::FieldId(id) => Some(id),
+            ColumnKey::Name(_) => None,
         }
     }
 
-    /// The condition on `column_profiles c` with the name bound as `$3` and the field id as `$4`
-    /// (one plain equality each, so the planner uses the matching index).
+    /// The condition on `column_profiles c` with the name bound as `$3` and the field id as `$4`:
+    /// one plain equality, so the planner uses the matching index (the unique `(run_id, name)` or
+    /// `column_profiles_by_field_id`).
     fn condition(self) -> &'static str {
         match self {
-            ColumnFilter::All => "true",
-            ColumnFilter::Name(_) => "c.name = $3",
-            ColumnFilter::FieldId(_) => "c.field_id = $4",
+            ColumnKey::Name(_) => "c.name = $3",
+            ColumnKey::FieldId(_) => "c.field_id = $4",
         }
     }
 }
@@ -119,7 +117,7 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .map_err(StoreError::query("reading the table profile"))?;
-        let columns = self.columns(run.run_id, ColumnFilter::All).await?;
+        let columns = self.columns(run.run_id, None).await?;
         let partitions: Vec<PartitionRow> = sqlx::query_as(
             "select position, spec_id, partition_values, row_count, data_files, delete_files
              from profiler.partition_counts where run_id = $1 order by position",
@@ -156,7 +154,7 @@ impl Store {
         column: &str,
         limit: u32,
     ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
-        self.history(namespace, table_ref, ColumnFilter::Name(column), limit).await
+        self.history(namespace, table_ref, ColumnKey::Name(column), limit).await
     }
 
     /// The profiles of the column with Iceberg field id `field_id` of `table_ref` over time, newest
@@ -170,18 +168,17 @@ impl Store {
         field_id: i32,
         limit: u32,
     ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
-        self.history(namespace, table_ref, ColumnFilter::FieldId(field_id), limit).await
+        self.history(namespace, table_ref, ColumnKey::FieldId(field_id), limit).await
     }
 
     async fn history(
         &self,
         namespace: &str,
         table_ref: &str,
-        column: ColumnFilter<'_>,
+        column: ColumnKey<'_>,
         limit: u32,
     ) -> Result<Vec<ColumnHistoryPoint>, StoreError> {
-        // Runs from table_profiles_by_table; the column of each run from its primary key's
-        // (run_id, name) unique index or column_profiles_by_field_id.
+        // The runs come from table_profiles_by_table, the column of each run from its index.
         let runs: Vec<(i64, DateTime<Utc>, Uuid, i32)> = sqlx::query_as(&format!(
             "select t.run_id, t.started_at, r.job_uid, r.attempt
              from profiler.table_profiles t
@@ -201,7 +198,7 @@ impl Store {
         .map_err(StoreError::query("reading a column's history"))?;
         let mut history = Vec::with_capacity(runs.len());
         for (run_id, started_at, job_uid, attempt) in runs {
-            let mut columns = self.columns(run_id, column).await?;
+            let mut columns = self.columns(run_id, Some(column)).await?;
             if let Some(column) = columns.pop() {
                 history.push(ColumnHistoryPoint { started_at, job_uid, attempt: attempt.max(0) as u32, column });
             }
@@ -209,8 +206,8 @@ impl Store {
         Ok(history)
     }
 
-    /// The column profiles of a run (all, or the one the filter names), in ordinal order.
-    async fn columns(&self, run_id: i64, only: ColumnFilter<'_>) -> Result<Vec<ColumnProfile>, StoreError> {
+    /// The column profiles of a run (all, or the one `only` finds), in ordinal order.
+    async fn columns(&self, run_id: i64, only: Option<ColumnKey<'_>>) -> Result<Vec<ColumnProfile>, StoreError> {
         let rows: Vec<ColumnRow> = sqlx::query_as(&format!(
             "select {} from profiler.column_profiles
              where run_id = $1 and ($2::text is null or name = $2) and ($3::integer is null or field_id = $3)
@@ -218,8 +215,8 @@ impl Store {
             COLUMN_SELECT.join(", ")
         ))
         .bind(run_id)
-        .bind(only.name())
-        .bind(only.field_id())
+        .bind(only.and_then(ColumnKey::name))
+        .bind(only.and_then(ColumnKey::field_id))
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("reading column profiles"))?;

@@ -75,7 +75,7 @@ pub(crate) fn format_time(time: DateTime<Utc>) -> String {
 /// but `-`, no leading zeros, no exponent, no negative zero, `max(scale, 0)` fraction digits), so
 /// that it reads back unchanged.
 pub(crate) fn decimal_text(text: &str, scale: i8, field: impl FnOnce() -> String) -> Result<String, StoreError> {
-    let digits = max_fraction_digits(scale);
+    let digits = fraction_digits(scale);
     let unsigned = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match unsigned.split_once('.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
@@ -101,7 +101,7 @@ pub(crate) fn decimal_text(text: &str, scale: i8, field: impl FnOnce() -> String
 }
 
 /// Digits after the decimal point of decimal text at `scale` (none for a negative scale).
-fn max_fraction_digits(scale: i8) -> usize {
+fn fraction_digits(scale: i8) -> usize {
     usize::try_from(scale).unwrap_or(0)
 }
 
@@ -333,10 +333,11 @@ pub(crate) fn partition_rows(p: &TableProfile) -> Result<Vec<PartitionRow>, Stor
 
 impl PartitionRow {
     fn into_count(self) -> Result<PartitionCount, StoreError> {
-        let field = |name: &str| format!("partition_counts.{name} at position {}", self.position);
+        let position = self.position;
+        let field = |name: &str| format!("partition_counts.{name} at position {position}");
         Ok(PartitionCount {
             spec_id: self.spec_id,
-            values: serde_json::from_value::<BTreeMap<String, Option<String>>>(self.partition_values.clone())
+            values: serde_json::from_value::<BTreeMap<String, Option<String>>>(self.partition_values)
                 .map_err(|e| StoreError::Corrupt { field: field("partition_values"), reason: e.to_string() })?,
             rows: to_u64(self.row_count, || field("row_count"))?,
             data_files: to_u64(self.data_files, || field("data_files"))?,
