@@ -550,3 +550,45 @@ async fn iceberg_figures_and_decimals_the_store_cannot_keep_exactly_are_refused_
     assert_eq!(row_counts(&store).await, before, "nothing changed");
     assert_eq!(store.latest_profile("team-a", "glue://lake.orders").await.unwrap().unwrap().profile, good);
 }
+
+#[tokio::test]
+async fn upgrading_a_store_that_holds_profiles_keeps_them() {
+    let (store, config) = migrated_store().await;
+    // What the previous release wrote: no field ids, no exact decimals, no Iceberg read info.
+    let mut old = engine_profile("db.orders", "2026-11-03T12:00:00.000Z");
+    for column in &mut old.columns {
+        column.field_id = None;
+        if let Some(numeric) = column.numeric.as_mut() {
+            numeric.decimal = None;
+        }
+    }
+    store_profile(&store, &job("team-a", "orders"), &old).await;
+    // Back to the previous release's schema, with the profile in it.
+    let last = MIGRATOR.iter().max_by_key(|m| m.version).unwrap();
+    sqlx::raw_sql(
+        "drop table profiler.partition_counts;
+         alter table profiler.column_profiles drop column field_id, drop column decimal_precision,
+           drop column decimal_scale, drop column decimal_min, drop column decimal_max, drop column decimal_sum,
+           drop column decimal_sum_exceeds_38_digits;
+         alter table profiler.table_profiles drop column iceberg_schema_id, drop column iceberg_delete_files,
+           drop column partition_default_spec_id, drop column partition_specs, drop column partition_count,
+           drop column partitions_truncated;",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("delete from _sqlx_migrations where version = $1")
+        .bind(last.version)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(matches!(Store::open(&config).await.unwrap_err(), StoreError::SchemaBehind { .. }));
+
+    assert_eq!(store.migrate().await.unwrap(), [last.version]);
+    let upgraded = Store::open(&config).await.expect("up to date");
+    assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, old);
+    let new = iceberg_profile("db.orders", "2026-11-04T12:00:00.000Z");
+    store_profile(&upgraded, &job("team-a", "orders-2"), &new).await;
+    assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, new);
+    assert_eq!(upgraded.column_history("team-a", "db.orders", "amount", 10).await.unwrap().len(), 2);
+}
