@@ -6,6 +6,7 @@
 //! links neither Arrow nor a Kubernetes client, so the controller and the worker can both depend
 //! on it.
 
+pub mod comparison;
 pub mod job;
 pub mod names;
 pub mod phase;
@@ -16,6 +17,11 @@ pub mod result;
 pub mod rules;
 pub mod sampling;
 
+pub use comparison::{
+    COMPARISON_FORMAT_VERSION, ColumnComparison, ColumnMatch, ColumnRef, ColumnStatistics, DriftSummary,
+    DriftThresholds, Figure, Finding, FindingKind, MAX_DRIFTED_COLUMNS, MAX_DRIFTED_COLUMNS_IN_STATUS,
+    ProfileComparison, ProfileIdentity, Severity, SeverityCounts, SkippedCheck,
+};
 pub use job::*;
 pub use phase::JobPhase;
 pub use profile::*;
