@@ -33,10 +33,21 @@ async fn setup() -> (String, String) {
     for sql in [
         "create table canary (x int)".to_owned(),
         format!("create schema {}", q(SCHEMA)),
-        format!("create table {table} (id bigint, {} text, amount numeric(10,2), ok boolean)", q("na\"me ü")),
+        format!(
+            "create table {table} (id bigint, {} text, amount numeric(10,2), ok boolean, \
+             money numeric(18,2), big numeric(38,9), whole numeric(38,0))",
+            q("na\"me ü")
+        ),
+        // Decimals at the extremes of their precision; the sum of `whole` needs 41 digits.
         format!(
             "insert into {table} select i, (array['a','bb','','ccc'])[1 + i % 4], \
-             case when i % 10 = 0 then null else (i % 50) - 10 end, i % 3 = 0 from generate_series(1, 400) as i"
+             case when i % 10 = 0 then null else (i % 50) - 10 end, i % 3 = 0, \
+             case when i % 10 = 0 then null when i = 7 then 9999999999999999.99 \
+                  when i = 11 then -9999999999999999.99 else (i - 200) * 1.25 end, \
+             case when i % 3 = 0 then 99999999999999999999999999999.999999999 \
+                  when i % 3 = 1 then -99999999999999999999999999999.999999999 else i * 0.000000001 end, \
+             case when i % 4 = 0 then null else 99999999999999999999999999999999999999 end \
+             from generate_series(1, 400) as i"
         ),
     ] {
         sqlx::query(&sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -106,6 +117,37 @@ async fn a_redshift_table_is_profiled_by_pushdown_and_by_sample() {
     let amount = &profile.columns[2];
     assert_eq!(amount.nulls, 40);
     assert_eq!(profile.columns[3].boolean.as_ref().unwrap().true_count, 133);
+    // Exact decimals, digit for digit (figures from Python's decimal module over the same rows).
+    let decimals = [
+        ("money", "numeric(18,2)", "-9999999999999999.99", "9999999999999999.99", "477.50", false),
+        (
+            "big",
+            "numeric(38,9)",
+            "-99999999999999999999999999999.999999999",
+            "99999999999999999999999999999.999999999",
+            "-99999999999999999999999999999.999973399",
+            false,
+        ),
+        (
+            "whole",
+            "numeric(38,0)",
+            "99999999999999999999999999999999999999",
+            "99999999999999999999999999999999999999",
+            "29999999999999999999999999999999999999700",
+            true,
+        ),
+    ];
+    for (i, (name, data_type, min, max, sum, exceeds)) in decimals.into_iter().enumerate() {
+        let c = &profile.columns[4 + i];
+        assert_eq!((c.name.as_str(), c.data_type.as_str()), (name, data_type));
+        assert_eq!((c.min.as_deref(), c.max.as_deref()), (Some(min), Some(max)), "{name}");
+        let d = c.numeric.as_ref().unwrap().decimal.as_ref().unwrap();
+        assert_eq!(
+            (d.min.as_deref(), d.max.as_deref(), d.sum.as_str(), d.sum_exceeds_38_digits),
+            (Some(min), Some(max), sum, exceeds),
+            "{name}"
+        );
+    }
     let store = Store::open(&DatabaseConfig::from_url(&url).unwrap()).await.unwrap();
     assert_eq!(store.latest_profile("team-a", &profile.source.location).await.unwrap().unwrap().profile, profile);
 
@@ -117,6 +159,14 @@ async fn a_redshift_table_is_profiled_by_pushdown_and_by_sample() {
     assert_eq!(code, 0, "{summary} {stderr}");
     let sampled = summary["sampledRows"].as_u64().unwrap();
     assert!((1..=50).contains(&sampled), "{sampled}");
+    let key = summary["profileUri"].as_str().unwrap().trim_start_matches(&format!("s3://{bucket}/")).to_owned();
+    let body = s3.get_object().bucket(&bucket).key(&key).send().await.unwrap().body.collect().await.unwrap();
+    let sample: TableProfile = serde_json::from_slice(&body.into_bytes()).unwrap();
+    let whole = &sample.columns[6];
+    assert_eq!(
+        (whole.data_type.as_str(), whole.max.as_deref()),
+        ("Decimal128(38, 0)", Some("99999999999999999999999999999999999999"))
+    );
 
     // A missing table and a missing column are the user's to fix: exit 2, nothing retried.
     job["source"]["redshift"]["table"] = json!("no_such_table");

@@ -157,45 +157,44 @@ impl ExactDecimal {
         if self.is_negative() { format!("-{digits}") } else { digits }
     }
 
-    /// Reads decimal text (`[+-]digits[.digits]`) as an unscaled integer at `scale`. Digits beyond
-    /// the scale must be zeros: `1.50` reads at scale 1, `1.55` does not.
+    /// Reads decimal text (`[+-]digits[.digits][e[+-]digits]`) as an unscaled integer at
+    /// `scale`. Digits beyond the scale must be zeros: `1.50` reads at scale 1, `1.55` does not.
     pub fn parse(text: &str, scale: i8) -> Result<Self, DecimalError> {
         let not_decimal = || DecimalError::NotDecimal(text.to_owned());
-        let beyond = || DecimalError::BeyondScale { text: text.to_owned(), scale };
         let t = text.trim();
         let (negative, t) = match t.as_bytes().first() {
             Some(b'-') => (true, &t[1..]),
             Some(b'+') => (false, &t[1..]),
             _ => (false, t),
         };
-        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().map_err(|_| not_decimal())?),
+            None => (t, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.len() + frac.len() == 0 || !all_digits(int) || !all_digits(frac) {
+        if int.len() + frac.len() == 0 || !all_digits(int) || !all_digits(frac) || frac.len() > 1000 {
             return Err(not_decimal());
         }
-        let mut unscaled = String::with_capacity(int.len() + frac.len());
-        if scale >= 0 {
-            let keep = usize::from(scale.unsigned_abs());
-            let (kept, dropped) = frac.split_at(frac.len().min(keep));
-            if dropped.bytes().any(|b| b != b'0') {
-                return Err(beyond());
-            }
-            unscaled.push_str(int);
-            unscaled.push_str(kept);
-            unscaled.push_str(&"0".repeat(keep - kept.len()));
-        } else {
-            let cut = usize::from(scale.unsigned_abs());
-            let significant = int.trim_start_matches('0');
-            if frac.bytes().any(|b| b != b'0') {
-                return Err(beyond());
-            }
-            if !significant.is_empty() {
-                let (head, tail) = significant.split_at(significant.len().saturating_sub(cut));
-                if tail.len() < cut || tail.bytes().any(|b| b != b'0') {
-                    return Err(beyond());
+        // value = digits × 10^shift units of 10^-scale.
+        let digits = format!("{int}{frac}");
+        let digits = digits.trim_start_matches('0');
+        let shift = i64::from(exponent) - frac.len() as i64 + i64::from(scale);
+        let mut unscaled = digits.to_owned();
+        if shift >= 0 {
+            if !digits.is_empty() {
+                if shift > 100 {
+                    return Err(DecimalError::TooLarge(text.to_owned()));
                 }
-                unscaled.push_str(head);
+                unscaled.push_str(&"0".repeat(shift as usize));
             }
+        } else {
+            let cut = usize::try_from(-shift).unwrap_or(usize::MAX).min(digits.len());
+            let (kept, dropped) = digits.split_at(digits.len() - cut);
+            if dropped.bytes().any(|b| b != b'0') {
+                return Err(DecimalError::BeyondScale { text: text.to_owned(), scale });
+            }
+            unscaled = kept.to_owned();
         }
         let mut limbs = [0u64; 5];
         for digit in unscaled.bytes() {
@@ -436,7 +435,15 @@ mod tests {
         assert_eq!(normalize("12300.0", -2).unwrap(), "12300");
         assert!(matches!(normalize("1.55", 1), Err(DecimalError::BeyondScale { .. })));
         assert!(matches!(normalize("12345", -2), Err(DecimalError::BeyondScale { .. })));
-        assert!(matches!(normalize("1e5", 0), Err(DecimalError::NotDecimal(_))));
+        assert_eq!(normalize("1.1E-8", 9).unwrap(), "0.000000011");
+        assert_eq!(normalize("1e5", 0).unwrap(), "100000");
+        assert_eq!(normalize("-2.5e+3", -2).unwrap(), "-2500");
+        assert_eq!(normalize("000123.4500", 2).unwrap(), "123.45");
+        assert!(matches!(normalize("1.1E-8", 8), Err(DecimalError::BeyondScale { .. })));
+        assert!(matches!(normalize("1e", 0), Err(DecimalError::NotDecimal(_))));
+        assert!(matches!(normalize("1.2.3", 0), Err(DecimalError::NotDecimal(_))));
+        assert!(matches!(normalize("1e999999", 0), Err(DecimalError::TooLarge(_))));
+        assert_eq!(normalize("0e999999", 0).unwrap(), "0");
         assert!(matches!(normalize("", 0), Err(DecimalError::NotDecimal(_))));
         assert!(matches!(normalize("-", 0), Err(DecimalError::NotDecimal(_))));
         assert!(matches!(normalize(&"9".repeat(100), 0), Err(DecimalError::TooLarge(_))));

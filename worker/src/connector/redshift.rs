@@ -125,7 +125,10 @@ impl SqlSource for RedshiftConnector {
     }
 
     async fn columns(&self, _scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
-        let sql = "SELECT column_name, data_type FROM information_schema.columns \
+        // `numeric` with its precision and scale, which the exact decimal figures need.
+        let sql = "SELECT column_name, CASE WHEN data_type = 'numeric' AND numeric_precision IS NOT NULL \
+                   THEN 'numeric(' || CAST(numeric_precision AS VARCHAR) || ',' || CAST(numeric_scale AS VARCHAR) || ')' \
+                   ELSE data_type END AS data_type FROM information_schema.columns \
                    WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position";
         let params = [("schema", self.source.schema.as_str()), ("table", self.source.table.as_str())];
         let rows = self.statement("read the table's columns", sql, &params).await?;

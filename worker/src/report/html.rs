@@ -6,7 +6,7 @@ use std::path::Path;
 
 use profiler_crds::{ColumnProfile, HistogramBin, ProfileMode, TableProfile, ValueCount};
 
-use super::{describe_sampling, short_number, truncate};
+use super::{bound, describe_sampling, short_number, sum_text, truncate};
 use crate::error::WorkerError;
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem;color:#1d2433;background:#f6f7f9}\
@@ -87,8 +87,8 @@ pub fn render(p: &TableProfile) -> String {
             escape(&c.data_type),
             c.null_fraction * 100.0,
             c.distinct.as_ref().map(|d| short_number(d.estimate.round())).unwrap_or_else(|| "-".into()),
-            escape(&truncate(c.min.as_deref().unwrap_or("-"), 40)),
-            escape(&truncate(c.max.as_deref().unwrap_or("-"), 40)),
+            escape(&bound(c, c.min.as_deref(), 40)),
+            escape(&bound(c, c.max.as_deref(), 40)),
             i = anchor(&c.name),
         );
     }
@@ -122,11 +122,11 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
         };
         rows.push(("distinct", format!("{}{bound}", short_number(d.estimate.round()))));
     }
-    if let Some(m) = &c.min {
-        rows.push(("min", truncate(m, 60)));
+    if c.min.is_some() {
+        rows.push(("min", bound(c, c.min.as_deref(), 60)));
     }
-    if let Some(m) = &c.max {
-        rows.push(("max", truncate(m, 60)));
+    if c.max.is_some() {
+        rows.push(("max", bound(c, c.max.as_deref(), 60)));
     }
     if let Some(n) = &c.numeric {
         for (k, v) in [("mean", n.mean), ("stddev", n.stddev)] {
@@ -134,7 +134,7 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
                 rows.push((k, short_number(v)));
             }
         }
-        rows.push(("sum", short_number(n.sum)));
+        rows.push(("sum", sum_text(n)));
         rows.push(("zeros / negatives", format!("{} / {}", n.zeros, n.negatives)));
         if n.nan + n.positive_infinity + n.negative_infinity > 0 {
             rows.push(("NaN / +inf / -inf", format!("{} / {} / {}", n.nan, n.positive_infinity, n.negative_infinity)));

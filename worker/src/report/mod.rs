@@ -4,7 +4,7 @@ pub mod html;
 pub mod json;
 pub mod terminal;
 
-use profiler_crds::{ColumnProfile, Sampling};
+use profiler_crds::{ColumnKind, ColumnProfile, NumericStats, Sampling};
 
 /// The sampling in words, e.g. "reservoir sample of 1000 rows (seed 42)".
 pub fn describe_sampling(sampling: &Sampling) -> String {
@@ -56,6 +56,26 @@ pub fn headline(c: &ColumnProfile) -> String {
     String::new()
 }
 
+/// A min or max cell: numbers whole (a number cut short would read as another number; decimal
+/// columns carry every digit), other values cut to `max` characters.
+pub fn bound(c: &ColumnProfile, value: Option<&str>, max: usize) -> String {
+    match value {
+        None => "-".to_owned(),
+        Some(v) if c.kind == ColumnKind::Numeric => v.to_owned(),
+        Some(v) => truncate(v, max),
+    }
+}
+
+/// The sum of a numeric column: exact, digit for digit, for decimal columns (noting a sum wider
+/// than `DECIMAL(38)`), else the f64 sum in short form.
+pub fn sum_text(n: &NumericStats) -> String {
+    match &n.decimal {
+        Some(d) if d.sum_exceeds_38_digits => format!("{} (more than 38 digits)", d.sum),
+        Some(d) => d.sum.clone(),
+        None => short_number(n.sum),
+    }
+}
+
 /// `s` cut to `max` characters with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -63,5 +83,59 @@ pub fn truncate(s: &str, max: usize) -> String {
     } else {
         let cut: String = s.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use profiler_crds::DecimalStats;
+
+    use super::*;
+
+    fn decimal_column() -> ColumnProfile {
+        let mut c = ColumnProfile::with_counts("amount".into(), "Decimal128(38, 9)".into(), ColumnKind::Numeric, 3, 0);
+        c.min = Some("-99999999999999999999999999999.999999999".into());
+        c.max = Some("99999999999999999999999999999.999999999".into());
+        c
+    }
+
+    #[test]
+    fn numbers_are_never_cut_short() {
+        let c = decimal_column();
+        assert_eq!(bound(&c, c.min.as_deref(), 24), "-99999999999999999999999999999.999999999");
+        let mut s = ColumnProfile::with_counts("s".into(), "Utf8".into(), ColumnKind::String, 1, 0);
+        s.max = Some("x".repeat(30));
+        assert_eq!(bound(&s, s.max.as_deref(), 24).chars().count(), 24);
+        assert_eq!(bound(&s, None, 24), "-");
+    }
+
+    #[test]
+    fn decimal_sums_are_exact() {
+        let stats = |decimal| NumericStats {
+            min: None,
+            max: None,
+            sum: 4e38,
+            mean: None,
+            variance: None,
+            stddev: None,
+            zeros: 0,
+            negatives: 0,
+            nan: 0,
+            positive_infinity: 0,
+            negative_infinity: 0,
+            moments: Default::default(),
+            distribution: None,
+            decimal,
+        };
+        let exact = DecimalStats {
+            precision: 38,
+            scale: 0,
+            min: None,
+            max: None,
+            sum: "399999999999999999999999999999999999996".into(),
+            sum_exceeds_38_digits: true,
+        };
+        assert_eq!(sum_text(&stats(Some(exact))), "399999999999999999999999999999999999996 (more than 38 digits)");
+        assert_eq!(sum_text(&stats(None)), "4.000e38");
     }
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use profiler_crds::{ProfileMode, TableProfile};
 
-use super::{describe_sampling, headline, short_number, truncate};
+use super::{bound, describe_sampling, headline, short_number, truncate};
 use crate::progress::human;
 
 /// Renders `profile` as a plain-text table, `width` characters wide at most.
@@ -34,8 +34,8 @@ pub fn render(profile: &TableProfile) -> String {
                     .as_ref()
                     .map(|d| format!("~{}", short_number(d.estimate.round())))
                     .unwrap_or_else(|| "-".into()),
-                truncate(c.min.as_deref().unwrap_or("-"), 24),
-                truncate(c.max.as_deref().unwrap_or("-"), 24),
+                bound(c, c.min.as_deref(), 24),
+                bound(c, c.max.as_deref(), 24),
                 headline(c),
             ]
         })

@@ -1,9 +1,11 @@
 //! SQL for profiling a table by pushdown or by sample, in the dialects the connectors speak.
 
+mod decimal;
 mod dialect;
 mod pushdown;
 mod types;
 
+pub use decimal::{SqlDecimal, sql_decimal};
 pub use dialect::{Dialect, SqlError, TableRef};
 pub use pushdown::{AggregatePlan, parse_quantiles, parse_top_values, quantile_query, sample_query, top_values_query};
 pub use types::{SqlColumn, sql_kind};

@@ -6,11 +6,12 @@
 //! generated here (aliases, numbers). Results are read as text, as both engines return them.
 
 use profiler_crds::{
-    BooleanStats, ColumnKind, ColumnProfile, DistinctCount, Distribution, Moments, NumericStats, Quantile, Sampling,
-    TextStats, ValueCount,
+    BooleanStats, ColumnKind, ColumnProfile, DecimalStats, DistinctCount, Distribution, Moments, NumericStats,
+    Quantile, Sampling, TextStats, ValueCount,
 };
 use profiler_engine::QUANTILE_RANKS;
 
+use super::decimal::{SqlDecimal, SumSql, sql_decimal};
 use super::dialect::{Dialect, SqlError, TableRef};
 use super::types::{SqlColumn, sql_kind};
 
@@ -27,6 +28,10 @@ enum Metric {
     Min,
     Max,
     Sum,
+    /// Exact sum of a decimal column, or the low half of a split one.
+    DecimalSum,
+    /// High half of the exact sum of a wide decimal column.
+    DecimalSumHigh,
     Mean,
     StddevPop,
     Zeros,
@@ -68,7 +73,15 @@ impl AggregatePlan {
                         (Metric::Distinct, dialect.approx_distinct(&q)),
                         (Metric::Min, format!("MIN({q})")),
                         (Metric::Max, format!("MAX({q})")),
-                        (Metric::Sum, format!("SUM({as_double})")),
+                    ]);
+                    match sql_decimal(&column.data_type).map(|d| d.sum_sql(&q)) {
+                        None => metrics.push((Metric::Sum, format!("SUM({as_double})"))),
+                        Some(SumSql::Whole(sum)) => metrics.push((Metric::DecimalSum, sum)),
+                        Some(SumSql::Split { low, high }) => {
+                            metrics.extend([(Metric::DecimalSum, low), (Metric::DecimalSumHigh, high)])
+                        }
+                    }
+                    metrics.extend([
                         (Metric::Mean, format!("AVG({as_double})")),
                         (Metric::StddevPop, format!("STDDEV_POP({as_double})")),
                         (Metric::Zeros, format!("SUM(CASE WHEN {q} = 0 THEN 1 ELSE 0 END)")),
@@ -169,7 +182,14 @@ impl AggregatePlan {
             ColumnKind::Numeric => {
                 let (mean, stddev) = (float(Metric::Mean)?, float(Metric::StddevPop)?);
                 let variance = stddev.map(|s| s * s);
-                let sum = float(Metric::Sum)?.unwrap_or(0.0);
+                let decimal = match sql_decimal(&column.data_type) {
+                    Some(d) => Some(self.decimal(d, &mut p, get(Metric::DecimalSum), get(Metric::DecimalSumHigh))?),
+                    None => None,
+                };
+                let sum = match &decimal {
+                    Some(d) => self.float(&d.sum, &what(Metric::DecimalSum))?,
+                    None => float(Metric::Sum)?.unwrap_or(0.0),
+                };
                 let quantiles = match get(Metric::Quantiles) {
                     Some(text) => Some(self.quantile_array(text, &column.name)?),
                     None => None,
@@ -197,7 +217,7 @@ impl AggregatePlan {
                         histogram: Vec::new(),
                         rank_error: APPROX_PERCENTILE_RANK_ERROR,
                     }),
-                    decimal: None,
+                    decimal,
                 });
             }
             ColumnKind::String => {
@@ -224,6 +244,25 @@ impl AggregatePlan {
             _ => {}
         }
         Ok(p)
+    }
+
+    /// The exact figures of a decimal column: `p.min` and `p.max` rewritten at the column's scale,
+    /// and the sum from its one or two parts.
+    fn decimal(
+        &self,
+        d: SqlDecimal,
+        p: &mut ColumnProfile,
+        sum: Option<&str>,
+        high: Option<&str>,
+    ) -> Result<DecimalStats, SqlError> {
+        let what = |m: &str| format!("{m} of {:?}", p.name);
+        let normalize = |v: &Option<String>, m: &str| -> Result<Option<String>, SqlError> {
+            v.as_deref().map(|t| d.normalize(t).map_err(|_| self.bad(&what(m), t.to_owned()))).transpose()
+        };
+        p.min = normalize(&p.min, "Min")?;
+        p.max = normalize(&p.max, "Max")?;
+        let exact = d.sum(sum, high).map_err(|e| self.bad(&what("exact sum"), e.to_string()))?;
+        Ok(d.stats(p.min.clone(), p.max.clone(), exact))
     }
 
     /// A count: NULL (an aggregate over no rows) is 0; "12.0" is accepted.
@@ -436,6 +475,93 @@ mod tests {
         row[3] = Some("not a number".into());
         assert!(plan.parse(&row).unwrap_err().to_string().contains("not a number"));
         assert!(plan.parse(&row[1..]).is_err());
+    }
+
+    #[test]
+    fn decimal_columns_keep_exact_min_max_and_sum() {
+        let table = TableRef { parts: vec!["sales".into(), "ledger".into()] };
+        let column = |name: &str, t: &str| SqlColumn { name: name.into(), data_type: t.into() };
+        let columns = vec![
+            column("d18", "decimal(18,2)"),
+            column("d38", "decimal(38,9)"),
+            column("w", "numeric(38,0)"),
+            column("bare", "numeric"),
+        ];
+        let plan = AggregatePlan::new(Dialect::Redshift, &table, &columns).unwrap();
+        assert!(plan.sql.contains("SUM(\"d18\") AS"), "{}", plan.sql);
+        assert!(plan.sql.contains("SUM(MOD(\"d38\", CAST('10000000000' AS DECIMAL(11, 0)))) AS"), "{}", plan.sql);
+        assert!(plan.sql.contains("SUM(CAST(\"bare\" AS DOUBLE PRECISION))"), "{}", plan.sql);
+        let nines38 = "99999999999999999999999999999999999999";
+        let values = [
+            "4", // rows
+            // d18: n, distinct, min, max, sum, mean, stddev, zeros, negatives
+            "3",
+            "3",
+            "-9999999999999999.99",
+            "9999999999999999.99",
+            "9999999999999999.9", // one extreme left after the others cancel, as text at scale 1
+            "3.33e15",
+            "9.4e15",
+            "0",
+            "1",
+            // d38: n, distinct, min, max, sum low, sum high, mean, stddev, zeros, negatives
+            "2",
+            "2",
+            "-99999999999999999999999999999.999999999",
+            "99999999999999999999999999999.999999999",
+            "-0.000000001",
+            "0",
+            "0.0",
+            "1e29",
+            "0",
+            "1",
+            // w: n, distinct, min, max, sum low, sum high, mean, stddev, zeros, negatives
+            "4",
+            "1",
+            nines38,
+            nines38,
+            "39999999999999999996",
+            "39999999999999999996",
+            "1e38",
+            "0",
+            "0",
+            "0",
+            // bare: n, distinct, min, max, sum (double), mean, stddev, zeros, negatives
+            "1",
+            "1",
+            "1.5",
+            "1.5",
+            "1.5",
+            "1.5",
+            "0",
+            "0",
+            "0",
+        ];
+        let mut row: Vec<Option<String>> = values.iter().map(|v| Some(v.to_string())).collect();
+        assert_eq!(row.len(), plan.output_names().len());
+        let (_, profiles) = plan.parse(&row).unwrap();
+        let decimal = |i: usize| profiles[i].numeric.as_ref().unwrap().decimal.clone().unwrap();
+        let d18 = decimal(0);
+        assert_eq!((d18.precision, d18.scale), (18, 2));
+        assert_eq!(d18.min.as_deref(), Some("-9999999999999999.99"));
+        assert_eq!(d18.max.as_deref(), Some("9999999999999999.99"));
+        assert_eq!(d18.sum, "9999999999999999.90");
+        assert_eq!(profiles[0].max.as_deref(), Some("9999999999999999.99"));
+        let d38 = decimal(1);
+        assert_eq!(d38.sum, "-0.000000001");
+        assert_eq!(profiles[1].min.as_deref(), Some("-99999999999999999999999999999.999999999"));
+        let w = decimal(2);
+        assert_eq!(w.sum, "399999999999999999999999999999999999996");
+        assert!(w.sum_exceeds_38_digits);
+        assert_eq!(profiles[2].numeric.as_ref().unwrap().sum, 4e38);
+        assert_eq!(profiles[2].max.as_deref(), Some(nines38));
+        assert!(profiles[3].numeric.as_ref().unwrap().decimal.is_none(), "a bare numeric has no known scale");
+        assert_eq!(profiles[3].min.as_deref(), Some("1.5"));
+
+        // Digits the column's scale cannot hold are a bad result, never rounded away.
+        row[3] = Some("-9999999999999999.999".into());
+        let err = plan.parse(&row).unwrap_err().to_string();
+        assert!(err.contains("Min of \"d18\"") && err.contains("-9999999999999999.999"), "{err}");
     }
 
     #[test]
