@@ -64,6 +64,7 @@ fn schema_result() -> Vec<Vec<&'static str>> {
         vec!["status", "varchar"],
         vec!["amount", "double"],
         vec!["active", "boolean"],
+        vec!["price", "decimal(38,9)"],
     ]
 }
 
@@ -104,6 +105,20 @@ fn aggregate_result() -> Vec<Vec<&'static str>> {
         // active: n, true
         "1000",
         "600",
+        // price, 999 × the largest DECIMAL(38,9) and 1 × the smallest: n, distinct, min, max,
+        // the exact sum in two halves (low at scale 9, high an integer), mean, stddev, zeros,
+        // negatives, quantiles
+        "1000",
+        "2",
+        "-99999999999999999999999999999.999999999",
+        "99999999999999999999999999999.999999999",
+        "9979999999999.999999002",
+        "9979999999999999999002",
+        "9.98E28",
+        "6.3E27",
+        "0",
+        "1",
+        "[1.0E29, 1.0E29, 1.0E29, 1.0E29, 1.0E29, 1.0E29, 1.0E29]",
     ];
     let header: Vec<&str> = vec!["h"; values.len()];
     vec![header, values]
@@ -148,7 +163,7 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     let prefix = format!("runs/team-a/orders/{UID}/attempt-1/");
     assert_eq!(summary["status"], "succeeded");
     assert_eq!(summary["rows"], 1000);
-    assert_eq!(summary["columns"], 4);
+    assert_eq!(summary["columns"], 5);
     assert_eq!(summary["profileUri"], format!("s3://{bucket}/{prefix}profile.json"));
     let first_log = String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or("").to_owned();
     assert!(serde_json::from_str::<Value>(&first_log).is_ok(), "logs are JSON: {first_log}");
@@ -167,9 +182,21 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     let top = &status.text.as_ref().unwrap().top_values;
     assert_eq!((top[0].value.as_str(), top[0].count, top.len()), ("shipped", 500, 3));
     assert_eq!(profile.columns[3].boolean.as_ref().unwrap().false_count, 400);
+    let price = &profile.columns[4];
+    assert_eq!(price.min.as_deref(), Some("-99999999999999999999999999999.999999999"));
+    assert_eq!(price.max.as_deref(), Some("99999999999999999999999999999.999999999"));
+    let exact = price.numeric.as_ref().unwrap().decimal.as_ref().unwrap();
+    assert_eq!((exact.precision, exact.scale), (38, 9));
+    assert_eq!(exact.sum, "99799999999999999999999999999999.999999002", "998 × the largest, digit for digit");
+    assert!(exact.sum_exceeds_38_digits);
     let (html, content_type) = object(&s3, &bucket, &format!("{prefix}report.html")).await;
     assert!(content_type.unwrap().starts_with("text/html"));
-    assert!(String::from_utf8(html).unwrap().contains("sales.orders"));
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("sales.orders"));
+    assert!(
+        html.contains("99799999999999999999999999999999.999999002 (more than 38 digits)"),
+        "exact sum in the report"
+    );
 
     let store = Store::open(&DatabaseConfig::from_url(&db).unwrap()).await.unwrap();
     let stored = store.latest_profile("team-a", "athena://AwsDataCatalog/sales.orders").await.unwrap().unwrap();
@@ -194,10 +221,10 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     sampled["source"]["athena"]["method"] = json!("sample");
     sampled["sampling"] = json!({"method": "bernoulli", "fraction": 0.5, "seed": 3});
     let sample_rows = vec![
-        vec!["id", "status", "amount", "active"],
-        vec!["3", "new", "1.5", "true"],
-        vec!["8", "shipped", "-2", "false"],
-        vec!["9", "", "<null>", "true"],
+        vec!["id", "status", "amount", "active", "price"],
+        vec!["3", "new", "1.5", "true", "99999999999999999999999999999.999999999"],
+        vec!["8", "shipped", "-2", "false", "-0.000000001"],
+        vec!["9", "", "<null>", "true", "<null>"],
     ];
     queue_athena(&[schema_result(), sample_rows]);
     let (output, summary) = run_task(&sampled.to_string(), &with_db);
@@ -212,6 +239,8 @@ async fn an_athena_table_is_profiled_by_pushdown_into_s3_and_postgres() {
     assert_eq!(profile.columns[2].nulls, 1);
     assert_eq!(profile.columns[1].text.as_ref().unwrap().empty, 1);
     assert_eq!(profile.columns[3].boolean.as_ref().unwrap().true_count, 2);
+    let price = profile.columns[4].numeric.as_ref().unwrap().decimal.as_ref().unwrap();
+    assert_eq!(price.sum, "99999999999999999999999999999.999999998", "sampled decimals are exact too");
     let runs: i64 =
         sqlx::query_scalar("select count(*) from profiler.profile_runs").fetch_one(store.pool()).await.unwrap();
     assert_eq!(runs, 2);
