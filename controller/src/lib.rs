@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod run;
 pub mod runtime;
+pub mod schedule;
 pub mod state_machine;
 pub mod status;
 pub mod validate;

