@@ -436,7 +436,8 @@ pub struct DriftThresholds {
     /// Relative change of the standard deviation that is critical.
     #[serde(default = "defaults::stddev_change_critical")]
     pub stddev_change_critical: f64,
-    /// Shift of a quantile (p5 .. p95), in interquartile ranges of A, that is a warning.
+    /// Shift of a quantile (p5 .. p95), in interquartile ranges of A, that is a warning (0.35 IQR
+    /// is about half a standard deviation of normal data, like `meanShiftWarning`).
     #[serde(default = "defaults::quantile_shift_warning")]
     pub quantile_shift_warning: f64,
     /// Shift of a quantile, in interquartile ranges of A, that is critical.
@@ -593,10 +594,10 @@ mod defaults {
         1.0
     }
     pub fn quantile_shift_warning() -> f64 {
-        0.5
+        0.35
     }
     pub fn quantile_shift_critical() -> f64 {
-        1.0
+        0.7
     }
     pub fn ks_warning() -> f64 {
         0.1

@@ -7,6 +7,7 @@
 //! ([`merge_profiles`]).
 
 mod accumulator;
+pub mod compare;
 mod content_type;
 mod error;
 mod few_values;
@@ -21,6 +22,7 @@ mod table;
 
 pub use accumulator::decimal::{DecimalError, ExactDecimal, normalize as normalize_decimal};
 pub use accumulator::{ColumnAccumulator, column_kind, hex};
+pub use compare::{CdfOverlay, CompareError, cdf_overlay, compare};
 pub use content_type::classify as classify_content;
 pub use error::EngineError;
 pub use merge::merge_profiles;

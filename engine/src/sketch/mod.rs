@@ -18,6 +18,7 @@ mod quantiles;
 
 pub(crate) use frequent_items::TopValuesSketch;
 pub(crate) use hll::DistinctSketch;
+pub(crate) use kll::SortedView;
 pub(crate) use quantiles::QuantileSketch;
 
 pub(super) fn decode(column: &str, sketch: &'static str, text: &str) -> Result<Vec<u8>, EngineError> {

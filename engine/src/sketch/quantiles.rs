@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use profiler_crds::{ColumnProfile, Distribution, HistogramBin, Quantile};
 
-use super::kll::KllDoublesSketch;
+use super::kll::{KllDoublesSketch, SortedView};
 use super::{decode, image};
 use crate::error::EngineError;
 use crate::few_values::FewValues;
@@ -51,6 +51,17 @@ impl QuantileSketch {
         } else {
             self.kll.update_slice(values);
         }
+    }
+
+    /// Number of values the sketch has seen.
+    pub fn n(&self) -> u64 {
+        self.kll.n()
+    }
+
+    /// The retained values in order with their cumulative weights: the sketch's normalized rank
+    /// function (CDF) and quantiles, read-only (the comparison of two profiles uses it).
+    pub fn sorted_view(&self) -> SortedView {
+        self.kll.sorted_view()
     }
 
     /// Folds `other` into `self`.

@@ -361,6 +361,20 @@ impl SortedView {
             index => self.cumulative[index - 1] as f64 / self.total as f64,
         }
     }
+
+    /// Inclusive normalized rank: the fraction of the weight on values at or below `value` (the
+    /// sketch's empirical CDF, right-continuous).
+    pub fn rank_at_most(&self, value: f64) -> f64 {
+        match self.items.partition_point(|&v| v <= value) {
+            0 => 0.0,
+            index => self.cumulative[index - 1] as f64 / self.total as f64,
+        }
+    }
+
+    /// The retained values, in increasing order (the points where the CDF steps).
+    pub fn items(&self) -> &[f64] {
+        &self.items
+    }
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
