@@ -36,6 +36,24 @@ pub enum DecimalError {
     /// Larger than the 320 bits of an exact sum.
     #[error("{0:?} is too large for an exact decimal (320 bits)")]
     TooLarge(String),
+    /// A bound outside the range of the column's Arrow type.
+    #[error("{text:?} is out of range for {data_type}")]
+    OutOfRange {
+        /// The text.
+        text: String,
+        /// The column's type.
+        data_type: DataType,
+    },
+    /// Figures whose precision and scale are not the column's type's.
+    #[error("decimal figures at precision {precision} and scale {scale} do not match the type {data_type}")]
+    TypeMismatch {
+        /// Precision of the figures.
+        precision: u8,
+        /// Scale of the figures.
+        scale: i8,
+        /// The column's type.
+        data_type: DataType,
+    },
 }
 
 /// An exact decimal's unscaled integer, up to 320 bits signed: an `i256` that wraps plus the count
@@ -364,27 +382,28 @@ impl DecimalState {
     }
 
     /// Rebuilds the state of a column of `data_type` from the figures [`Self::stats`] wrote.
-    pub fn restore(data_type: &DataType, stats: &DecimalStats) -> Result<Self, String> {
-        let mut state = Self::new(data_type).ok_or_else(|| format!("{data_type} is not a decimal type"))?;
+    pub fn restore(data_type: &DataType, stats: &DecimalStats) -> Result<Self, DecimalError> {
+        let mismatch = || DecimalError::TypeMismatch {
+            precision: stats.precision,
+            scale: stats.scale,
+            data_type: data_type.clone(),
+        };
+        let mut state = Self::new(data_type).ok_or_else(mismatch)?;
         if (stats.precision, stats.scale) != (state.precision, state.scale) {
-            return Err(format!(
-                "decimal figures at precision {} and scale {} do not match the type {data_type}",
-                stats.precision, stats.scale
-            ));
+            return Err(mismatch());
         }
-        let bound = |text: &Option<String>| -> Result<Option<i256>, String> {
+        let bound = |text: &Option<String>| -> Result<Option<i256>, DecimalError> {
             text.as_deref()
                 .map(|t| {
-                    ExactDecimal::parse(t, state.scale)
-                        .map_err(|e| e.to_string())?
+                    ExactDecimal::parse(t, state.scale)?
                         .to_i256()
-                        .ok_or_else(|| format!("{t:?} is out of range for {data_type}"))
+                        .ok_or_else(|| DecimalError::OutOfRange { text: t.to_owned(), data_type: data_type.clone() })
                 })
                 .transpose()
         };
         state.min = bound(&stats.min)?;
         state.max = bound(&stats.max)?;
-        state.sum = ExactDecimal::parse(&stats.sum, state.scale).map_err(|e| e.to_string())?;
+        state.sum = ExactDecimal::parse(&stats.sum, state.scale)?;
         Ok(state)
     }
 }
