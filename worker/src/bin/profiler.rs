@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Parser, Subcommand};
-use profiler_crds::Sampling;
-use profiler_engine::{ProfileOptions, merge_profiles};
+use profiler_crds::{DriftThresholds, Sampling, Severity};
+use profiler_engine::{CompareError, ProfileOptions, compare, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
-use profiler_worker::report::{html, json, terminal};
+use profiler_worker::report::{diff_html, diff_json, diff_terminal, html, json, terminal};
 use profiler_worker::sink::{RunIdentity, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
@@ -21,7 +21,8 @@ use uuid::Uuid;
 ///
 /// Sources: Parquet files, directories and globs; Iceberg tables (a table directory, a metadata
 /// file, or NAMESPACE.TABLE in a Glue, S3 Tables, REST or SQL catalog named by --catalog).
-/// Exit codes: 0 success, 2 bad input, 3 source unreadable, 4 output not written, 1 internal error.
+/// Exit codes: 0 success, 2 bad input, 3 source unreadable, 4 output not written, 1 internal error,
+/// 6 drift at or above `diff --fail-on`'s severity.
 #[derive(Parser)]
 #[command(name = "profiler", version)]
 struct Cli {
@@ -44,14 +45,48 @@ enum Command {
         #[arg(short, long, default_value = "merged-profile.json")]
         output: PathBuf,
     },
-    /// Print the JSON Schema of profile.json.
-    Schema,
+    /// Compare profile B with an earlier profile A of the same table (drift): writes diff.json and
+    /// diff.html, prints the findings; exit code 6 with --fail-on when a finding is that severe.
+    Diff(Box<DiffArgs>),
+    /// Print the JSON Schema of profile.json (with --diff: of diff.json).
+    Schema {
+        /// Print the schema of the comparison document diff.json instead.
+        #[arg(long)]
+        diff: bool,
+    },
     /// Apply the profile store's migrations to a Postgres database (safe to run again).
     Migrate {
         /// postgres://user:password@host:port/database[?sslmode=require]
         #[arg(long, env = "PROFILER_DATABASE_URL", hide_env_values = true)]
         database_url: String,
     },
+}
+
+/// Exit code of `profiler diff --fail-on S` when a finding of severity S or higher exists.
+const DRIFT_FOUND: u8 = 6;
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The baseline profile (the earlier profile.json).
+    a: PathBuf,
+    /// The profile to compare with it (the later profile.json).
+    b: PathBuf,
+    /// Directory for diff.json and diff.html.
+    #[arg(short, long, default_value = "diff-output")]
+    out: PathBuf,
+    /// Exit with code 6 when a finding of this severity or higher exists.
+    #[arg(long, value_parser = ["info", "warning", "critical"])]
+    fail_on: Option<String>,
+    /// JSON file of thresholds (DriftThresholds, camelCase; fields left out keep their defaults).
+    #[arg(long)]
+    thresholds: Option<PathBuf>,
+    /// One threshold as NAME=VALUE, over the defaults and --thresholds (repeatable), e.g.
+    /// --threshold ksWarning=0.05 --threshold columnAdded=warning. Names: see docs/drift.md.
+    #[arg(long = "threshold", value_name = "NAME=VALUE")]
+    threshold: Vec<String>,
+    /// Do not print the findings.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -129,8 +164,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Profile(args) => run_profile(*args),
         Command::Merge { a, b, output } => run_merge(&a, &b, &output),
-        Command::Schema => {
-            print!("{}", json::schema());
+        Command::Diff(args) => match run_diff(&args) {
+            Ok(true) => return ExitCode::from(DRIFT_FOUND),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        },
+        Command::Schema { diff } => {
+            print!("{}", if diff { diff_json::schema() } else { json::schema() });
             Ok(())
         }
         Command::Migrate { database_url } => run_migrate(&database_url),
@@ -284,4 +324,61 @@ fn run_merge(a: &Path, b: &Path, output: &Path) -> Result<(), WorkerError> {
     json::write(&merged, output)?;
     println!("wrote {}", output.display());
     Ok(())
+}
+
+/// Compares two profiles, writes diff.json and diff.html, prints the findings; true when a
+/// finding reaches `--fail-on`.
+fn run_diff(args: &DiffArgs) -> Result<bool, WorkerError> {
+    let thresholds = diff_thresholds(args)?;
+    let (a, b) = (json::read(&args.a)?, json::read(&args.b)?);
+    let comparison = compare(&a, &b, &thresholds).map_err(|e| match e {
+        CompareError::UnknownFormatVersion { side, .. } => {
+            let path = if side == "A" { &args.a } else { &args.b };
+            WorkerError::BadProfile { path: path.clone(), reason: e.to_string() }
+        }
+        CompareError::InvalidThresholds(_) => WorkerError::InvalidRequest(e.to_string()),
+    })?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
+    let json_path = args.out.join("diff.json");
+    let html_path = args.out.join("diff.html");
+    diff_json::write(&comparison, &json_path)?;
+    diff_html::write(&comparison, &a, &b, &html_path)?;
+    if !args.quiet {
+        print!("{}", diff_terminal::render(&comparison));
+        println!("\nwrote {} and {}", json_path.display(), html_path.display());
+    }
+    let fail_on = args.fail_on.as_deref().and_then(Severity::parse);
+    Ok(fail_on.is_some_and(|s| comparison.summary.highest_severity.is_some_and(|h| h >= s)))
+}
+
+/// The thresholds: the defaults, overridden by --thresholds FILE, then by each --threshold.
+fn diff_thresholds(args: &DiffArgs) -> Result<DriftThresholds, WorkerError> {
+    let mut fields = match &args.thresholds {
+        Some(path) => {
+            let bad =
+                |reason: String| WorkerError::InvalidRequest(format!("--thresholds {}: {reason}", path.display()));
+            let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+            match serde_json::from_str::<serde_json::Value>(&text).map_err(|e| bad(e.to_string()))? {
+                serde_json::Value::Object(fields) => fields,
+                _ => return Err(bad("not a JSON object of thresholds".into())),
+            }
+        }
+        None => serde_json::Map::new(),
+    };
+    for pair in &args.threshold {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(WorkerError::InvalidRequest(format!(
+                "--threshold {pair}: expected NAME=VALUE, e.g. ksWarning=0.05"
+            )));
+        };
+        let value = match value.trim().parse::<f64>() {
+            Ok(x) if value.trim().parse::<u64>().is_ok() => serde_json::Value::from(x as u64),
+            Ok(x) => serde_json::Value::from(x),
+            Err(_) => serde_json::Value::from(value.trim()),
+        };
+        fields.insert(name.trim().to_owned(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| WorkerError::InvalidRequest(format!("drift thresholds: {e} (names and defaults: docs/drift.md)")))
 }

@@ -1,5 +1,8 @@
 //! Renderings of a profile: the JSON document, a self-contained HTML report, a terminal table.
 
+pub mod diff_html;
+pub mod diff_json;
+pub mod diff_terminal;
 pub mod html;
 pub mod json;
 pub mod terminal;
