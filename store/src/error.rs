@@ -71,10 +71,23 @@ pub enum StoreError {
     /// A run was finished or given a profile before it was started.
     #[error("run {0} is not recorded; start the run before finishing it or writing its profile")]
     RunNotFound(String),
+    /// A comparison was recorded for a run (or against a baseline run) that has no profile in
+    /// the store.
+    #[error("run {0} has no profile in the store; write its profile before recording a comparison with it")]
+    ProfileNotFound(String),
     /// A value of the profile does not fit the store (a count beyond 2^63, a bad timestamp).
     #[error("profile field {field} cannot be stored: {reason}")]
     InvalidValue {
         /// Field path within the profile, e.g. `columns[3].count`.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+    /// A comparison (diff.json) that the store cannot keep as it is: a number that JSON cannot
+    /// hold, a summary that disagrees with the findings, a side that is not the run named.
+    #[error("comparison field {field} cannot be stored: {reason}")]
+    InvalidComparison {
+        /// Field path within the comparison, e.g. `findings[2].statistic` or `b.location`.
         field: String,
         /// Why.
         reason: String,

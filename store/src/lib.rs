@@ -1,11 +1,13 @@
 //! The profile store: where jobs, runs and profiles live in Postgres (Supabase).
 //!
 //! The schema is the SQL in `migrations/` (embedded here and applied with [`Store::migrate`]); the
-//! functions of [`Store`] write a job, its runs and whole profiles idempotently and atomically,
-//! and read back the latest profile of a table and a column's history. Row-level security in the
+//! functions of [`Store`] write a job, its runs, whole profiles and drift comparisons
+//! idempotently and atomically, and read back the latest profile of a table, a column's history
+//! and a table's latest comparisons. Row-level security in the
 //! schema lets Supabase users read the namespaces their JWT grants; this crate writes as whatever
 //! role its connection URL names (the service role or the database owner).
 
+mod comparisons;
 mod config;
 mod error;
 mod read;
@@ -15,6 +17,7 @@ mod schema;
 mod store;
 mod write;
 
+pub use comparisons::ComparisonRecord;
 pub use config::DatabaseConfig;
 pub use error::StoreError;
 pub use profiler_crds::FailureKind;

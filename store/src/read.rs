@@ -1,4 +1,5 @@
-//! Reads: the latest profile of a table and a column's history (by name, or by Iceberg field id).
+//! Reads: the latest profile of a table, the previous one (a comparison's baseline) and a
+//! column's history (by name, or by Iceberg field id).
 
 use std::collections::HashMap;
 
@@ -8,7 +9,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::records::RunStatus;
+use crate::records::{RunKey, RunStatus};
 use crate::rows::{
     BinRow, COLUMN_SELECT, ColumnChildren, ColumnRow, FrequencyRow, PartitionRow, QuantileRow, SketchRow, TableRow,
     column_profile,
@@ -33,6 +34,13 @@ pub struct StoredProfile {
     pub report_uri: Option<String>,
     /// The profile, as the worker wrote it.
     pub profile: TableProfile,
+}
+
+impl StoredProfile {
+    /// The run that wrote the profile.
+    pub fn run(&self) -> RunKey {
+        RunKey { job_uid: self.job_uid, attempt: self.attempt }
+    }
 }
 
 /// One point of a column's history: the column's profile in one run.
@@ -83,6 +91,11 @@ impl ColumnKey<'_> {
     }
 }
 
+/// A run with a profile: `profile_runs r` joined to `table_profiles t`, selecting a [`RunRow`].
+const RUN_SELECT: &str =
+    "select r.id as run_id, r.job_uid, r.attempt, r.status, r.error, r.error_kind, r.profile_uri, r.report_uri
+     from profiler.table_profiles t join profiler.profile_runs r on r.id = t.run_id";
+
 #[derive(sqlx::FromRow)]
 struct RunRow {
     run_id: i64,
@@ -100,18 +113,52 @@ impl Store {
     /// namespace, or `None` if the table was never profiled there.
     #[instrument(skip(self))]
     pub async fn latest_profile(&self, namespace: &str, table_ref: &str) -> Result<Option<StoredProfile>, StoreError> {
-        let run: Option<RunRow> = sqlx::query_as(
-            "select r.id as run_id, r.job_uid, r.attempt, r.status, r.error, r.error_kind, r.profile_uri, r.report_uri
-             from profiler.table_profiles t join profiler.profile_runs r on r.id = t.run_id
+        let run: Option<RunRow> = sqlx::query_as(&format!(
+            "{RUN_SELECT}
              where t.namespace = $1 and t.table_ref = $2
-             order by t.started_at desc, t.run_id desc limit 1",
-        )
+             order by t.started_at desc, t.run_id desc limit 1"
+        ))
         .bind(namespace)
         .bind(table_ref)
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::query("finding the latest profile"))?;
-        let Some(run) = run else { return Ok(None) };
+        match run {
+            Some(run) => self.stored_profile(run).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The newest profile of `table_ref` in a namespace taken strictly before `before` by a run
+    /// that succeeded, or `None`: the baseline a new profile of the table is compared with (pass
+    /// the new profile's start, so the new profile itself is never its own baseline). Runs that
+    /// failed or were cancelled, and runs still going, are passed over.
+    #[instrument(skip(self))]
+    pub async fn previous_profile(
+        &self,
+        namespace: &str,
+        table_ref: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Option<StoredProfile>, StoreError> {
+        let run: Option<RunRow> = sqlx::query_as(&format!(
+            "{RUN_SELECT}
+             where t.namespace = $1 and t.table_ref = $2 and t.started_at < $3 and r.status = 'Succeeded'
+             order by t.started_at desc, t.run_id desc limit 1"
+        ))
+        .bind(namespace)
+        .bind(table_ref)
+        .bind(before)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("finding the previous profile"))?;
+        match run {
+            Some(run) => self.stored_profile(run).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The whole profile of a run found by [`RUN_SELECT`].
+    async fn stored_profile(&self, run: RunRow) -> Result<StoredProfile, StoreError> {
         let table: TableRow = sqlx::query_as("select * from profiler.table_profiles where run_id = $1")
             .bind(run.run_id)
             .fetch_one(&self.pool)
@@ -134,7 +181,7 @@ impl Store {
             (Some(message), None) => Some((message, FailureKind::Internal)),
             _ => None,
         };
-        Ok(Some(StoredProfile {
+        Ok(StoredProfile {
             job_uid: run.job_uid,
             attempt: run.attempt.max(0) as u32,
             status,
@@ -142,7 +189,7 @@ impl Store {
             profile_uri: run.profile_uri,
             report_uri: run.report_uri,
             profile: table.into_profile(columns, partitions)?,
-        }))
+        })
     }
 
     /// The profiles of one column of `table_ref` over time, newest first, at most `limit` runs.

@@ -157,7 +157,7 @@ impl Store {
     }
 }
 
-fn attempt(run: RunKey) -> Result<i32, StoreError> {
+pub(crate) fn attempt(run: RunKey) -> Result<i32, StoreError> {
     i32::try_from(run.attempt).map_err(|_| StoreError::InvalidValue {
         field: "attempt".into(),
         reason: format!("{} is too large", run.attempt),
@@ -306,7 +306,7 @@ async fn insert_columns(
 }
 
 /// Multi-row INSERTs of `rows` into `profiler.<table>`, in chunks.
-async fn insert_rows<'r, T>(
+pub(crate) async fn insert_rows<'r, T>(
     tx: &mut Transaction<'_, Postgres>,
     table: &str,
     fields: &[&str],
