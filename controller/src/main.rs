@@ -22,9 +22,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the controllers (ProfileJob, ProfilerRuntime) until SIGTERM.
+    /// Run the controllers (ProfileJob, ProfileSchedule, ProfilerRuntime) until SIGTERM.
     Run {
-        /// Namespaces whose ProfileJobs are watched (comma-separated); all when omitted.
+        /// Namespaces whose ProfileJobs and ProfileSchedules are watched (comma-separated); all
+        /// when omitted.
         #[arg(long, env = "PROFILER_WATCH_NAMESPACES", value_delimiter = ',')]
         namespaces: Vec<String>,
         /// Address of /healthz, /readyz and /metrics.
@@ -57,7 +58,7 @@ enum Command {
     },
     /// Print the CustomResourceDefinitions (YAML), as the Helm chart ships them.
     Crds,
-    /// Check ProfileJob and ProfilerRuntime manifests (YAML or JSON, `-` or none for stdin)
+    /// Check ProfileJob, ProfileSchedule and ProfilerRuntime manifests (YAML or JSON, `-` or none for stdin)
     /// with the controller's own rules; prints one JSON line per manifest and exits 2 when any
     /// would be refused.
     Validate {

@@ -1,7 +1,8 @@
 //! The controller's Prometheus metrics: every outbound AWS call and every throttled answer
 //! (counted by an SDK interceptor, so no call site can forget it), reconciles and their
 //! failures, the jobs this replica follows by phase, the oldest unfinished one, jobs whose
-//! store write is pending, and whether this replica leads.
+//! store write is pending, whether this replica leads, and the ProfileSchedules: how many, and
+//! the runs they created, missed and skipped.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,13 @@ pub struct PhaseLabels {
     pub phase: String,
 }
 
+/// Labels of the schedule gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ScheduleLabels {
+    /// `Scheduling` or `Suspended`.
+    pub state: String,
+}
+
 /// What the gauges are computed from: one entry per ProfileJob seen, by uid.
 #[derive(Debug, Clone, Copy)]
 struct JobEntry {
@@ -63,6 +71,16 @@ pub struct Metrics {
     oldest_active: Gauge,
     store_pending: Gauge,
     job_table: Arc<Mutex<HashMap<String, JobEntry>>>,
+    /// ProfileSchedules this replica watches, by state.
+    pub schedules: Family<ScheduleLabels, Gauge>,
+    /// ProfileJobs created by schedules.
+    pub schedule_runs: Counter,
+    /// Scheduled times that passed without a run of their own (a controller outage, a
+    /// suspended schedule, a Forbid skip past startingDeadlineSeconds): a catch-up run covers
+    /// only the most recent.
+    pub schedule_missed_runs: Counter,
+    /// Runs a `Forbid` schedule held back because a job was active.
+    pub schedule_skipped_runs: Counter,
 }
 
 impl Default for Metrics {
@@ -76,6 +94,10 @@ impl Default for Metrics {
         let jobs = Family::<PhaseLabels, Gauge>::default();
         let oldest_active = Gauge::default();
         let store_pending = Gauge::default();
+        let schedules = Family::<ScheduleLabels, Gauge>::default();
+        let schedule_runs = Counter::default();
+        let schedule_missed_runs = Counter::default();
+        let schedule_skipped_runs = Counter::default();
         registry.register("aws_calls", "Outbound AWS API calls, retries included", aws_calls.clone());
         registry.register(
             "aws_throttles",
@@ -96,6 +118,18 @@ impl Default for Metrics {
             "ProfileJobs whose profile store write has not landed yet",
             store_pending.clone(),
         );
+        registry.register("schedules", "ProfileSchedules this replica watches, by state", schedules.clone());
+        registry.register("schedule_runs", "ProfileJobs created by ProfileSchedules", schedule_runs.clone());
+        registry.register(
+            "schedule_missed_runs",
+            "Scheduled times that passed without a run of their own (one catch-up run covers the most recent)",
+            schedule_missed_runs.clone(),
+        );
+        registry.register(
+            "schedule_skipped_runs",
+            "Runs a Forbid ProfileSchedule held back because a job of it was active",
+            schedule_skipped_runs.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             aws_calls,
@@ -107,6 +141,10 @@ impl Default for Metrics {
             oldest_active,
             store_pending,
             job_table: Arc::default(),
+            schedules,
+            schedule_runs,
+            schedule_missed_runs,
+            schedule_skipped_runs,
         }
     }
 }
@@ -157,6 +195,13 @@ impl Metrics {
         out
     }
 
+    /// Sets the schedule gauge: how many are scheduling and how many suspended.
+    pub fn set_schedules(&self, scheduling: i64, suspended: i64) {
+        for (state, n) in [("Scheduling", scheduling), ("Suspended", suspended)] {
+            self.schedules.get_or_create(&ScheduleLabels { state: state.to_owned() }).set(n);
+        }
+    }
+
     /// Counts one reconcile of `kind`.
     pub fn reconciled(&self, kind: &str, failed: bool) {
         let labels = ReconcileLabels { kind: kind.to_owned() };
@@ -197,5 +242,19 @@ mod tests {
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(-1);
         assert!((3600..3610).contains(&oldest), "{text}");
+    }
+
+    #[test]
+    fn schedule_metrics() {
+        let metrics = Metrics::default();
+        metrics.set_schedules(2, 1);
+        metrics.schedule_runs.inc();
+        metrics.schedule_missed_runs.inc_by(4);
+        let text = metrics.encode();
+        assert!(text.contains("profiler_operator_schedules{state=\"Scheduling\"} 2"), "{text}");
+        assert!(text.contains("profiler_operator_schedules{state=\"Suspended\"} 1"), "{text}");
+        assert!(text.contains("profiler_operator_schedule_runs_total 1"), "{text}");
+        assert!(text.contains("profiler_operator_schedule_missed_runs_total 4"), "{text}");
+        assert!(text.contains("profiler_operator_schedule_skipped_runs_total 0"), "{text}");
     }
 }

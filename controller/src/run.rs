@@ -1,5 +1,5 @@
-//! `profiler-controller run`: the HTTP endpoint, leader election, both controllers, graceful
-//! shutdown.
+//! `profiler-controller run`: the HTTP endpoint, leader election, the three controllers
+//! (ProfilerRuntime, ProfileJob, ProfileSchedule), graceful shutdown.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,9 +8,10 @@ use std::time::Duration;
 use futures::StreamExt;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Recorder, Reporter};
+use kube::runtime::reflector::Store;
 use kube::runtime::watcher;
 use kube::{Api, Client, ResourceExt};
-use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
+use profiler_crds::resources::{ProfileJob, ProfileSchedule, ProfilerRuntime};
 use profiler_store::DatabaseConfig;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -25,11 +26,12 @@ use crate::leader::{Leadership, LeaseConfig};
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimit;
 use crate::runtime::{RuntimeContext, reconcile as reconcile_runtime};
+use crate::schedule::{ScheduleContext, reconcile as reconcile_schedule, schedule_key};
 
 /// Settings of a controller process.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// Namespaces whose ProfileJobs are watched; all when empty.
+    /// Namespaces whose ProfileJobs and ProfileSchedules are watched; all when empty.
     pub namespaces: Vec<String>,
     /// Address of /healthz, /readyz and /metrics.
     pub http_address: String,
@@ -87,6 +89,12 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         aws: aws.clone(),
         tracker: ExecutionTracker::new(aws.sfn.clone(), config.listing_max_age),
         store: config.database.map(StoreHandle::new),
+        recorder: Recorder::new(client.clone(), reporter.clone()),
+        metrics: metrics.clone(),
+        backoff: ErrorBackoff::default(),
+    });
+    let schedule_ctx = Arc::new(ScheduleContext {
+        client: client.clone(),
         recorder: Recorder::new(client.clone(), reporter),
         metrics: metrics.clone(),
         backoff: ErrorBackoff::default(),
@@ -106,11 +114,7 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
             runtime_ctx,
         )
         .for_each(|_| async {});
-    let job_apis: Vec<Api<ProfileJob>> = if config.namespaces.is_empty() {
-        vec![Api::all(client.clone())]
-    } else {
-        config.namespaces.iter().map(|ns| Api::namespaced(client.clone(), ns)).collect()
-    };
+    let job_apis: Vec<Api<ProfileJob>> = namespaced_apis(&client, &config.namespaces);
     let jobs = futures::future::join_all(job_apis.into_iter().map(|api| {
         Controller::new(api, watcher::Config::default())
             .graceful_shutdown_on(shutdown_signal())
@@ -121,10 +125,34 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
             )
             .for_each(|_| async {})
     }));
+    // Schedules: woken by their own changes and their jobs' (owned ProfileJobs), and at each
+    // scheduled time by the requeue.
+    let schedule_apis: Vec<Api<ProfileSchedule>> = namespaced_apis(&client, &config.namespaces);
+    let mut schedule_stores = Vec::new();
+    let schedules = futures::future::join_all(
+        schedule_apis.into_iter().zip(namespaced_apis::<ProfileJob>(&client, &config.namespaces)).map(
+            |(api, owned)| {
+                let controller = Controller::new(api, watcher::Config::default())
+                    .owns(owned, watcher::Config::default().labels(profiler_crds::resources::SCHEDULE_LABEL));
+                schedule_stores.push(controller.store());
+                controller
+                    .graceful_shutdown_on(shutdown_signal())
+                    .run(
+                        reconcile_schedule,
+                        |schedule, e, ctx| {
+                            retry_later("ProfileSchedule", e, ctx.backoff.failed(&schedule_key(&schedule)))
+                        },
+                        schedule_ctx.clone(),
+                    )
+                    .for_each(|_| async {})
+            },
+        ),
+    );
+    tokio::spawn(count_schedules(schedule_stores, metrics.clone()));
     ready.store(true, Ordering::Relaxed);
     info!(namespaces = ?config.namespaces, "controllers running");
     let controllers = async {
-        tokio::join!(runtimes, jobs);
+        tokio::join!(runtimes, jobs, schedules);
     };
     let Some(mut leadership) = leadership else {
         controllers.await;
@@ -141,6 +169,30 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
             metrics.leader.set(0);
             Err(Error::LeaderElection("lost the leader Lease; stopping so only the new leader reconciles".into()))
         }
+    }
+}
+
+/// One Api per watched namespace, or one for all.
+fn namespaced_apis<K>(client: &Client, namespaces: &[String]) -> Vec<Api<K>>
+where
+    K: kube::Resource<Scope = kube::core::NamespaceResourceScope>,
+    <K as kube::Resource>::DynamicType: Default,
+{
+    if namespaces.is_empty() {
+        vec![Api::all(client.clone())]
+    } else {
+        namespaces.iter().map(|ns| Api::namespaced(client.clone(), ns)).collect()
+    }
+}
+
+/// Keeps the schedule gauge in step with the watched ProfileSchedules (deleted ones included,
+/// which no reconcile sees).
+async fn count_schedules(stores: Vec<Store<ProfileSchedule>>, metrics: Metrics) {
+    loop {
+        let all: Vec<_> = stores.iter().flat_map(|s| s.state()).collect();
+        let suspended = all.iter().filter(|s| s.spec.suspend).count() as i64;
+        metrics.set_schedules(all.len() as i64 - suspended, suspended);
+        tokio::time::sleep(Duration::from_secs(10)).await;
     }
 }
 

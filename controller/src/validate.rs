@@ -1,9 +1,10 @@
 //! `profiler-controller validate`: checks manifests offline exactly as the controller checks them
 //! before it runs anything — a ProfileJob's spec and the job document built from it, a
+//! ProfileSchedule's schedule, time zone and limits and its job template as a ProfileJob, a
 //! ProfilerRuntime's spec — so a CI pipeline (or the admission parity test) can ask the
 //! controller's own rules about a manifest without a cluster.
 
-use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
+use profiler_crds::resources::{ProfileJob, ProfileSchedule, ProfilerRuntime};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -46,6 +47,7 @@ pub fn validate(value: &Value) -> Verdict {
     let name = value["metadata"]["name"].as_str().unwrap_or_default().to_owned();
     let error = match kind.as_str() {
         "ProfileJob" => validate_job(value),
+        "ProfileSchedule" => validate_schedule(value),
         "ProfilerRuntime" => validate_runtime(value),
         other => Err(format!("kind {other:?} is not a profiler.dev resource this controller checks")),
     };
@@ -56,6 +58,20 @@ fn validate_job(value: &Value) -> Result<(), String> {
     let job: ProfileJob = serde_json::from_value(value.clone()).map_err(|e| format!("not a ProfileJob: {e}"))?;
     let namespace = job.metadata.namespace.clone().unwrap_or_else(|| "default".into());
     job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?).map(|_| ()).map_err(|e| e.to_string())
+}
+
+fn validate_schedule(value: &Value) -> Result<(), String> {
+    let schedule: ProfileSchedule =
+        serde_json::from_value(value.clone()).map_err(|e| format!("not a ProfileSchedule: {e}"))?;
+    schedule.spec.validate().map_err(|e| e.to_string())?;
+    crate::schedule::cron::Schedule::new(&schedule.spec.schedule, &schedule.spec.time_zone)
+        .map_err(|e| e.to_string())?;
+    // The template is a ProfileJob's spec: checked as the job it makes.
+    let namespace = schedule.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+    let job = ProfileJob::new("check", schedule.spec.job_template.spec.clone());
+    job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?)
+        .map(|_| ())
+        .map_err(|e| format!("spec.jobTemplate: {e}"))
 }
 
 fn validate_runtime(value: &Value) -> Result<(), String> {
@@ -115,6 +131,41 @@ spec:
         assert_eq!(verdicts.len(), 2);
         assert_eq!(verdicts[0].error, None);
         assert!(verdicts[1].error.as_deref().unwrap().contains("pushdown profiles the whole table"), "{verdicts:?}");
+    }
+
+    #[test]
+    fn schedules_are_checked_with_their_template() {
+        let text = r#"
+apiVersion: profiler.dev/v1alpha1
+kind: ProfileSchedule
+metadata: {name: nightly}
+spec:
+  schedule: "30 2 * * *"
+  timeZone: Europe/Paris
+  jobTemplate: {spec: {source: {athena: {database: sales, table: orders}}}}
+---
+apiVersion: profiler.dev/v1alpha1
+kind: ProfileSchedule
+metadata: {name: bad-cron}
+spec:
+  schedule: "30 2 * *"
+  jobTemplate: {spec: {source: {athena: {database: sales, table: orders}}}}
+---
+apiVersion: profiler.dev/v1alpha1
+kind: ProfileSchedule
+metadata: {name: bad-template}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      source: {athena: {database: sales, table: orders}}
+      sampling: {method: bernoulli, fraction: 0.1, seed: 1}
+"#;
+        let verdicts = validate_manifests(text).unwrap();
+        assert_eq!(verdicts[0].error, None);
+        assert!(verdicts[1].error.as_deref().unwrap().contains("must be a cron schedule"), "{verdicts:?}");
+        let template = verdicts[2].error.as_deref().unwrap();
+        assert!(template.starts_with("spec.jobTemplate: ") && template.contains("pushdown"), "{template}");
     }
 
     #[test]

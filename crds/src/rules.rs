@@ -326,9 +326,7 @@ impl CronField {
                 alternatives.push(format!("{tens}{}", digit_class(from % 10, to % 10)));
             }
         }
-        let names: Vec<&str> = (lo..=hi)
-            .filter_map(|v| self.names.get(usize::from(v - self.min)).copied())
-            .collect();
+        let names: Vec<&str> = (lo..=hi).filter_map(|v| self.names.get(usize::from(v - self.min)).copied()).collect();
         if !names.is_empty() {
             alternatives.push(format!("(?i:{})", names.join("|")));
         }
@@ -341,8 +339,7 @@ impl CronField {
         let ranges: Vec<String> = (self.min..=self.max)
             .map(|start| format!("({})-({})", self.values(start, start), self.values(start, self.max)))
             .collect();
-        let element =
-            format!(r"(\*|{}|{})(/[1-9][0-9]?)?", ranges.join("|"), self.values(self.min, self.max));
+        let element = format!(r"(\*|{}|{})(/[1-9][0-9]?)?", ranges.join("|"), self.values(self.min, self.max));
         format!("({element})(,({element}))*")
     }
 }
@@ -357,11 +354,7 @@ fn digit_class(lo: u8, hi: u8) -> String {
 pub static CRON_SCHEDULE: LazyLock<StringRule> = LazyLock::new(|| {
     let fields: Vec<String> = CRON_FIELDS.iter().map(|f| format!("({})", f.pattern())).collect();
     let shorthands: Vec<&str> = CRON_SHORTHANDS.iter().map(|(s, _)| &s[1..]).collect();
-    let pattern = format!(
-        r"^[ \t]*({}[ \t]*|@({})[ \t]*)$",
-        fields.join(r"[ \t]+"),
-        shorthands.join("|")
-    );
+    let pattern = format!(r"^[ \t]*({}[ \t]*|@({})[ \t]*)$", fields.join(r"[ \t]+"), shorthands.join("|"));
     StringRule {
         min_chars: 1,
         max_chars: MAX_SCHEDULE_CHARS,
@@ -392,11 +385,7 @@ pub const MAX_TIME_ZONE_CHARS: usize = 64;
 
 /// Checks a time zone name against [`TIME_ZONES`] (exact case, as the CRD's `in` list).
 pub fn check_time_zone(name: &str) -> Result<(), String> {
-    if TIME_ZONES.lines().any(|z| z == name) {
-        Ok(())
-    } else {
-        Err(format!("{name:?} must be {TIME_ZONE_EXPECTED}"))
-    }
+    if TIME_ZONES.lines().any(|z| z == name) { Ok(()) } else { Err(format!("{name:?} must be {TIME_ZONE_EXPECTED}")) }
 }
 
 /// Checks a list's length and each item against `rule`: the message names the item at fault.

@@ -301,11 +301,10 @@ mod tests {
                 "2026-01-02T09:00:00Z"
             ]
         );
-        assert_eq!(series("50/5 * * * *", "UTC", "2026-01-01T00:00:00Z", 3), [
-            "2026-01-01T00:50:00Z",
-            "2026-01-01T00:55:00Z",
-            "2026-01-01T01:50:00Z"
-        ]);
+        assert_eq!(
+            series("50/5 * * * *", "UTC", "2026-01-01T00:00:00Z", 3),
+            ["2026-01-01T00:50:00Z", "2026-01-01T00:55:00Z", "2026-01-01T01:50:00Z"]
+        );
     }
 
     #[test]
@@ -318,15 +317,14 @@ mod tests {
 
     #[test]
     fn month_ends() {
-        assert_eq!(series("0 0 31 * *", "UTC", "2026-01-31T00:00:00Z", 3), [
-            "2026-03-31T00:00:00Z",
-            "2026-05-31T00:00:00Z",
-            "2026-07-31T00:00:00Z"
-        ]);
-        assert_eq!(series("0 0 29 2 *", "UTC", "2026-01-01T00:00:00Z", 2), [
-            "2028-02-29T00:00:00Z",
-            "2032-02-29T00:00:00Z"
-        ]);
+        assert_eq!(
+            series("0 0 31 * *", "UTC", "2026-01-31T00:00:00Z", 3),
+            ["2026-03-31T00:00:00Z", "2026-05-31T00:00:00Z", "2026-07-31T00:00:00Z"]
+        );
+        assert_eq!(
+            series("0 0 29 2 *", "UTC", "2026-01-01T00:00:00Z", 2),
+            ["2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z"]
+        );
         // 2100 is not a leap year: eight years between two 29ths of February.
         assert_eq!(next("0 0 29 2 *", "UTC", "2096-03-01T00:00:00Z").unwrap(), "2104-02-29T00:00:00Z");
         assert_eq!(next("0 0 30 2 *", "UTC", "2026-01-01T00:00:00Z"), None);
@@ -335,24 +333,20 @@ mod tests {
     #[test]
     fn day_of_month_or_day_of_week() {
         // Both restricted: the 13th OR a Friday (2026-04-13 is a Monday).
-        assert_eq!(series("0 0 13 * FRI", "UTC", "2026-04-01T00:00:00Z", 4), [
-            "2026-04-03T00:00:00Z",
-            "2026-04-10T00:00:00Z",
-            "2026-04-13T00:00:00Z",
-            "2026-04-17T00:00:00Z"
-        ]);
+        assert_eq!(
+            series("0 0 13 * FRI", "UTC", "2026-04-01T00:00:00Z", 4),
+            ["2026-04-03T00:00:00Z", "2026-04-10T00:00:00Z", "2026-04-13T00:00:00Z", "2026-04-17T00:00:00Z"]
+        );
         // Day of month `*`: day of week alone decides (AND).
-        assert_eq!(series("0 0 * * mon", "UTC", "2026-02-01T00:00:00Z", 2), [
-            "2026-02-02T00:00:00Z",
-            "2026-02-09T00:00:00Z"
-        ]);
+        assert_eq!(
+            series("0 0 * * mon", "UTC", "2026-02-01T00:00:00Z", 2),
+            ["2026-02-02T00:00:00Z", "2026-02-09T00:00:00Z"]
+        );
         // `*/2` in day of month is restricted (robfig clears the star bit for a step): OR.
-        assert_eq!(series("0 0 */10 * sun", "UTC", "2026-02-01T00:00:00Z", 4), [
-            "2026-02-08T00:00:00Z",
-            "2026-02-11T00:00:00Z",
-            "2026-02-15T00:00:00Z",
-            "2026-02-21T00:00:00Z"
-        ]);
+        assert_eq!(
+            series("0 0 */10 * sun", "UTC", "2026-02-01T00:00:00Z", 4),
+            ["2026-02-08T00:00:00Z", "2026-02-11T00:00:00Z", "2026-02-15T00:00:00Z", "2026-02-21T00:00:00Z"]
+        );
     }
 
     #[test]
@@ -365,29 +359,38 @@ mod tests {
     #[test]
     fn spring_forward_gap_does_not_fire_that_day() {
         // 2026-03-08 in New York: 02:00 EST becomes 03:00 EDT; 02:30 does not exist that day.
-        assert_eq!(series("30 2 * * *", "America/New_York", "2026-03-07T00:00:00Z", 2), [
-            "2026-03-07T07:30:00Z", // 02:30 EST on the 7th
-            "2026-03-09T06:30:00Z"  // 02:30 EDT on the 9th; nothing on the 8th
-        ]);
+        assert_eq!(
+            series("30 2 * * *", "America/New_York", "2026-03-07T00:00:00Z", 2),
+            [
+                "2026-03-07T07:30:00Z", // 02:30 EST on the 7th
+                "2026-03-09T06:30:00Z"  // 02:30 EDT on the 9th; nothing on the 8th
+            ]
+        );
         // Every hour: 01:30 EST, then 03:30 EDT, one real hour later.
-        assert_eq!(series("30 * * * *", "America/New_York", "2026-03-08T06:00:00Z", 2), [
-            "2026-03-08T06:30:00Z",
-            "2026-03-08T07:30:00Z"
-        ]);
+        assert_eq!(
+            series("30 * * * *", "America/New_York", "2026-03-08T06:00:00Z", 2),
+            ["2026-03-08T06:30:00Z", "2026-03-08T07:30:00Z"]
+        );
     }
 
     #[test]
     fn fall_back_fold_fires_once_unless_every_hour() {
         // 2026-11-01 in New York: 02:00 EDT becomes 01:00 EST; 01:30 happens twice.
-        assert_eq!(series("30 1 * * *", "America/New_York", "2026-10-31T12:00:00Z", 2), [
-            "2026-11-01T05:30:00Z", // 01:30 EDT
-            "2026-11-02T06:30:00Z"  // 01:30 EST the next day; not 01:30 EST on the 1st
-        ]);
-        assert_eq!(series("30 * * * *", "America/New_York", "2026-11-01T04:00:00Z", 3), [
-            "2026-11-01T04:30:00Z", // 00:30 EDT
-            "2026-11-01T05:30:00Z", // 01:30 EDT
-            "2026-11-01T06:30:00Z"  // 01:30 EST: every hour of elapsed time
-        ]);
+        assert_eq!(
+            series("30 1 * * *", "America/New_York", "2026-10-31T12:00:00Z", 2),
+            [
+                "2026-11-01T05:30:00Z", // 01:30 EDT
+                "2026-11-02T06:30:00Z"  // 01:30 EST the next day; not 01:30 EST on the 1st
+            ]
+        );
+        assert_eq!(
+            series("30 * * * *", "America/New_York", "2026-11-01T04:00:00Z", 3),
+            [
+                "2026-11-01T04:30:00Z", // 00:30 EDT
+                "2026-11-01T05:30:00Z", // 01:30 EDT
+                "2026-11-01T06:30:00Z"  // 01:30 EST: every hour of elapsed time
+            ]
+        );
         // From inside the second 01:xx, a fixed 01:30 is done for the day.
         assert_eq!(next("30 1 * * *", "America/New_York", "2026-11-01T06:10:00Z").unwrap(), "2026-11-02T06:30:00Z");
     }
@@ -434,15 +437,19 @@ mod tests {
     /// What the grammar admits, the parser accepts, and the other way round.
     #[test]
     fn parser_and_pattern_agree() {
-        let pieces = ["*", "0", "5", "05", "59", "60", "7", "1-5", "5-1", "*/15", "*/0", "3/7", "1-31/2", "mon", "JAN",
-            "sun-sat", "fri-mon", "12", "23", "24", "31", "32", ",", "a"];
+        let pieces = [
+            "*", "0", "5", "05", "59", "60", "7", "1-5", "5-1", "*/15", "*/0", "3/7", "1-31/2", "mon", "JAN",
+            "sun-sat", "fri-mon", "12", "23", "24", "31", "32", ",", "a",
+        ];
         let mut seed = 7u64;
         let mut pick = || {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             pieces[(seed >> 33) as usize % pieces.len()]
         };
         for _ in 0..3000 {
-            let fields: Vec<String> = (0..5).map(|_| if pick() == "," { format!("{},{}", pick(), pick()) } else { pick().to_owned() }).collect();
+            let fields: Vec<String> = (0..5)
+                .map(|_| if pick() == "," { format!("{},{}", pick(), pick()) } else { pick().to_owned() })
+                .collect();
             let text = fields.join(" ");
             assert_eq!(CRON_SCHEDULE.check(&text).is_ok(), Cron::parse(&text).is_ok(), "{text}");
         }

@@ -1,5 +1,10 @@
 //! The `ProfileSchedule` reconciler: ProfileJobs on a cron schedule, with Kubernetes CronJob's
 //! semantics. `cron` evaluates the schedule in its time zone, `decide` is the whole decision as
-//! a plain function, `reconcile` carries it out.
+//! a plain function, `names` makes the deterministic job names, `reconcile` carries it out.
 
 pub mod cron;
+pub mod decide;
+pub mod names;
+pub mod reconcile;
+
+pub use reconcile::{ScheduleContext, reconcile, schedule_key};
