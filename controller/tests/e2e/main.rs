@@ -8,4 +8,5 @@ mod evolution;
 mod lifecycle;
 mod profile_jobs;
 mod restart;
+mod schedules;
 mod support;
