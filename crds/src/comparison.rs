@@ -296,6 +296,12 @@ impl DriftSummary {
         }
     }
 
+    /// The summary as a Kubernetes status keeps it: at most [`MAX_DRIFTED_COLUMNS_IN_STATUS`]
+    /// drifted column names.
+    pub fn for_status(&self) -> Self {
+        self.truncated(MAX_DRIFTED_COLUMNS_IN_STATUS)
+    }
+
     /// The same summary with at most `limit` drifted column names (for a Kubernetes status use
     /// [`MAX_DRIFTED_COLUMNS_IN_STATUS`]).
     pub fn truncated(&self, limit: usize) -> Self {

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, NaiveDate, NaiveTime};
+
 use profiler_crds::Figure::{Number, Text};
 use profiler_crds::{
     ColumnComparison, ColumnKind, ColumnProfile, ColumnRef, ColumnStatistics, Distribution, FindingKind, Quantile,
@@ -11,7 +13,7 @@ use profiler_crds::{
 
 use super::Context;
 use super::collector::{Collector, Draft};
-use super::distribution::{ks, psi};
+use super::distribution::{PsiBin, ks_at, psi_bins};
 use super::matching::Pair;
 use crate::sketch::QuantileSketch;
 
@@ -329,20 +331,46 @@ impl Column<'_, '_> {
             return;
         }
         let (va, vb) = (sa.sorted_view(), sb.sorted_view());
-        let d = ks(&va, &vb);
-        let p = psi(&va, &vb);
-        self.statistics.ks = Some(d);
+        let point = ks_at(&va, &vb);
+        let bins = psi_bins(&va, &vb);
+        let p: f64 = bins.iter().map(PsiBin::term).sum();
+        self.statistics.ks = Some(point.distance);
         self.statistics.psi = Some(p);
+        let x = self.value_text(point.x);
         let draft = self
-            .draft(FindingKind::KsDistance, None, None)
-            .statistic(d)
-            .message(format!("distributions differ: Kolmogorov-Smirnov distance {d:.3}"));
+            .draft(FindingKind::KsDistance, Some(Number(point.a)), Some(Number(point.b)))
+            .statistic(point.distance)
+            .detail(format!("at {x}"))
+            .message(format!(
+                "distributions differ: Kolmogorov-Smirnov distance {:.3}, largest at {x} ({} of A and {} of B at or below it)",
+                point.distance,
+                percent(point.a),
+                percent(point.b)
+            ));
         self.out.graded(draft, t.ks_warning, t.ks_critical, false);
+        let Some(worst) = bins.iter().max_by(|x, y| x.term().total_cmp(&y.term())) else { return };
+        let bin = match (worst.lower, worst.upper) {
+            (Some(lo), Some(hi)) => format!("[{}, {})", self.value_text(lo), self.value_text(hi)),
+            (None, Some(hi)) => format!("below {}", self.value_text(hi)),
+            (Some(lo), None) => format!("from {}", self.value_text(lo)),
+            (None, None) => "all values".to_owned(),
+        };
         let draft = self
-            .draft(FindingKind::Psi, None, None)
+            .draft(FindingKind::Psi, Some(Number(worst.a)), Some(Number(worst.b)))
             .statistic(p)
-            .message(format!("population stability index {p:.3} over A's deciles"));
+            .detail(bin.clone())
+            .message(format!(
+                "population stability index {p:.3} over A's deciles; bin {bin} moved most: {} of A, {} of B",
+                percent(worst.a),
+                percent(worst.b)
+            ));
         self.out.graded(draft, t.psi_warning, t.psi_critical, false);
+    }
+
+    /// A value of the column as text: the number, or for temporal columns the ISO 8601 time
+    /// when the unit is known.
+    fn value_text(&self, x: f64) -> String {
+        if self.a.temporal.is_some() { temporal_label(x, self.a) } else { short(x) }
     }
 
     fn top_values(&mut self) {
@@ -459,7 +487,43 @@ fn percent(x: f64) -> String {
 }
 
 fn short(x: f64) -> String {
-    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) { format!("{x:.3e}") } else { format!("{x:.4}") }
+    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}").trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// A raw temporal value of `column` in ISO 8601 (as the profile's labels), or the number with
+/// its unit when it does not render.
+fn temporal_label(x: f64, column: &ColumnProfile) -> String {
+    let Some(t) = &column.temporal else { return short(x) };
+    let raw = x.round() as i64;
+    let per_second: i64 = match t.unit.as_str() {
+        "seconds" => 1,
+        "milliseconds" => 1_000,
+        "microseconds" => 1_000_000,
+        "nanoseconds" => 1_000_000_000,
+        _ => 0,
+    };
+    let text = if per_second == 0 {
+        i32::try_from(raw + 719_163).ok().and_then(NaiveDate::from_num_days_from_ce_opt).map(|d| d.to_string())
+    } else {
+        let (secs, nanos) =
+            (raw.div_euclid(per_second), (raw.rem_euclid(per_second) * (1_000_000_000 / per_second)) as u32);
+        if column.data_type.starts_with("Time32") || column.data_type.starts_with("Time64") {
+            u32::try_from(secs)
+                .ok()
+                .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, nanos))
+                .map(|t| t.format("%H:%M:%S%.f").to_string())
+        } else {
+            DateTime::from_timestamp(secs, nanos).map(|d| {
+                let naive = d.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string();
+                if t.timezone.is_some() { format!("{naive}Z") } else { naive }
+            })
+        }
+    };
+    text.unwrap_or_else(|| format!("{raw} {}", t.unit))
 }
 
 /// A content type's name as serialized (`email`).

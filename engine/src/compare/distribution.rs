@@ -16,15 +16,68 @@ pub const PSI_EPSILON: f64 = 1e-4;
 /// retained values, `F` being each sketch's normalized rank function (inclusive: the fraction of
 /// values at or below `x`). Both CDFs are step functions that only step at retained values, so
 /// the maximum over those points is the maximum over every `x`. In [0, 1].
+#[cfg(test)]
 pub fn ks(a: &SortedView, b: &SortedView) -> f64 {
-    a.items().iter().chain(b.items()).map(|&x| (a.rank_at_most(x) - b.rank_at_most(x)).abs()).fold(0.0, f64::max)
+    ks_at(a, b).distance
+}
+
+/// Where the two CDFs are farthest apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KsPoint {
+    /// The Kolmogorov–Smirnov statistic.
+    pub distance: f64,
+    /// The value where it is reached (the first such value).
+    pub x: f64,
+    /// `F_A(x)`.
+    pub a: f64,
+    /// `F_B(x)`.
+    pub b: f64,
+}
+
+/// [`ks`] with the value where it is reached and both CDFs there.
+pub fn ks_at(a: &SortedView, b: &SortedView) -> KsPoint {
+    let mut best = KsPoint { distance: 0.0, x: f64::NAN, a: 0.0, b: 0.0 };
+    for &x in a.items().iter().chain(b.items()) {
+        let (fa, fb) = (a.rank_at_most(x), b.rank_at_most(x));
+        let distance = (fa - fb).abs();
+        if distance > best.distance || best.x.is_nan() || (distance == best.distance && x < best.x) {
+            best = KsPoint { distance, x, a: fa, b: fb };
+        }
+    }
+    best
 }
 
 /// Population stability index `Σ (p_B − p_A) · ln(p_B / p_A)` over the bins that A's deciles
 /// cut the line into (equal edges merge, so a column of few values has fewer bins); each bin
 /// holds the values from its lower edge (included) to the next edge (excluded). A fraction of 0
 /// counts as [`PSI_EPSILON`].
+#[cfg(test)]
 pub fn psi(a: &SortedView, b: &SortedView) -> f64 {
+    psi_bins(a, b).iter().map(PsiBin::term).sum()
+}
+
+/// One bin of the population stability index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PsiBin {
+    /// Lower edge (included); None for the first bin.
+    pub lower: Option<f64>,
+    /// Upper edge (excluded); None for the last bin.
+    pub upper: Option<f64>,
+    /// Fraction of A's values in the bin (at least [`PSI_EPSILON`]).
+    pub a: f64,
+    /// Fraction of B's values in the bin (at least [`PSI_EPSILON`]).
+    pub b: f64,
+}
+
+impl PsiBin {
+    /// The bin's term of the index.
+    pub fn term(&self) -> f64 {
+        (self.b - self.a) * (self.b / self.a).ln()
+    }
+}
+
+/// The bins of [`psi`], in order.
+pub fn psi_bins(a: &SortedView, b: &SortedView) -> Vec<PsiBin> {
     let mut edges: Vec<f64> = (1..PSI_BINS).map(|i| a.quantile(i as f64 / PSI_BINS as f64)).collect();
     edges.dedup();
     let fractions = |v: &SortedView| {
@@ -40,7 +93,10 @@ pub fn psi(a: &SortedView, b: &SortedView) -> f64 {
             })
             .collect::<Vec<f64>>()
     };
-    fractions(a).into_iter().zip(fractions(b)).map(|(pa, pb)| (pb - pa) * (pb / pa).ln()).sum()
+    let (fa, fb) = (fractions(a), fractions(b));
+    (0..fa.len())
+        .map(|i| PsiBin { lower: i.checked_sub(1).map(|j| edges[j]), upper: edges.get(i).copied(), a: fa[i], b: fb[i] })
+        .collect()
 }
 
 /// Both columns' distribution functions, from their KLL sketches, on one grid of values.

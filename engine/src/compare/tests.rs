@@ -5,8 +5,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
 use profiler_crds::{
-    ColumnMatch, DistinctCount, DriftThresholds, FindingKind, PROFILE_FORMAT_VERSION, ProfileComparison, ProfileMode,
-    Sampling, SamplingReport, Severity, SourceInfo, SourceKind, TableProfile,
+    ColumnMatch, DistinctCount, DriftThresholds, Figure, FindingKind, PROFILE_FORMAT_VERSION, ProfileComparison,
+    ProfileMode, Sampling, SamplingReport, Severity, SourceInfo, SourceKind, TableProfile,
 };
 
 use super::distribution::{ks, psi};
@@ -175,6 +175,12 @@ fn a_shifted_column_is_graded_by_ks_psi_mean_and_quantiles() {
     }
     let ks = c.findings.iter().find(|f| f.kind == FindingKind::KsDistance).unwrap();
     assert_eq!(ks.threshold, Some(0.25));
+    // The figures are both CDFs where they are farthest apart (about x = 0.5 for N(0,1), N(1,1)).
+    let (Some(Figure::Number(fa)), Some(Figure::Number(fb))) = (&ks.a, &ks.b) else { panic!("{ks:?}") };
+    assert!((fa - fb - ks.statistic.unwrap()).abs() < 1e-12, "{ks:?}");
+    assert!((fa - 0.69).abs() < 0.03, "{ks:?}");
+    let psi = c.findings.iter().find(|f| f.kind == FindingKind::Psi).unwrap();
+    assert!(psi.detail.is_some() && psi.a.is_some() && psi.b.is_some(), "{psi:?}");
     assert!((ks.statistic.unwrap() - 0.3829).abs() < 0.02, "{ks:?}");
     assert!(c.summary.drift);
     assert_eq!(c.summary.drifted_columns, vec!["amount"]);
@@ -377,4 +383,24 @@ fn content_type_mix_changes_are_graded_by_total_variation() {
     assert!((f.statistic.unwrap() - 0.45).abs() < 1e-9);
     assert_eq!(f.severity, Severity::Critical);
     assert_eq!(f.detail.as_deref(), Some("email"));
+}
+
+#[test]
+fn temporal_shifts_are_reported_with_timestamps() {
+    let day = 86_400_000_000i64;
+    let start = 1_672_531_200_000_000i64; // 2023-01-01T00:00:00Z
+    let times = |shift: i64| -> ArrayRef {
+        Arc::new(
+            arrow_array::TimestampMicrosecondArray::from_iter_values(
+                (0..20_000).map(|i| start + shift + (i % 100) * day),
+            )
+            .with_timezone("UTC"),
+        )
+    };
+    let c = diff(&profile(vec![("created_at", times(0))]), &profile(vec![("created_at", times(50 * day))]));
+    let ks = c.findings.iter().find(|f| f.kind == FindingKind::KsDistance).unwrap();
+    assert_eq!(ks.severity, Severity::Critical);
+    let detail = ks.detail.as_deref().unwrap();
+    assert!(detail.starts_with("at 2023-") && detail.ends_with('Z'), "{detail}");
+    assert!(c.findings.iter().any(|f| f.kind == FindingKind::QuantileShifted && f.message.contains("2023-")));
 }
