@@ -47,14 +47,18 @@ create table if not exists profiler.profile_comparisons (
       when 'info' then critical_count = 0 and warning_count = 0 and info_count > 0
       else info_count + warning_count + critical_count = 0
     end),
-  -- Drifted columns have a warning or critical finding; the list is cut, never longer than the count.
+  -- Drifted columns have a warning or critical finding; the list is cut, never longer than the
+  -- count; a plain list of names (one dimension, no null).
   constraint profile_comparisons_summary_columns check (
     cardinality(drifted_columns) <= drifted_column_count
     and (drifted_column_count = 0 or drift)
-    and array_position(drifted_columns, null) is null
-    and coalesce(array_ndims(drifted_columns), 1) = 1),
-  -- The columns say what the document says.
-  constraint profile_comparisons_document_agrees check (
+    and case when coalesce(array_ndims(drifted_columns), 1) = 1
+             then array_position(drifted_columns, null) is null
+             else false
+        end),
+  -- The columns say what the document says (a part missing from the document is a refusal, not
+  -- an unknown).
+  constraint profile_comparisons_document_agrees check (coalesce(
     document -> 'formatVersion' = to_jsonb(format_version)
     and document -> 'thresholds' = thresholds
     and document #> '{summary,drift}' = to_jsonb(drift)
@@ -64,12 +68,14 @@ create table if not exists profiler.profile_comparisons (
     and document #> '{summary,findings,critical}' = to_jsonb(critical_count)
     and document #> '{summary,driftedColumns}' = to_jsonb(drifted_columns)
     and document #> '{summary,driftedColumnCount}' = to_jsonb(drifted_column_count)
-    and jsonb_typeof(document -> 'findings') = 'array'
-    and jsonb_array_length(document -> 'findings') = info_count + warning_count + critical_count
+    and case jsonb_typeof(document -> 'findings')
+          when 'array' then jsonb_array_length(document -> 'findings') = info_count + warning_count + critical_count
+          else false
+        end
     and document #>> '{b,location}' = table_ref
     and document #>> '{a,location}' = baseline_location
     and (document #> '{a,snapshotId}') is not distinct from to_jsonb(baseline_snapshot_id)
-    and document #> '{a,rowCount}' = to_jsonb(baseline_row_count))
+    and document #> '{a,rowCount}' = to_jsonb(baseline_row_count), false))
 );
 -- Latest comparisons of a table.
 create index if not exists profile_comparisons_by_table

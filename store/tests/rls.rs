@@ -10,11 +10,19 @@ use sqlx::{Postgres, Transaction};
 use support::*;
 
 /// A store with two full profiles (a Parquet table and a partitioned Iceberg table) in each of
-/// team-a and team-b.
+/// team-a and team-b, and a second profile of the Parquet table compared with the first (with
+/// findings of every severity) in each.
 async fn two_tenants() -> (Store, DatabaseConfig) {
     let (store, config) = migrated_store().await;
-    store_profile(&store, &job("team-a", "orders"), &engine_profile("db.orders", "2026-11-03T12:00:00.000Z")).await;
-    store_profile(&store, &job("team-b", "orders"), &engine_profile("db.orders", "2026-11-03T13:00:00.000Z")).await;
+    for (namespace, hour) in [("team-a", 12), ("team-b", 13)] {
+        let orders = job(namespace, "orders");
+        let first = engine_profile("db.orders", &format!("2026-11-03T{hour}:00:00.000Z"));
+        let second = engine_profile("db.orders", &format!("2026-11-04T{hour}:00:00.000Z"));
+        let baseline = store_profile(&store, &orders, &first).await;
+        let run = store_succeeded_run(&store, &orders, 2, &second).await;
+        let comparison = comparison_with(&first, &second, all_kinds_of_findings());
+        store.record_comparison(run, &comparison, Some(baseline), Utc::now()).await.unwrap();
+    }
     let events = |at| iceberg_profile("glue://lake.events", at);
     store_profile(&store, &job("team-a", "events"), &events("2026-11-03T12:00:00.000Z")).await;
     store_profile(&store, &job("team-b", "events"), &events("2026-11-03T13:00:00.000Z")).await;
@@ -142,6 +150,10 @@ async fn a_user_cannot_update_or_delete_any_row() {
         "delete from profiler.profile_runs",
         "delete from profiler.column_sketches",
         "delete from profiler.partition_counts",
+        "delete from profiler.profile_comparisons",
+        "delete from profiler.comparison_findings where namespace = 'team-a'",
+        "update profiler.profile_comparisons set drift = drift",
+        "update profiler.comparison_findings set message = 'x' where namespace = 'team-b'",
         "update profiler.partition_counts set row_count = 0 where namespace = 'team-a'",
         "update profiler.profile_runs set error = 'x', status = 'Failed', finished_at = now() where namespace = 'team-b'",
     ];
@@ -179,6 +191,7 @@ async fn the_service_role_reads_every_namespace_and_writes() {
     assert_eq!(deleted.rows_affected(), 2);
     assert_eq!(namespaces_seen(&mut tx, "column_profiles").await, ["team-a"], "deleting a job removes its profile");
     assert_eq!(namespaces_seen(&mut tx, "partition_counts").await, ["team-a"], "and its partition counts");
+    assert_eq!(namespaces_seen(&mut tx, "comparison_findings").await, ["team-a"], "and its comparisons");
 }
 
 #[tokio::test]
@@ -218,6 +231,19 @@ async fn a_login_role_in_service_role_runs_the_whole_data_layer() {
     writer.start_run(RunKey { job_uid: job.uid, attempt: 2 }, None, Utc::now()).await.unwrap();
     assert_eq!(writer.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, profile);
     assert_eq!(writer.column_history("team-a", "db.orders", "id", 5).await.unwrap().len(), 1);
+
+    // Comparisons too: record (delete + insert), rewrite, read, and find the baseline.
+    let second = RunKey { job_uid: job.uid, attempt: 2 };
+    let later = engine_profile("db.orders", "2026-11-04T12:00:00.000Z");
+    writer.write_profile(second, &later).await.unwrap();
+    let baseline = writer.previous_profile("team-a", "db.orders", Utc::now()).await.unwrap().unwrap();
+    assert_eq!(baseline.run(), run);
+    let comparison = comparison_with(&profile, &later, all_kinds_of_findings());
+    for _ in 0..2 {
+        writer.record_comparison(second, &comparison, Some(baseline.run()), Utc::now()).await.unwrap();
+    }
+    assert_eq!(writer.comparison(second).await.unwrap(), Some(comparison.clone()));
+    assert_eq!(writer.latest_comparisons("team-a", "db.orders", 5).await.unwrap()[0].comparison, comparison);
 }
 
 #[tokio::test]
@@ -260,4 +286,64 @@ async fn a_user_of_another_namespace_cannot_read_the_partition_counts() {
     assert_eq!(values[3], json!({"id_bucket": "15", "ts_day": null}));
     let mut anon = acting_as(&store, "anon", Some(json!({"role": "anon"}))).await;
     assert!(is_permission_denied(visible(&mut anon, "partition_counts").await));
+}
+
+#[tokio::test]
+async fn a_user_of_another_namespace_cannot_read_the_comparisons_or_their_findings() {
+    let (store, _) = two_tenants().await;
+    let findings = all_kinds_of_findings().len() as i64;
+    let mut team_b = acting_as(&store, "authenticated", user_of(&["team-b"])).await;
+    assert_eq!(visible(&mut team_b, "profile_comparisons").await.unwrap(), [("team-b".to_owned(), 1)]);
+    assert_eq!(visible(&mut team_b, "comparison_findings").await.unwrap(), [("team-b".to_owned(), findings)]);
+    // Not through a join, nor by naming team-a's run, nor through the document.
+    let leaked: i64 = sqlx::query_scalar(
+        "select count(*) from profiler.comparison_findings f
+         join profiler.profile_comparisons c on c.run_id = f.run_id
+         where f.namespace = 'team-a' or c.namespace = 'team-a' or c.baseline_run_id in
+           (select run_id from profiler.table_profiles where namespace = 'team-a')",
+    )
+    .fetch_one(&mut *team_b)
+    .await
+    .unwrap();
+    assert_eq!(leaked, 0);
+    let mut owner = store.pool().begin().await.unwrap();
+    let team_a_run: i64 =
+        sqlx::query_scalar("select run_id from profiler.profile_comparisons where namespace = 'team-a'")
+            .fetch_one(&mut *owner)
+            .await
+            .unwrap();
+    drop(owner);
+    for table in ["profile_comparisons", "comparison_findings"] {
+        let by_id: i64 = sqlx::query_scalar(&format!("select count(*) from profiler.{table} where run_id = $1"))
+            .bind(team_a_run)
+            .fetch_one(&mut *team_b)
+            .await
+            .unwrap();
+        assert_eq!(by_id, 0, "team-a's {table} by run id");
+    }
+    let documents: Vec<serde_json::Value> =
+        sqlx::query_scalar("select document -> 'b' from profiler.profile_comparisons")
+            .fetch_all(&mut *team_b)
+            .await
+            .unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0]["startedAt"], "2026-11-04T13:00:00.000Z", "team-b's own");
+
+    // The dashboard's question as a team-a user: its own comparison and findings only.
+    let mut team_a = acting_as(&store, "authenticated", user_of(&["team-a"])).await;
+    let renamed: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select c.namespace, f.previous_name
+         from profiler.profile_comparisons c
+         join profiler.comparison_findings f on f.run_id = c.run_id
+         where c.table_ref = 'db.orders' and f.kind = 'columnRenamed'",
+    )
+    .fetch_all(&mut *team_a)
+    .await
+    .unwrap();
+    assert_eq!(renamed, [("team-a".to_owned(), Some("email".to_owned()))]);
+    drop((team_a, team_b));
+    for table in ["profile_comparisons", "comparison_findings"] {
+        let mut anon = acting_as(&store, "anon", Some(json!({"role": "anon"}))).await;
+        assert!(is_permission_denied(visible(&mut anon, table).await), "anon read {table}");
+    }
 }

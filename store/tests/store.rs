@@ -51,6 +51,9 @@ async fn every_table_has_row_level_security_and_the_dashboard_indexes_exist() {
         "profile_jobs_by_namespace_phase",
         "profile_runs_by_namespace_started",
         "column_profiles_by_field_id",
+        "profile_comparisons_by_table",
+        "profile_comparisons_drifted",
+        "profile_comparisons_by_baseline",
     ] {
         let found: Option<String> = sqlx::query_scalar("select to_regclass($1)::text")
             .bind(format!("profiler.{index}"))
@@ -163,7 +166,12 @@ async fn writing_the_same_job_run_and_profile_twice_leaves_one_copy() {
     let (store, _) = migrated_store().await;
     let job = job("team-a", "orders");
     let profile = iceberg_profile("db.orders", "2026-11-03T12:00:00.000Z");
+    let baseline_profile = iceberg_profile("db.orders", "2026-11-02T12:00:00.000Z");
+    let baseline = store_succeeded_run(&store, &support::job("team-a", "orders-yesterday"), 1, &baseline_profile).await;
     let run = store_profile(&store, &job, &profile).await;
+    let comparison = comparison_with(&baseline_profile, &profile, all_kinds_of_findings());
+    let compared_at = Utc.with_ymd_and_hms(2026, 11, 3, 12, 5, 0).unwrap();
+    store.record_comparison(run, &comparison, Some(baseline), compared_at).await.unwrap();
     let once = row_counts(&store).await;
     assert!(once.iter().all(|(_, n)| *n > 0), "every table has rows: {once:?}");
 
@@ -172,6 +180,8 @@ async fn writing_the_same_job_run_and_profile_twice_leaves_one_copy() {
     store.start_run(run, Some("arn:aws:states:us-east-1:123456789012:execution:sm:exec-1"), Utc::now()).await.unwrap();
     store.write_profile(run, &profile).await.unwrap();
     store.write_profile(run, &profile).await.unwrap();
+    store.record_comparison(run, &comparison, Some(baseline), compared_at).await.unwrap();
+    store.record_comparison(run, &comparison, Some(baseline), compared_at).await.unwrap();
     assert_eq!(row_counts(&store).await, once);
 
     // A restart that starts the run again keeps its status once it finished.
@@ -394,8 +404,8 @@ async fn an_iceberg_profile_with_partitions_field_ids_and_exact_decimals_reads_b
         sqlx::query_scalar("select count(*) from profiler.partition_counts").fetch_one(store.pool()).await.unwrap();
     assert_eq!(partition_rows, 6);
 
-    // The new migration's constraints hold for the stored rows (added again over them).
-    let last = MIGRATOR.iter().max_by_key(|m| m.version).unwrap();
+    // The Iceberg layout migration's constraints hold for the stored rows (added again over them).
+    let last = MIGRATOR.iter().find(|m| m.version == ICEBERG_LAYOUT).unwrap();
     sqlx::raw_sql(
         "do $$ declare c record; begin
            for c in select conrelid::regclass as t, conname from pg_constraint
@@ -551,6 +561,11 @@ async fn iceberg_figures_and_decimals_the_store_cannot_keep_exactly_are_refused_
     assert_eq!(store.latest_profile("team-a", "glue://lake.orders").await.unwrap().unwrap().profile, good);
 }
 
+/// The migration that added field ids, exact decimals and the Iceberg layout.
+const ICEBERG_LAYOUT: i64 = 20261202120000;
+/// The migration that added drift comparisons.
+const PROFILE_COMPARISONS: i64 = 20261202130000;
+
 #[tokio::test]
 async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     let (store, config) = migrated_store().await;
@@ -563,10 +578,14 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
         }
     }
     store_profile(&store, &job("team-a", "orders"), &old).await;
-    // Back to the previous release's schema, with the profile in it.
-    let last = MIGRATOR.iter().max_by_key(|m| m.version).unwrap();
+    // Back to the schema before the Iceberg layout and decimals (and the comparisons after them),
+    // with the profile in it.
+    let rewound: Vec<i64> = MIGRATOR.iter().map(|m| m.version).filter(|v| *v >= ICEBERG_LAYOUT).collect();
+    assert_eq!(rewound, [ICEBERG_LAYOUT, PROFILE_COMPARISONS]);
     sqlx::raw_sql(
-        "drop table profiler.partition_counts;
+        "drop table profiler.comparison_findings;
+         drop table profiler.profile_comparisons;
+         drop table profiler.partition_counts;
          alter table profiler.column_profiles drop column field_id, drop column decimal_precision,
            drop column decimal_scale, drop column decimal_min, drop column decimal_max, drop column decimal_sum,
            drop column decimal_sum_exceeds_38_digits;
@@ -577,18 +596,52 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     .execute(store.pool())
     .await
     .unwrap();
-    sqlx::query("delete from _sqlx_migrations where version = $1")
-        .bind(last.version)
+    sqlx::query("delete from _sqlx_migrations where version >= $1")
+        .bind(ICEBERG_LAYOUT)
         .execute(store.pool())
         .await
         .unwrap();
     assert!(matches!(Store::open(&config).await.unwrap_err(), StoreError::SchemaBehind { .. }));
 
-    assert_eq!(store.migrate().await.unwrap(), [last.version]);
+    assert_eq!(store.migrate().await.unwrap(), rewound);
     let upgraded = Store::open(&config).await.expect("up to date");
     assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, old);
     let new = iceberg_profile("db.orders", "2026-11-04T12:00:00.000Z");
     store_profile(&upgraded, &job("team-a", "orders-2"), &new).await;
     assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, new);
     assert_eq!(upgraded.column_history("team-a", "db.orders", "amount", 10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn adding_comparisons_to_a_store_that_holds_iceberg_profiles_keeps_them() {
+    let (store, config) = migrated_store().await;
+    let job = job("team-a", "events");
+    let first = iceberg_profile("glue://lake.events", "2026-11-03T12:00:00.000Z");
+    let run_a = store_succeeded_run(&store, &job, 1, &first).await;
+    // Back to the schema before comparisons, with the profile in it.
+    sqlx::raw_sql("drop table profiler.comparison_findings; drop table profiler.profile_comparisons;")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("delete from _sqlx_migrations where version = $1")
+        .bind(PROFILE_COMPARISONS)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(matches!(Store::open(&config).await.unwrap_err(), StoreError::SchemaBehind { .. }));
+
+    assert_eq!(store.migrate().await.unwrap(), [PROFILE_COMPARISONS]);
+    let upgraded = Store::open(&config).await.expect("up to date");
+    assert_eq!(upgraded.latest_profile("team-a", "glue://lake.events").await.unwrap().unwrap().profile, first);
+    let second = iceberg_profile("glue://lake.events", "2026-11-04T12:00:00.000Z");
+    let run_b = store_succeeded_run(&upgraded, &job, 2, &second).await;
+    let baseline = upgraded
+        .previous_profile("team-a", "glue://lake.events", Utc.with_ymd_and_hms(2026, 11, 4, 12, 0, 0).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((baseline.run(), &baseline.profile), (run_a, &first));
+    let comparison = comparison_with(&first, &second, all_kinds_of_findings());
+    upgraded.record_comparison(run_b, &comparison, Some(run_a), Utc::now()).await.unwrap();
+    assert_eq!(upgraded.comparison(run_b).await.unwrap(), Some(comparison));
 }

@@ -15,12 +15,14 @@ use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
 use chrono::{TimeZone, Utc};
 use profiler_crds::JobPhase;
 use profiler_crds::{
-    ColumnKind, ColumnProfile, DecimalStats, IcebergReadInfo, MetadataStats, Moments, NumericStats,
-    PROFILE_FORMAT_VERSION, PartitionCount, PartitionFieldInfo, PartitionSpecInfo, Partitioning, ProfileMode, Sampling,
-    SamplingReport, SourceInfo, SourceKind, TableProfile,
+    COMPARISON_FORMAT_VERSION, ColumnComparison, ColumnKind, ColumnMatch, ColumnProfile, ColumnRef, ColumnStatistics,
+    DecimalStats, DriftSummary, DriftThresholds, Figure, Finding, FindingKind, IcebergReadInfo, MAX_DRIFTED_COLUMNS,
+    MetadataStats, Moments, NumericStats, PROFILE_FORMAT_VERSION, PartitionCount, PartitionFieldInfo,
+    PartitionSpecInfo, Partitioning, ProfileComparison, ProfileIdentity, ProfileMode, Sampling, SamplingReport,
+    Severity, SkippedCheck, SourceInfo, SourceKind, TableProfile,
 };
 use profiler_engine::{ProfileOptions, TableProfiler};
-use profiler_store::{DatabaseConfig, JobRecord, RunKey, Store};
+use profiler_store::{DatabaseConfig, JobRecord, RunKey, RunOutcome, RunStatus, Store};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
@@ -348,7 +350,7 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
 }
 
 /// Every table of the profile store.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 11] = [
     "profile_jobs",
     "profile_runs",
     "table_profiles",
@@ -358,4 +360,183 @@ pub const TABLES: [&str; 9] = [
     "column_frequencies",
     "column_sketches",
     "partition_counts",
+    "profile_comparisons",
+    "comparison_findings",
 ];
+
+/// Records `job` (if new), starts its attempt `attempt` at `started_at`, writes `profile` and
+/// finishes the run as Succeeded.
+pub async fn store_succeeded_run(store: &Store, job: &JobRecord, attempt: u32, profile: &TableProfile) -> RunKey {
+    store.record_job(job).await.unwrap();
+    let run = RunKey { job_uid: job.uid, attempt };
+    let started_at = chrono::DateTime::parse_from_rfc3339(&profile.started_at).unwrap().with_timezone(&Utc);
+    store.start_run(run, None, started_at).await.unwrap();
+    store.write_profile(run, profile).await.unwrap();
+    let outcome = RunOutcome {
+        status: RunStatus::Succeeded,
+        finished_at: started_at + chrono::Duration::seconds(5),
+        error: None,
+        profile_uri: None,
+        report_uri: None,
+    };
+    store.finish_run(run, &outcome).await.unwrap();
+    run
+}
+
+/// Which profile a side of a comparison is.
+pub fn identity(profile: &TableProfile) -> ProfileIdentity {
+    ProfileIdentity {
+        kind: profile.source.kind,
+        location: profile.source.location.clone(),
+        snapshot_id: profile.source.snapshot_id,
+        started_at: profile.started_at.clone(),
+        row_count: profile.row_count,
+        format_version: profile.format_version,
+        mode: profile.mode,
+        sampling: profile.sampling.sampling,
+    }
+}
+
+/// A finding as the engine would write it.
+pub fn finding(kind: FindingKind, severity: Severity, column: Option<ColumnRef>, message: &str) -> Finding {
+    Finding {
+        kind,
+        severity,
+        column,
+        detail: None,
+        a: None,
+        b: None,
+        statistic: None,
+        threshold: None,
+        message: message.to_owned(),
+    }
+}
+
+/// A column as a comparison names it.
+pub fn column_ref(name: &str, field_id: Option<i32>, previous_name: Option<&str>) -> ColumnRef {
+    ColumnRef { name: name.to_owned(), field_id, previous_name: previous_name.map(str::to_owned) }
+}
+
+/// The comparison of `b` against `a` with `findings`, their summary, some per-column figures, a
+/// skipped check and notes (built by hand, as the engine would).
+pub fn comparison_with(a: &TableProfile, b: &TableProfile, findings: Vec<Finding>) -> ProfileComparison {
+    let column = |name: &str, field_id, matched_by, kind_a, kind_b, statistics| ColumnComparison {
+        column: column_ref(name, field_id, None),
+        matched_by,
+        kind_a,
+        kind_b,
+        data_type_a: kind_a.map(|_| "Float64".to_owned()),
+        data_type_b: kind_b.map(|_| "Float64".to_owned()),
+        statistics,
+    };
+    let numeric = Some(ColumnKind::Numeric);
+    ProfileComparison {
+        format_version: COMPARISON_FORMAT_VERSION,
+        profiler_version: "test".into(),
+        a: identity(a),
+        b: identity(b),
+        thresholds: DriftThresholds { ks_warning: 0.05, column_added: Severity::Warning, ..DriftThresholds::default() },
+        summary: DriftSummary::of(&findings, MAX_DRIFTED_COLUMNS),
+        findings,
+        columns: vec![
+            column(
+                "amount",
+                Some(2),
+                ColumnMatch::FieldId,
+                numeric,
+                numeric,
+                ColumnStatistics {
+                    null_fraction_a: Some(0.02),
+                    null_fraction_b: Some(0.12),
+                    distinct_a: Some(281.0),
+                    distinct_b: Some(290.5),
+                    distinct_intervals_overlap: Some(true),
+                    mean_shift: Some(0.30000000000000004),
+                    stddev_change: Some(0.0),
+                    quantile_shift: Some(1e-7),
+                    ks: Some(0.125),
+                    psi: Some(2.5e-17),
+                    content_type_distance: None,
+                },
+            ),
+            column("id", None, ColumnMatch::Name, numeric, numeric, ColumnStatistics::default()),
+            column("extra", Some(40), ColumnMatch::Added, None, numeric, ColumnStatistics::default()),
+            column("legacy", Some(12), ColumnMatch::Removed, numeric, None, ColumnStatistics::default()),
+        ],
+        skipped: vec![
+            SkippedCheck {
+                check: FindingKind::KsDistance,
+                columns: vec!["word".into(), "ünïcødé ✓".into()],
+                reason: "A is a sample without KLL sketches".into(),
+            },
+            SkippedCheck { check: FindingKind::RowCountChanged, columns: Vec::new(), reason: "sampled".into() },
+        ],
+        notes: vec!["A and B are reservoir samples of 1000 rows".into(), "\"quoted\" ✓".into()],
+    }
+}
+
+/// Findings of every severity: table-level and per column, a removed column, a renamed column
+/// (with its previous name), a type change, statistics with thresholds, text and number figures,
+/// details, and numbers at the edges of f64.
+pub fn all_kinds_of_findings() -> Vec<Finding> {
+    let mut row_count = finding(FindingKind::RowCountChanged, Severity::Critical, None, "rows fell by 95%");
+    row_count.a = Some(Figure::Number(300.0));
+    row_count.b = Some(Figure::Number(15.0));
+    row_count.statistic = Some(-0.95);
+    row_count.threshold = Some(0.9);
+    let mut removed = finding(
+        FindingKind::ColumnRemoved,
+        Severity::Critical,
+        Some(column_ref("legacy", Some(12), None)),
+        "column legacy was removed",
+    );
+    removed.a = Some(Figure::Text("Int64".into()));
+    let mut retyped = finding(
+        FindingKind::TypeChanged,
+        Severity::Critical,
+        Some(column_ref("amount", Some(2), None)),
+        "amount changed type",
+    );
+    retyped.a = Some(Figure::Text("Float64".into()));
+    retyped.b = Some(Figure::Text("Decimal128(12, 2)".into()));
+    let mut nulls = finding(
+        FindingKind::NullFractionChanged,
+        Severity::Warning,
+        Some(column_ref("amount", Some(2), None)),
+        "amount: nulls 2% -> 12%",
+    );
+    nulls.a = Some(Figure::Number(0.02));
+    nulls.b = Some(Figure::Number(0.12));
+    nulls.statistic = Some(0.09999999999999999);
+    nulls.threshold = Some(0.05);
+    let mut quantile = finding(
+        FindingKind::QuantileShifted,
+        Severity::Warning,
+        Some(column_ref("price", Some(3), None)),
+        "price: p95 moved",
+    );
+    quantile.detail = Some("p95".into());
+    quantile.a = Some(Figure::Number(5e-324));
+    quantile.b = Some(Figure::Number(1.7976931348623157e308));
+    quantile.statistic = Some(0.30000000000000004);
+    quantile.threshold = Some(0.35 - 0.05);
+    let mut renamed = finding(
+        FindingKind::ColumnRenamed,
+        Severity::Info,
+        Some(column_ref("customer_email", Some(4), Some("email"))),
+        "email is now customer_email",
+    );
+    renamed.a = Some(Figure::Text("email".into()));
+    renamed.b = Some(Figure::Text("customer_email".into()));
+    let mut appeared = finding(
+        FindingKind::TopValueAppeared,
+        Severity::Info,
+        Some(column_ref("word", Some(5), None)),
+        "a new frequent value",
+    );
+    appeared.detail = Some("ünïcødé ✓ \"quoted\" {}".into());
+    appeared.b = Some(Figure::Number(1e-7));
+    appeared.statistic = Some(1e-7);
+    let added = finding(FindingKind::ColumnAdded, Severity::Info, Some(column_ref("extra", None, None)), "added");
+    vec![row_count, removed, retyped, nulls, quantile, renamed, appeared, added]
+}
