@@ -77,9 +77,10 @@ create table if not exists profiler.profile_comparisons (
     and (document #> '{a,snapshotId}') is not distinct from to_jsonb(baseline_snapshot_id)
     and document #> '{a,rowCount}' = to_jsonb(baseline_row_count), false))
 );
--- Latest comparisons of a table.
+-- Latest comparisons of a table, in the order the reads list them (no sort: the newest N rows of
+-- the index).
 create index if not exists profile_comparisons_by_table
-  on profiler.profile_comparisons (namespace, table_ref, compared_at desc);
+  on profiler.profile_comparisons (namespace, table_ref, compared_at desc, run_id desc);
 -- Drifted tables of a namespace, newest first ("tables with critical drift today").
 create index if not exists profile_comparisons_drifted
   on profiler.profile_comparisons (namespace, compared_at desc) where drift;
