@@ -8,7 +8,7 @@
 //!
 //! These types hold data only (no engine or Arrow type), so the controller can depend on them.
 //! `docs/drift.md` describes every statistic; `docs/diff.schema.json` is generated from these
-//! types (`profiler diff-schema`).
+//! types (`profiler schema --diff`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -407,9 +407,10 @@ pub struct SkippedCheck {
 /// above `…Warning` is `warning`, below that no finding is reported (except top values and
 /// distinct counts, reported as `info`). Every field has the documented default, so a partial
 /// override (a ProfileSchedule's `spec.drift.thresholds`, `profiler diff --thresholds FILE`)
-/// keeps the defaults of the fields it does not name.
+/// keeps the defaults of the fields it does not name. Unknown fields are ignored here (a custom
+/// resource's schema prunes them); `profiler diff` refuses them by [`DriftThresholds::field_names`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct DriftThresholds {
     /// Row count change `|B − A| / A` that is a warning (0.5 = ±50%).
     #[serde(default = "defaults::row_count_warning")]
@@ -552,6 +553,14 @@ impl DriftThresholds {
         problems
     }
 
+    /// The JSON names of every field (camelCase), for callers that refuse unknown names.
+    pub fn field_names() -> Vec<String> {
+        match serde_json::to_value(Self::default()) {
+            Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The severity of `statistic` against a warning and a critical threshold, with the threshold
     /// reached; None below the warning threshold.
     pub fn grade(statistic: f64, warning: f64, critical: f64) -> Option<(Severity, f64)> {
@@ -656,7 +665,8 @@ mod tests {
         assert_eq!(t.ks_warning, 0.05);
         assert_eq!(t.column_added, Severity::Warning);
         assert_eq!(DriftThresholds { ks_warning: 0.1, column_added: Severity::Info, ..t }, DriftThresholds::default());
-        assert!(serde_json::from_str::<DriftThresholds>(r#"{"ksWarnng": 0.05}"#).is_err());
+        assert!(DriftThresholds::field_names().contains(&"ksWarning".to_owned()));
+        assert_eq!(DriftThresholds::field_names().len(), 25);
         let empty: DriftThresholds = serde_json::from_str("{}").unwrap();
         assert_eq!(empty, DriftThresholds::default());
         assert!(DriftThresholds::default().problems().is_empty());

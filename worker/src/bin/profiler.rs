@@ -379,6 +379,13 @@ fn diff_thresholds(args: &DiffArgs) -> Result<DriftThresholds, WorkerError> {
         };
         fields.insert(name.trim().to_owned(), value);
     }
+    let known = DriftThresholds::field_names();
+    if let Some(unknown) = fields.keys().find(|name| !known.contains(name)) {
+        return Err(WorkerError::InvalidRequest(format!(
+            "unknown drift threshold {unknown:?}; known: {} (docs/drift.md)",
+            known.join(", ")
+        )));
+    }
     serde_json::from_value(serde_json::Value::Object(fields))
         .map_err(|e| WorkerError::InvalidRequest(format!("drift thresholds: {e} (names and defaults: docs/drift.md)")))
 }
