@@ -8,6 +8,7 @@ use std::time::Duration;
 use profiler_controller::crd_yaml::crds_yaml;
 use profiler_controller::leader::LeaseConfig;
 use profiler_controller::run::{RunConfig, run};
+use profiler_controller::schedule::cron::Schedule;
 use profiler_controller::state_machine::{StateMachineParams, definition};
 use profiler_controller::validate::validate_manifests;
 use profiler_store::DatabaseConfig;
@@ -65,6 +66,21 @@ enum Command {
         /// Manifest files.
         files: Vec<std::path::PathBuf>,
     },
+    /// Print the next times a ProfileSchedule's schedule fires (UTC, then local time), as the
+    /// controller computes them.
+    NextRuns {
+        /// The cron schedule (five fields or a shorthand such as @daily).
+        schedule: String,
+        /// IANA time zone of the schedule.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        /// Start after this instant (RFC 3339; default now).
+        #[arg(long)]
+        after: Option<String>,
+        /// How many times to print.
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+    },
     /// Print the Amazon States Language definition the controller gives a runtime's state machine
     /// (with placeholder ARNs unless given).
     StateMachine {
@@ -115,6 +131,23 @@ fn validate_files(files: &[std::path::PathBuf]) -> ExitCode {
         }
     }
     if refused { ExitCode::from(2) } else { ExitCode::SUCCESS }
+}
+
+/// `next-runs`: the next `count` fire times, one line each: UTC and local time.
+fn next_runs(schedule: &str, time_zone: &str, after: Option<&str>, count: usize) -> Result<String, String> {
+    let parsed = Schedule::new(schedule, time_zone).map_err(|e| e.to_string())?;
+    let mut t = match after {
+        Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| format!("--after {text:?}: {e}"))?,
+        None => jiff::Timestamp::now(),
+    };
+    let tz = jiff::tz::TimeZoneDatabase::bundled().get(time_zone).map_err(|e| e.to_string())?;
+    let mut lines = Vec::new();
+    for _ in 0..count {
+        let Some(next) = parsed.next_after(t) else { break };
+        lines.push(format!("{next}\t{}", next.to_zoned(tz.clone())));
+        t = next;
+    }
+    Ok(lines.join("\n"))
 }
 
 fn main() -> ExitCode {
@@ -180,6 +213,9 @@ fn main() -> ExitCode {
         }
         Command::Crds => crds_yaml().map_err(|e| e.to_string()),
         Command::Validate { files } => return validate_files(&files),
+        Command::NextRuns { schedule, time_zone, after, count } => {
+            next_runs(&schedule, &time_zone, after.as_deref(), count)
+        }
         Command::StateMachine { cluster, task_definition, subnets, security_groups, assign_public_ip } => {
             let params = StateMachineParams { cluster, task_definition, subnets, security_groups, assign_public_ip };
             serde_json::to_string_pretty(&definition(&params)).map_err(|e| e.to_string())

@@ -1,12 +1,14 @@
-"""One set of rules: whatever a user can write in a ProfileJob or ProfilerRuntime, the API server
+"""One set of rules: whatever a user can write in a ProfileJob, ProfileSchedule or ProfilerRuntime, the API server
 (the CRD's schema and CEL rules, evaluated by kube_schema as the other chart tests do) admits it
 exactly when the controller's own checks accept it (`profiler-controller validate`: the spec, the
 job document built from it, which is what the worker validates again).
 
 Thousands of specs are generated from valid ones by changing one to three fields to hostile
 strings (empty, control characters, quotes, multibyte, at and past every length limit, a trailing
-newline), boundary numbers and option combinations. A divergence fails the test and prints the
-spec and both verdicts.
+newline), boundary numbers and option combinations. ProfileSchedules get seeded random cron
+strings (values at and past each field's range, ranges both ways, steps, names, lists, shorthands,
+wrong field counts, stray whitespace), time zones, limits and a job template mutated like a
+ProfileJob's spec. A divergence fails the test and prints the spec and both verdicts.
 
 Needs the controller binary: PROFILER_TEST_CONTROLLER_BIN (scripts/test.sh sets it)."""
 
@@ -193,6 +195,78 @@ def generate(rng, n):
     return objects
 
 
+CRON_FIELDS = [  # (min, max, names)
+    (0, 59, []),
+    (0, 23, []),
+    (1, 31, []),
+    (1, 12, ["jan", "FEB", "Mar", "dec", "january"]),
+    (0, 6, ["sun", "MON", "Fri", "sat", "sunday"]),
+]
+TIME_ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kathmandu", "Etc/GMT+5", "US/Eastern", "Factory",
+              "utc", "Local", "", "Mars/Olympus", "Europe/Paris ", "europe/paris", "x" * 65, "America/Argentina/Buenos_Aires"]
+
+
+def cron_value(rng, lo, hi, names):
+    """A value of the field: mostly valid (bounds, a leading zero, a name), sometimes just past it."""
+    if rng.random() < 0.93:
+        return rng.choice([str(lo), str(hi), str(rng.randint(lo, hi)), f"0{lo}" if lo < 10 else str(lo),
+                           *(names[:4] or [str(rng.randint(lo, hi))])])
+    return rng.choice([str(hi + 1), str(lo - 1) if lo > 0 else "-1", f"00{lo}", "x", "7", *names[4:]])
+
+
+def cron_element(rng, field):
+    lo, hi, names = CRON_FIELDS[field]
+    kind = rng.randrange(6)
+    if kind <= 1:
+        base = "*"
+    elif kind <= 3:
+        base = cron_value(rng, lo, hi, names)
+    else:
+        a, b = sorted((rng.randint(lo, hi), rng.randint(lo, hi)))
+        if rng.random() < 0.05:
+            a, b = b, a  # reversed (refused unless equal)
+        base = f"{a}-{b}" if rng.random() < 0.9 else f"{cron_value(rng, lo, hi, names)}-{cron_value(rng, lo, hi, names)}"
+    if rng.random() < 0.25:
+        base += "/" + rng.choice(["1", "2", "15", "99", "5", "10", "100", "0", "", "x"] if rng.random() < 0.2
+                                 else ["1", "2", "15", "99", "5", "10"])
+    return base
+
+
+def cron(rng):
+    choice = rng.randrange(20)
+    if choice == 0:
+        return rng.choice(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@Daily",
+                           "@every 1h", "@reboot", " @daily ", "@daily\n", "TZ=UTC 0 0 * * *", ""])
+    fields = [",".join(cron_element(rng, f) for _ in range(rng.choice([1, 1, 1, 1, 2, 3]))) for f in range(5)]
+    if choice == 1:
+        fields = fields[:rng.choice([3, 4])]
+    elif choice == 2:
+        fields.append(rng.choice(["*", "2026"]))
+    sep = rng.choice([" ", " ", " ", "  ", "\t"])
+    text = sep.join(fields)
+    if choice == 3:
+        text = rng.choice([" ", "\t", "\n"]) + text + rng.choice(["", " ", "\n"])
+    return text
+
+
+def schedule_object(rng, i):
+    spec = {"schedule": cron(rng), "jobTemplate": {"spec": {"source": copy.deepcopy(rng.choice(base_sources()))}}}
+    for _ in range(rng.choice([0, 0, 1, 1, 2])):
+        choice = rng.randrange(6)
+        if choice == 0:
+            spec["timeZone"] = rng.choice(TIME_ZONES)
+        elif choice == 1:
+            spec[rng.choice(["successfulJobsHistoryLimit", "failedJobsHistoryLimit"])] = rng.choice(COUNTS + [100, 101])
+        elif choice == 2:
+            spec["startingDeadlineSeconds"] = rng.choice(COUNTS)
+        elif choice == 3:
+            spec["concurrencyPolicy"] = rng.choice(["Forbid", "Allow", "Replace", "Never", "forbid"])
+        else:
+            mutate_job(rng, spec["jobTemplate"]["spec"])
+    return {"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileSchedule",
+            "metadata": {"name": f"schedule-{i}", "namespace": "default"}, "spec": spec}
+
+
 def controller_verdicts(objects):
     """The controller's verdict on each object (as the API server stores it: defaults applied)."""
     stream = "".join(json.dumps(o) + "\n" for o in objects)
@@ -233,6 +307,13 @@ class AdmissionParityTest(unittest.TestCase):
         # A generator that produced only good (or only bad) specs would prove nothing.
         self.assertGreater(accepted, len(objects) // 5, "too few valid specs generated")
         self.assertLess(accepted, len(objects) * 4 // 5, "too few invalid specs generated")
+
+    def test_generated_schedules_are_judged_alike(self):
+        rng = random.Random(SEED + 1)
+        objects = [schedule_object(rng, i) for i in range(CASES // 6)]
+        accepted = self.check(objects)
+        self.assertGreater(accepted, len(objects) // 5, "too few valid schedules generated")
+        self.assertLess(accepted, len(objects) * 4 // 5, "too few invalid schedules generated")
 
     def test_examples_are_judged_alike(self):
         import glob

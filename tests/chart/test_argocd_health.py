@@ -1,6 +1,6 @@
-"""deploy/argocd/health-profilejob.lua run in Lua 5.1 (lupa; Argo CD's gopher-lua is 5.1) against
-sample ProfileJobs: Progressing, Healthy, Degraded and Suspended as status.phase, the conditions
-and spec.suspend say."""
+"""deploy/argocd/health-profilejob.lua and health-profileschedule.lua run in Lua 5.1 (lupa; Argo
+CD's gopher-lua is 5.1) against sample ProfileJobs and ProfileSchedules: Progressing, Healthy,
+Degraded and Suspended as status.phase, the conditions and spec.suspend say."""
 
 import os
 import unittest
@@ -9,9 +9,10 @@ from lupa import lua51
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRIPT = os.path.join(ROOT, "deploy", "argocd", "health-profilejob.lua")
+SCHEDULE_SCRIPT = os.path.join(ROOT, "deploy", "argocd", "health-profileschedule.lua")
 
 
-def health(obj):
+def health(obj, script=SCRIPT):
     """Runs the script as Argo CD does: `obj` is a global, the script returns {status, message}."""
     lua = lua51.LuaRuntime(unpack_returned_tuples=True)
 
@@ -22,7 +23,7 @@ def health(obj):
             return lua.table_from([to_lua(x) for x in v])
         return v
 
-    with open(SCRIPT) as f:
+    with open(script) as f:
         source = f.read()
     run = lua.eval(
         "function(obj, src) local f = assert(loadstring(src, 'health')); "
@@ -79,6 +80,42 @@ class HealthTest(unittest.TestCase):
     def test_only_argo_statuses(self):
         for phase in ("Pending", "Submitted", "Running", "Succeeded", "Failed", "Cancelled", "Unknown"):
             self.assertIn(health(job(phase))[0], {"Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"})
+
+
+def schedule(suspend=None, conditions=None, generation=1, observed=1, **status):
+    obj = {"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileSchedule",
+           "metadata": {"name": "s", "namespace": "n", "generation": generation},
+           "spec": {"schedule": "0 2 * * *", "jobTemplate": {"spec": {"source": {"athena": {"database": "d", "table": "t"}}}}}}
+    if suspend is not None:
+        obj["spec"]["suspend"] = suspend
+    if conditions is not None or status:
+        obj["status"] = {"observedGeneration": observed, **status}
+        if conditions is not None:
+            obj["status"]["conditions"] = conditions
+    return obj
+
+
+class ScheduleHealthTest(unittest.TestCase):
+    def test_table(self):
+        scheduling = cond("Ready", "True", "next run at 2026-12-03T02:00:00Z", "Scheduling")
+        cases = [
+            ("new, no status", schedule(), "Progressing", "Waiting for the controller"),
+            ("scheduling", schedule(conditions=[scheduling]), "Healthy", "next run at 2026-12-03T02:00:00Z"),
+            ("scheduling, ran", schedule(conditions=[scheduling], lastScheduleTime="2026-12-02T02:00:00Z"), "Healthy",
+             "next run at 2026-12-03T02:00:00Z; last run scheduled 2026-12-02T02:00:00Z"),
+            ("stale status", schedule(conditions=[scheduling], generation=2), "Progressing",
+             "Waiting for the controller to observe generation 2"),
+            ("suspended spec", schedule(suspend=True), "Suspended", "Suspended: no new runs"),
+            ("suspended condition", schedule(conditions=[cond("Ready", "False", "suspended", "Suspended")]), "Suspended",
+             "Suspended: no new runs"),
+            ("invalid", schedule(conditions=[cond("Ready", "False", "spec.timeZone: \"Mars\" must be ...", "InvalidSchedule")]),
+             "Degraded", "spec.timeZone: \"Mars\" must be ..."),
+            ("invalid and suspended", schedule(suspend=True, conditions=[cond("Ready", "False", "bad", "InvalidSchedule")]),
+             "Degraded", "bad"),
+        ]
+        for name, obj, status, message in cases:
+            with self.subTest(case=name):
+                self.assertEqual(health(obj, SCHEDULE_SCRIPT), (status, message))
 
 
 if __name__ == "__main__":

@@ -61,18 +61,30 @@ app.kubernetes.io/component: controller
 {{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{ else }}false{{ end }}
 {{- end }}
 
-{{/* The RBAC rules on ProfileJobs and Events (cluster-wide or per watched namespace). The
-controller watches ProfileJobs, patches their finalizer (a JSON patch) and status (merge patches),
-deletes them past ttlSecondsAfterFinished, and never updates (PUTs) them. */}}
+{{/* The RBAC rules on ProfileJobs, ProfileSchedules and Events (cluster-wide or per watched
+namespace). The controller watches ProfileJobs, patches their finalizer (a JSON patch) and status
+(merge patches), creates them for schedules, deletes them past ttlSecondsAfterFinished and beyond
+a schedule's history limits, and never updates (PUTs) them. It watches ProfileSchedules and
+patches their status; a schedule's jobs name it as their owner with blockOwnerDeletion, which the
+API server allows only to who may update the schedule's finalizers. */}}
 {{- define "profiler-operator.jobRules" -}}
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs"]
-  verbs: ["get", "list", "watch", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs/status"]
   verbs: ["patch"]
 - apiGroups: ["profiler.dev"]
   resources: ["profilejobs/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["profiler.dev"]
+  resources: ["profileschedules"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["profiler.dev"]
+  resources: ["profileschedules/status"]
+  verbs: ["patch"]
+- apiGroups: ["profiler.dev"]
+  resources: ["profileschedules/finalizers"]
   verbs: ["update"]
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

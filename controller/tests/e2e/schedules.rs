@@ -82,7 +82,10 @@ async fn a_schedule_fires_every_minute_keeps_its_history_and_reports_the_last_pr
     at_second(50).await;
     let created = unix_now();
     let spec = json!({"successfulJobsHistoryLimit": 2, "concurrencyPolicy": "Allow"});
-    schedules.create(&PostParams::default(), &schedule("minutely", glue_source("orders"), spec)).await.unwrap();
+    schedules
+        .create(&PostParams::default(), &schedule("minutely", json!({"source": glue_source("orders")}), spec))
+        .await
+        .unwrap();
     let uid = schedules.get("minutely").await.unwrap().uid().unwrap();
 
     // Pruning deletes the oldest jobs, so every name seen counts.
@@ -221,7 +224,10 @@ async fn restart_adopts() {
     let jobs = world.jobs();
 
     at_second(20).await;
-    schedules.create(&PostParams::default(), &schedule("restarted", glue_source("orders"), json!({}))).await.unwrap();
+    schedules
+        .create(&PostParams::default(), &schedule("restarted", json!({"source": glue_source("orders")}), json!({})))
+        .await
+        .unwrap();
     let uid = schedules.get("restarted").await.unwrap().uid().unwrap();
     let due = unix_now() / 60 + 1;
     at_second(45).await;
