@@ -404,3 +404,17 @@ fn temporal_shifts_are_reported_with_timestamps() {
     assert!(detail.starts_with("at 2023-") && detail.ends_with('Z'), "{detail}");
     assert!(c.findings.iter().any(|f| f.kind == FindingKind::QuantileShifted && f.message.contains("2023-")));
 }
+
+#[test]
+fn empty_and_all_null_profiles_compare_without_failing() {
+    let a = profile(vec![("amount", normals(25, 2000, 0.0)), ("status", statuses(26, 2000, None))]);
+    let empty = profile(vec![("amount", floats([])), ("status", statuses(27, 0, None))]);
+    let c = diff(&a, &empty);
+    let rows = c.findings.iter().find(|f| f.kind == FindingKind::RowCountChanged).unwrap();
+    assert_eq!((rows.severity, rows.statistic), (Severity::Critical, Some(1.0)));
+    assert!(c.skipped.iter().any(|s| s.check == FindingKind::NullFractionChanged && s.reason == "B has no rows"));
+    assert!(diff(&empty, &empty).findings.is_empty());
+    let nulls: ArrayRef = Arc::new(Float64Array::from(vec![None::<f64>; 2000]));
+    let c = diff(&a, &profile(vec![("amount", nulls), ("status", statuses(28, 2000, None))]));
+    assert_eq!(kinds(&c, "amount"), vec![(FindingKind::NullFractionChanged, Severity::Critical)]);
+}
