@@ -122,7 +122,9 @@ impl Store {
         let findings = finding_rows(comparison)?;
         let invalid = |field: &str, reason: String| StoreError::InvalidComparison { field: field.to_owned(), reason };
         let summary = &comparison.summary;
-        let count = |value: u64, field: &str| to_i64(value, || format!("comparison.{field}"));
+        let count = |value: u64, field: &str| {
+            to_i64(value, String::new).map_err(|_| invalid(field, format!("{value} exceeds 2^63")))
+        };
         let format_version = i32::try_from(comparison.format_version)
             .map_err(|_| invalid("formatVersion", format!("{} exceeds 2^31", comparison.format_version)))?;
         let baseline_started_at = side_time(&comparison.a, "a")?;
@@ -274,7 +276,8 @@ fn same_profile(
             reason: format!("{:?} is not the table of run {run}'s profile ({table_ref:?})", side.location),
         });
     }
-    if side_time(side, name)? != started_at {
+    // timestamptz keeps microseconds: a start written with nanoseconds is the same instant.
+    if (side_time(side, name)? - started_at).abs() >= chrono::TimeDelta::microseconds(1) {
         return Err(StoreError::InvalidComparison {
             field: field("startedAt"),
             reason: format!(

@@ -157,6 +157,20 @@ impl Store {
         }
     }
 
+    /// The run whose profile.json was written to `profile_uri` (the baseline a comparison names),
+    /// or `None` when the store does not hold it.
+    #[instrument(skip(self))]
+    pub async fn run_by_profile_uri(&self, profile_uri: &str) -> Result<Option<RunKey>, StoreError> {
+        let row: Option<(Uuid, i32)> = sqlx::query_as(
+            "select job_uid, attempt from profiler.profile_runs where profile_uri = $1 order by id desc limit 1",
+        )
+        .bind(profile_uri)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("finding the run of a profile"))?;
+        Ok(row.map(|(job_uid, attempt)| RunKey { job_uid, attempt: u32::try_from(attempt).unwrap_or(0) }))
+    }
+
     /// The whole profile of a run found by [`RUN_SELECT`].
     async fn stored_profile(&self, run: RunRow) -> Result<StoredProfile, StoreError> {
         let table: TableRow = sqlx::query_as("select * from profiler.table_profiles where run_id = $1")

@@ -388,6 +388,8 @@ async fn comparisons_the_store_cannot_keep_are_refused_by_name_and_change_nothin
     let mut same = good.clone();
     same.b.started_at = "2026-11-03T12:00:00+01:00".into();
     store.record_comparison(run_b, &same, Some(run_a), time(12)).await.unwrap();
+    same.b.started_at = "2026-11-03T11:00:00.000000400Z".into();
+    store.record_comparison(run_b, &same, Some(run_a), time(12)).await.unwrap();
     store.record_comparison(run_b, &good, Some(run_a), time(12)).await.unwrap();
 
     // Numbers JSON cannot hold, and a summary that miscounts.
@@ -400,6 +402,11 @@ async fn comparisons_the_store_cannot_keep_are_refused_by_name_and_change_nothin
     let mut infinite = good.clone();
     infinite.thresholds.ks_critical = f64::NEG_INFINITY;
     assert_eq!(invalid_at(&record(run_b, infinite, Some(run_a)).await), "thresholds");
+    let mut huge = good.clone();
+    huge.a.row_count = u64::MAX;
+    let err = record(run_b, huge, None).await;
+    assert_eq!(invalid_at(&err), "a.rowCount");
+    assert!(err.to_string().contains("exceeds 2^63"), "{err}");
     let mut miscounted = good.clone();
     miscounted.summary.findings.info += 1;
     let err = record(run_b, miscounted, Some(run_a)).await;
