@@ -93,12 +93,8 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         metrics: metrics.clone(),
         backoff: ErrorBackoff::default(),
     });
-    let schedule_ctx = Arc::new(ScheduleContext {
-        client: client.clone(),
-        recorder: Recorder::new(client.clone(), reporter),
-        metrics: metrics.clone(),
-        backoff: ErrorBackoff::default(),
-    });
+    let schedule_ctx =
+        Arc::new(ScheduleContext::new(client.clone(), Recorder::new(client.clone(), reporter), metrics.clone()));
     let runtime_ctx = Arc::new(RuntimeContext {
         client: client.clone(),
         aws,

@@ -294,6 +294,7 @@ mod tests {
             active_deadline_seconds: None,
             ttl_seconds_after_finished: None,
             suspend: false,
+            drift: None,
         }
     }
 
@@ -322,6 +323,7 @@ mod tests {
             profile_uri: "s3://b/p".into(),
             report_uri: "s3://b/r".into(),
             duration_ms: 5,
+            drift: None,
         }
     }
 

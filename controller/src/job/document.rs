@@ -39,6 +39,7 @@ pub fn job_document(
             prefix: runtime.spec.results.prefix.clone(),
         },
         database: runtime.spec.database_secret_arn.clone().map(DatabaseRef::SecretArn),
+        drift: spec.drift.clone(),
     };
     doc.validate()?;
     Ok(doc)

@@ -74,6 +74,9 @@ pub struct Decision {
     pub last_schedule_time: Option<Timestamp>,
     /// The next scheduled time after now; look again then.
     pub next: Option<Timestamp>,
+    /// The scheduled time this decision is about (run, skipped or already created), so the
+    /// reconciler tells of it once however often it looks.
+    pub due: Option<Timestamp>,
 }
 
 /// Whether the schedule runs.
@@ -145,6 +148,7 @@ pub fn decide(inputs: &Inputs<'_>) -> Decision {
     let Some(scheduled) = most_recent else {
         return decision;
     };
+    decision.due = Some(scheduled);
     if count > super::cron::MAX_MISSED {
         decision.notes.push(Note::TooManyMissed);
     }
@@ -305,6 +309,7 @@ mod tests {
             vec![Note::Skipped { scheduled: at("2026-01-01T02:00:00Z"), active: vec!["orders-29453820".into()] }]
         );
         assert_eq!(d.last_schedule_time, Some(at("2026-01-01T01:00:00Z")), "unchanged, as CronJob");
+        assert_eq!(d.due, Some(at("2026-01-01T02:00:00Z")), "told once per scheduled time");
         case.jobs[0].state = RunState::Succeeded;
         case.now = "2026-01-01T02:20:00Z";
         assert_eq!(start(&case.decide()).unwrap().1, "2026-01-01T02:00:00Z");

@@ -2,8 +2,8 @@
 //! deleted (Replace), the run's ProfileJob created (AlreadyExists counts as done), finished jobs
 //! beyond the history limits deleted, then the status.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -58,6 +58,22 @@ pub struct ScheduleContext {
     pub metrics: Metrics,
     /// Requeue delays after failures.
     pub backoff: ErrorBackoff,
+    /// The scheduled time each schedule (by uid) was last told of: a Forbid skip is looked at
+    /// again whenever the active job changes, and is one skipped run, one Event.
+    pub told: Mutex<HashMap<String, Timestamp>>,
+}
+
+impl ScheduleContext {
+    /// A context with nothing told yet.
+    pub fn new(client: Client, recorder: Recorder, metrics: Metrics) -> Self {
+        Self { client, recorder, metrics, backoff: ErrorBackoff::default(), told: Mutex::default() }
+    }
+
+    /// Whether `due` is news for schedule `uid` (and remembers it).
+    fn first_told(&self, uid: &str, due: Timestamp) -> bool {
+        let Ok(mut told) = self.told.lock() else { return true };
+        told.insert(uid.to_owned(), due) != Some(due)
+    }
 }
 
 /// The longest wait between two looks at a schedule (a clock that jumps is noticed within it).
@@ -99,7 +115,11 @@ async fn step(schedule: &ProfileSchedule, ctx: &ScheduleContext) -> Result<Actio
         jobs: &runs,
     });
     info!(?decision, "decided");
-    this.tell(&decision.notes).await;
+    if let Some(due) = decision.due
+        && ctx.first_told(&this.uid, due)
+    {
+        this.tell(&decision.notes).await;
+    }
     for name in &decision.replace {
         this.delete_job(name, "it was active when the next run was due (concurrencyPolicy Replace)").await?;
     }
