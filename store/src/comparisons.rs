@@ -155,7 +155,7 @@ impl Store {
                 let found: Option<ProfiledRun> = sqlx::query_as(
                     "select r.id as run_id, r.namespace, t.table_ref, t.started_at
                      from profiler.profile_runs r join profiler.table_profiles t on t.run_id = r.id
-                     where r.job_uid = $1 and r.attempt = $2",
+                     where r.job_uid = $1 and r.attempt = $2 for share of t",
                 )
                 .bind(baseline.job_uid)
                 .bind(attempt(baseline)?)
