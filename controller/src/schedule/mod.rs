@@ -6,5 +6,7 @@ pub mod cron;
 pub mod decide;
 pub mod names;
 pub mod reconcile;
+#[cfg(test)]
+mod request_tests;
 
 pub use reconcile::{ScheduleContext, reconcile, schedule_key};
