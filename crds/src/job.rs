@@ -54,6 +54,9 @@ pub struct JobDocument {
     /// How to reach the profile store; absent: the profile is not stored in Postgres.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<DatabaseRef>,
+    /// The earlier profile to compare with and the thresholds (the ProfileJob's `spec.drift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<crate::drift::DriftSpec>,
 }
 
 /// The ProfileJob and attempt a run belongs to.
@@ -424,6 +427,11 @@ impl JobDocument {
                 return fail("sampling.fraction", format!("must be in (0, 1], got {fraction}"));
             }
             _ => {}
+        }
+        if let Some(drift) = &self.drift
+            && let Err((field, message)) = drift.validate()
+        {
+            return fail(&format!("drift.{field}"), message);
         }
         let sampled = self.sampling != Sampling::Full;
         match &self.source {

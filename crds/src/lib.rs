@@ -7,6 +7,7 @@
 //! on it.
 
 pub mod comparison;
+pub mod drift;
 pub mod job;
 pub mod names;
 pub mod phase;
@@ -25,5 +26,5 @@ pub use comparison::{
 pub use job::*;
 pub use phase::JobPhase;
 pub use profile::*;
-pub use result::{FailureKind, TASK_RESULT_OBJECT, TaskError, TaskResult, TaskSummary};
+pub use result::{DriftResult, FailureKind, TASK_RESULT_OBJECT, TaskError, TaskResult, TaskSummary};
 pub use sampling::{Sampling, SamplingReport};

@@ -41,7 +41,9 @@ impl FailureKind {
     }
 }
 
-/// A finished task, successful or not.
+/// A finished task, successful or not. One value per task, so the size of the successful
+/// variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum TaskResult {
@@ -73,6 +75,30 @@ pub struct TaskSummary {
     pub report_uri: String,
     /// Wall-clock duration of the run in milliseconds.
     pub duration_ms: u64,
+    /// The comparison with the job's drift baseline, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftResult>,
+}
+
+/// How the profile compared with the job's baseline (`spec.drift.baseline`). A baseline that
+/// cannot be read or compared does not fail the run: `error` says why nothing was compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DriftResult {
+    /// s3:// URI of the baseline profile.json.
+    pub baseline: String,
+    /// The comparison's summary (drifted column names cut to what a status keeps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<crate::comparison::DriftSummary>,
+    /// s3:// URI of diff.json.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_uri: Option<String>,
+    /// s3:// URI of diff.html (both distributions of each column overlaid, and the findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_report_uri: Option<String>,
+    /// Why nothing was compared (the baseline could not be read, or is not a profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A failed task's error.
@@ -103,6 +129,7 @@ mod tests {
             profile_uri: "s3://b/p".into(),
             report_uri: "s3://b/r".into(),
             duration_ms: 5,
+            drift: None,
         });
         let json = serde_json::to_value(&ok).unwrap();
         assert_eq!(json["status"], "succeeded");

@@ -28,6 +28,7 @@ fn iceberg_job() -> JobDocument {
         metrics: MetricOptions::default(),
         output: OutputLocation { bucket: "profiles-123".into(), prefix: "runs/".into() },
         database: Some(DatabaseRef::SecretArn("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCd".into())),
+        drift: None,
     }
 }
 

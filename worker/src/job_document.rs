@@ -4,7 +4,7 @@
 
 use profiler_crds::JobDocument;
 
-use crate::aws::{call_failed, s3_client, sdk_config};
+use crate::aws::{get_object, s3_client, sdk_config};
 use crate::error::WorkerError;
 use crate::source::s3_storage::split;
 
@@ -22,24 +22,10 @@ fn fetch(uri: &str) -> Result<String, WorkerError> {
             uri.chars().take(80).collect::<String>()
         )));
     };
-    let step = "read the job document";
     let runtime = crate::runtime::current_thread()?;
     let bytes = runtime.block_on(async {
         let client = s3_client(&sdk_config().await);
-        let object = client
-            .get_object()
-            .bucket(bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| call_failed(uri.into(), step, "S3", &e))?;
-        let body = object.body.collect().await.map_err(|e| WorkerError::Connector {
-            source_name: uri.to_owned(),
-            step,
-            message: format!("the download broke off: {e}"),
-            transient: true,
-        })?;
-        Ok::<_, WorkerError>(body.into_bytes())
+        get_object(&client, uri, bucket, key, "read the job document").await
     })?;
     String::from_utf8(bytes.to_vec())
         .map_err(|e| WorkerError::InvalidRequest(format!("the job document {uri} is not UTF-8: {e}")))

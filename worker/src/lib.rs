@@ -7,6 +7,7 @@ pub mod allocator;
 pub mod aws;
 pub mod connector;
 pub mod datagen;
+pub mod drift;
 pub mod error;
 pub mod job_document;
 pub mod progress;

@@ -3,6 +3,7 @@
 //! and Redshift tables profiled by pushdown or sample; the outputs are keyed by job uid
 //! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
 
+use profiler_crds::comparison::ProfileComparison;
 use profiler_crds::{
     DatabaseRef, JobDocument, JobSource, QueryMethod, SamplingReport, SourceInfo, SourceKind, TASK_RESULT_OBJECT,
     TableProfile, TaskError, TaskResult, TaskSummary,
@@ -16,11 +17,12 @@ use crate::connector::athena::AthenaConnector;
 use crate::connector::profile::{self, SqlProfile, SqlSource};
 use crate::connector::redshift::RedshiftConnector;
 use crate::connector::statement::PollPolicy;
+use crate::drift::{DriftOutcome, compare_with_baseline};
 use crate::error::WorkerError;
 use crate::report::html;
 use crate::run::{ProfileRequest, Progress, RunStart};
 use crate::sink::s3::S3Sink;
-use crate::sink::{RunIdentity, RunRecorder, failure_kind, record_outcome};
+use crate::sink::{RunIdentity, RunOutputs, RunRecorder, failure_kind, record_outcome};
 use crate::source::SourceSpec;
 
 /// Runs the job: connects to the store first (so a database problem stops the run before any
@@ -41,10 +43,13 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
         }
     };
     let outcome = profile_and_upload(doc);
-    let ((_, summary), _) = record_outcome(recorder, outcome, |(profile, summary)| {
-        (profile, Some(summary.profile_uri.clone()), Some(summary.report_uri.clone()))
+    let (uploaded, _) = record_outcome(recorder, outcome, |u: &Uploaded| RunOutputs {
+        profile: &u.profile,
+        profile_uri: Some(u.summary.profile_uri.clone()),
+        report_uri: Some(u.summary.report_uri.clone()),
+        comparison: u.comparison.as_ref().zip(u.summary.drift.as_ref()).map(|(c, d)| (c, d.baseline.as_str())),
     })?;
-    Ok(summary)
+    Ok(uploaded.summary)
 }
 
 /// The profile store's settings, from the task's environment or Secrets Manager.
@@ -82,7 +87,14 @@ async fn sql_profile<S: SqlSource>(
     }
 }
 
-fn profile_and_upload(doc: &JobDocument) -> Result<(TableProfile, TaskSummary), WorkerError> {
+/// A profile written to S3, with its comparison with the job's baseline.
+struct Uploaded {
+    profile: TableProfile,
+    comparison: Option<ProfileComparison>,
+    summary: TaskSummary,
+}
+
+fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
     let runtime = crate::runtime::multi_thread(2)?;
     let options = ProfileOptions {
         histogram_bins: doc.metrics.histogram_bins as usize,
@@ -138,15 +150,23 @@ async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Resul
     Ok(start.document(source, mode, sampling, bytes_scanned, columns))
 }
 
-/// Writes profile.json and report.html under the attempt's prefix; returns the summary.
-async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<(TableProfile, TaskSummary), WorkerError> {
+/// Writes profile.json and report.html under the attempt's prefix and, when the job has a drift
+/// baseline, diff.json and diff.html; returns the summary.
+async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<Uploaded, WorkerError> {
     let config = crate::aws::sdk_config().await;
-    let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
+    let client = crate::aws::s3_client(&config);
+    let sink = S3Sink::new(client.clone(), doc.output.bucket.clone(), doc.output_prefix());
+    let drift = compare_with_baseline(&client, &sink, doc.drift.as_ref(), &profile).await?;
     let json = serde_json::to_vec_pretty(&profile)
         .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
     let profile_uri = sink.put("profile.json", json, "application/json").await?;
-    let report_uri = sink.put("report.html", html::render(&profile).into_bytes(), "text/html; charset=utf-8").await?;
+    let report = html::render_with_comparison(&profile, drift.as_ref().map(|d| &d.result));
+    let report_uri = sink.put("report.html", report.into_bytes(), "text/html; charset=utf-8").await?;
     info!(profile_uri, report_uri, "outputs written");
+    let (comparison, drift) = match drift {
+        Some(DriftOutcome { comparison, result }) => (comparison, Some(result)),
+        None => (None, None),
+    };
     let summary = TaskSummary {
         rows: profile.row_count,
         columns: profile.column_count,
@@ -154,8 +174,9 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<(TableProfil
         profile_uri,
         report_uri,
         duration_ms: profile.duration_ms,
+        drift,
     };
-    Ok((profile, summary))
+    Ok(Uploaded { profile, comparison, summary })
 }
 
 /// The result of a finished run, as printed and as stored in `result.json`.

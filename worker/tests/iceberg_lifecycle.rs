@@ -75,7 +75,10 @@ fn arrow_type(iceberg: &str) -> String {
         "string" => "Utf8".into(),
         "date" => "Date32".into(),
         t if t.starts_with("decimal(") => {
-            format!("Decimal128({})", t.trim_start_matches("decimal(").trim_end_matches(')').replace(' ', "").replace(',', ", "))
+            format!(
+                "Decimal128({})",
+                t.trim_start_matches("decimal(").trim_end_matches(')').replace(' ', "").replace(',', ", ")
+            )
         }
         t => t.into(),
     }

@@ -246,3 +246,58 @@ async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_pos
     }
     drop(rest);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_with_a_drift_baseline_writes_and_stores_its_comparison() {
+    let bucket = format!("iceberg-drift-{}", std::process::id());
+    let fx = fixture(&bucket);
+    let s3 = s3().await;
+    let db = fresh_database("drift").await;
+    let env = [("PROFILER_DATABASE_URL", db.as_str())];
+    let source = |snapshot: &Value| {
+        json!({"catalog": {"sql": {"uri": fx["catalog_uri"]}}, "namespace": "fixtures", "table": "orders",
+               "snapshotId": snapshot})
+    };
+
+    // The baseline: the first snapshot (3,000 rows).
+    let (output, _) = run_task(&job(&bucket, 1, source(&fx["snapshot_1"])).to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let baseline = format!("s3://{bucket}/runs/team-a/orders/{UID}/attempt-1/profile.json");
+
+    // The second snapshot (5,000 rows) compared with it: the row count grew by two thirds.
+    let mut compared = job(&bucket, 2, source(&fx["snapshot_2"]));
+    compared["drift"] = json!({"baseline": baseline, "thresholds": {"rowCountWarning": 0.5, "rowCountCritical": 0.6}});
+    let (output, summary) = run_task(&compared.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let drift = &summary["drift"];
+    assert_eq!(drift["baseline"], baseline.as_str());
+    assert_eq!(drift["summary"]["drift"], true, "{summary}");
+    assert_eq!(drift["summary"]["highestSeverity"], "critical", "{summary}");
+    let diff_uri = drift["diffUri"].as_str().unwrap();
+    assert_eq!(diff_uri, format!("s3://{bucket}/runs/team-a/orders/{UID}/attempt-2/diff.json"));
+    let (diff, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-2/diff.json")).await;
+    let diff: profiler_crds::comparison::ProfileComparison = serde_json::from_slice(&diff).unwrap();
+    let row_count = diff.findings.iter().find(|f| f.kind == profiler_crds::comparison::FindingKind::RowCountChanged);
+    assert_eq!(row_count.map(|f| f.severity), Some(profiler_crds::comparison::Severity::Critical), "{diff:?}");
+    let (page, content_type) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-2/diff.html")).await;
+    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert!(String::from_utf8(page).unwrap().contains("<svg"));
+    let (report, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-2/report.html")).await;
+    assert!(String::from_utf8(report).unwrap().contains("href=\"diff.html\""), "the report links the comparison");
+
+    // The store keeps the comparison, linked to the baseline's run.
+    let store = Store::open(&DatabaseConfig::from_url(&db).unwrap()).await.unwrap();
+    let latest = store.latest_comparisons("team-a", "fixtures.orders", 5).await.unwrap();
+    assert_eq!(latest.len(), 1);
+    assert_eq!(latest[0].comparison, diff, "Postgres holds what S3 holds");
+    assert_eq!(latest[0].baseline_run.map(|r| r.attempt), Some(1), "{:?}", latest[0]);
+
+    // A baseline that cannot be read does not fail the run; the result says why.
+    let mut missing = job(&bucket, 3, source(&fx["snapshot_2"]));
+    missing["drift"] = json!({"baseline": format!("s3://{bucket}/nowhere/profile.json")});
+    let (output, summary) = run_task(&missing.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let error = summary["drift"]["error"].as_str().unwrap();
+    assert!(error.contains("NoSuchKey") && error.contains("nowhere/profile.json"), "{error}");
+    assert!(summary["drift"].get("summary").is_none());
+}

@@ -4,6 +4,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
+use crate::drift::DriftSpec;
 use crate::rules;
 use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
 use crate::{
@@ -20,7 +21,8 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && has(self.activeDeadlineSeconds) == has(oldSelf.activeDeadlineSeconds) \
     && (!has(self.activeDeadlineSeconds) || self.activeDeadlineSeconds == oldSelf.activeDeadlineSeconds) \
     && has(self.ttlSecondsAfterFinished) == has(oldSelf.ttlSecondsAfterFinished) \
-    && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished)";
+    && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished) \
+    && has(self.drift) == has(oldSelf.drift) && (!has(self.drift) || self.drift == oldSelf.drift)";
 
 /// Metadata-only Iceberg profiles take no sampling (as [`crate::JobDocument::validate`]).
 const METADATA_ONLY_FULL: &str =
@@ -102,6 +104,11 @@ pub struct ProfileJobSpec {
     /// While true, nothing is submitted (a running execution is not stopped).
     #[serde(default)]
     pub suspend: bool,
+    /// Compare the profile with an earlier profile of the same table (`baseline`, an
+    /// s3://…/profile.json) and grade the changes by `thresholds`. A ProfileSchedule fills
+    /// `baseline` with its last successful profile; its template's `thresholds` apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftSpec>,
 }
 
 /// `Sampling` as a structural schema: one object whose fields depend on `method` (CEL), since

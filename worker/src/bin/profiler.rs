@@ -10,7 +10,7 @@ use profiler_crds::{DriftThresholds, Sampling, Severity};
 use profiler_engine::{CompareError, ProfileOptions, compare, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::report::{diff_html, diff_json, diff_terminal, html, json, terminal};
-use profiler_worker::sink::{RunIdentity, RunRecorder, record_outcome};
+use profiler_worker::sink::{RunIdentity, RunOutputs, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
 use tracing_subscriber::EnvFilter;
@@ -233,8 +233,12 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         None => None,
     };
     let outcome = profile_and_write(&request, &args);
-    let (_, stored_as) =
-        record_outcome(recorder, outcome, |(profile, json, html)| (profile, file_uri(json), file_uri(html)))?;
+    let (_, stored_as) = record_outcome(recorder, outcome, |(profile, json, html)| RunOutputs {
+        profile,
+        profile_uri: file_uri(json),
+        report_uri: file_uri(html),
+        comparison: None,
+    })?;
     if let Some(uid) = stored_as
         && !args.quiet
     {

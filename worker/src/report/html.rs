@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use profiler_crds::{ColumnProfile, HistogramBin, ProfileMode, TableProfile, ValueCount};
+use profiler_crds::{ColumnProfile, DriftResult, HistogramBin, ProfileMode, TableProfile, ValueCount};
 
 use super::{bound, describe_sampling, short_number, sum_text, truncate};
 use crate::error::WorkerError;
@@ -42,6 +42,12 @@ pub fn write(profile: &TableProfile, path: &Path) -> Result<(), WorkerError> {
 
 /// The report as a string.
 pub fn render(p: &TableProfile) -> String {
+    render_with_comparison(p, None)
+}
+
+/// The report, with a line on the comparison with the job's baseline and a link to diff.html
+/// (written beside the report) when there is one.
+pub fn render_with_comparison(p: &TableProfile, drift: Option<&DriftResult>) -> String {
     let mut h = String::new();
     let title = format!("Profile of {}", p.source.location);
     let _ = write!(
@@ -74,8 +80,20 @@ pub fn render(p: &TableProfile) -> String {
         ("Rows read", p.sampling.rows_read.to_string()),
         ("Rows profiled", p.row_count.to_string()),
         ("Columns", p.column_count.to_string()),
-    ] {
+    ]
+    .into_iter()
+    .chain(p.source.iceberg.as_ref().map(|i| ("Iceberg", super::iceberg_line(i))))
+    {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    }
+    if let Some(d) = drift {
+        let text = match (&d.summary, &d.error) {
+            (Some(s), _) => super::drift_line(s),
+            (None, Some(e)) => format!("not compared: {e}"),
+            (None, None) => "not compared".to_owned(),
+        };
+        let link = if d.diff_report_uri.is_some() { " · <a href=\"diff.html\">comparison</a>" } else { "" };
+        let _ = write!(h, "<tr><th>Drift</th><td>{} (baseline {}){link}</td></tr>", escape(&text), escape(&d.baseline));
     }
     h.push_str("</table>");
     h.push_str("<h2 style=\"margin-top:1.5rem\">Columns</h2><table><tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>min</th><th>max</th></tr>");

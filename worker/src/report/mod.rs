@@ -7,7 +7,8 @@ pub mod html;
 pub mod json;
 pub mod terminal;
 
-use profiler_crds::{ColumnKind, ColumnProfile, NumericStats, Sampling};
+use profiler_crds::comparison::DriftSummary;
+use profiler_crds::{ColumnKind, ColumnProfile, IcebergReadInfo, NumericStats, Sampling};
 
 /// The sampling in words, e.g. "reservoir sample of 1000 rows (seed 42)".
 pub fn describe_sampling(sampling: &Sampling) -> String {
@@ -86,6 +87,44 @@ pub fn truncate(s: &str, max: usize) -> String {
     } else {
         let cut: String = s.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
+    }
+}
+
+/// One line on how an Iceberg snapshot was read: schema, delete files, partitioning.
+pub fn iceberg_line(i: &IcebergReadInfo) -> String {
+    let mut parts = vec![format!("schema {}", i.schema_id)];
+    if i.delete_files > 0 {
+        parts.push(format!("{} delete file(s) applied", i.delete_files));
+    }
+    match &i.partitioning {
+        None => parts.push("unpartitioned".to_owned()),
+        Some(p) => {
+            let spec = p.specs.iter().find(|s| s.spec_id == p.default_spec_id).or(p.specs.last());
+            let fields = spec
+                .map(|s| {
+                    s.fields
+                        .iter()
+                        .map(|f| format!("{}({})", f.transform, f.source_column))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let specs = if p.specs.len() > 1 { format!(" ({} specs)", p.specs.len()) } else { String::new() };
+            parts.push(format!("partitioned by {fields}{specs}, {} partitions", p.partition_count));
+        }
+    }
+    parts.join(" · ")
+}
+
+/// One line summing up a comparison: drift or not, findings by severity.
+pub fn drift_line(s: &DriftSummary) -> String {
+    let counts = format!("{} critical, {} warning, {} info", s.findings.critical, s.findings.warning, s.findings.info);
+    if s.drift {
+        let columns =
+            if s.drifted_columns.is_empty() { String::new() } else { format!(" in {}", s.drifted_columns.join(", ")) };
+        format!("drift{columns}: {counts}")
+    } else {
+        format!("no drift: {counts}")
     }
 }
 

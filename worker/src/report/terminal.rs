@@ -21,6 +21,10 @@ pub fn render(profile: &TableProfile) -> String {
         "{}  ·  {} rows × {} columns  ·  {}  ·  {} ms",
         profile.source.location, profile.row_count, profile.column_count, mode, profile.duration_ms
     );
+    if let Some(iceberg) = &profile.source.iceberg {
+        let snapshot = profile.source.snapshot_id.map(|s| format!("snapshot {s} · ")).unwrap_or_default();
+        let _ = writeln!(out, "{snapshot}{}", super::iceberg_line(iceberg));
+    }
     let header = ["column", "type", "nulls", "distinct", "min", "max", "summary"];
     let rows: Vec<[String; 7]> = profile
         .columns

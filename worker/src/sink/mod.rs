@@ -4,4 +4,4 @@
 pub mod postgres;
 pub mod s3;
 
-pub use postgres::{RunIdentity, RunRecorder, failure_kind, record_outcome};
+pub use postgres::{RunIdentity, RunOutputs, RunRecorder, failure_kind, record_outcome};

@@ -2,6 +2,7 @@
 //! and the outcome. Used by the CLI's `--database-url` and by the Fargate worker.
 
 use chrono::Utc;
+use profiler_crds::comparison::ProfileComparison;
 use profiler_crds::{JobPhase, TableProfile};
 use profiler_store::{DatabaseConfig, FailureKind, JobRecord, RunKey, RunOutcome, RunStatus, Store};
 use tokio::runtime::Runtime;
@@ -9,6 +10,19 @@ use tracing::{info, warn};
 use uuid::Uuid;
 
 use crate::error::{WorkerError, exit_code};
+
+/// What a successful run leaves to record: its profile, the URIs of its files and, when it was
+/// compared with a baseline, the comparison and the baseline's URI.
+pub struct RunOutputs<'a> {
+    /// The profile.
+    pub profile: &'a TableProfile,
+    /// Where profile.json was written.
+    pub profile_uri: Option<String>,
+    /// Where report.html was written.
+    pub report_uri: Option<String>,
+    /// The comparison with the baseline and the baseline profile's URI.
+    pub comparison: Option<(&'a ProfileComparison, &'a str)>,
+}
 
 /// Which job and attempt a run belongs to.
 #[derive(Debug, Clone)]
@@ -62,13 +76,10 @@ impl RunRecorder {
         self.job.uid
     }
 
-    /// Writes the profile and marks the run and the job Succeeded.
-    pub fn succeed(
-        mut self,
-        profile: &TableProfile,
-        profile_uri: Option<String>,
-        report_uri: Option<String>,
-    ) -> Result<(), WorkerError> {
+    /// Writes the profile (and the comparison with its baseline, linked to the baseline's run
+    /// when the store holds it) and marks the run and the job Succeeded.
+    pub fn succeed(mut self, outputs: RunOutputs<'_>) -> Result<(), WorkerError> {
+        let RunOutputs { profile, profile_uri, report_uri, comparison } = outputs;
         let finished_at = Utc::now();
         let outcome = RunOutcome { status: RunStatus::Succeeded, finished_at, error: None, profile_uri, report_uri };
         self.job.phase = JobPhase::Succeeded;
@@ -77,6 +88,10 @@ impl RunRecorder {
         runtime.block_on(async {
             store.write_profile(run, profile).await?;
             store.finish_run(run, &outcome).await?;
+            if let Some((comparison, baseline_uri)) = comparison {
+                let baseline_run = store.run_by_profile_uri(baseline_uri).await?;
+                store.record_comparison(run, comparison, baseline_run, finished_at).await?;
+            }
             store.record_job(&job).await
         })?;
         Ok(())
@@ -113,7 +128,7 @@ impl RunRecorder {
 pub fn record_outcome<T>(
     recorder: Option<RunRecorder>,
     outcome: Result<T, WorkerError>,
-    outputs: impl FnOnce(&T) -> (&TableProfile, Option<String>, Option<String>),
+    outputs: impl FnOnce(&T) -> RunOutputs<'_>,
 ) -> Result<(T, Option<Uuid>), WorkerError> {
     match (recorder, outcome) {
         (Some(recorder), Err(e)) => {
@@ -123,8 +138,7 @@ pub fn record_outcome<T>(
         (None, outcome) => outcome.map(|done| (done, None)),
         (Some(recorder), Ok(done)) => {
             let uid = recorder.job_uid();
-            let (profile, profile_uri, report_uri) = outputs(&done);
-            recorder.succeed(profile, profile_uri, report_uri)?;
+            recorder.succeed(outputs(&done))?;
             Ok((done, Some(uid)))
         }
     }
