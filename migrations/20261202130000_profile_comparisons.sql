@@ -107,6 +107,10 @@ begin
   end if;
 end
 $$;
+-- The run that wrote a given profile.json (a comparison's baseline named by its URI).
+create index if not exists profile_runs_by_profile_uri
+  on profiler.profile_runs (profile_uri) where profile_uri is not null;
+
 -- Comparisons whose baseline is a given run (the foreign key's delete looks them up).
 create index if not exists profile_comparisons_by_baseline
   on profiler.profile_comparisons (baseline_run_id) where baseline_run_id is not null;

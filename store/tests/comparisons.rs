@@ -542,3 +542,24 @@ async fn the_schema_refuses_inconsistent_comparison_rows() {
     assert!(err.to_string().contains("profile_comparisons_baseline"), "{err}");
     assert_eq!(row_counts(&store).await[9..], before[9..]);
 }
+
+#[tokio::test]
+async fn a_baseline_named_by_its_profile_uri_is_found_to_link_the_comparison() {
+    let (store, _) = migrated_store().await;
+    let ((run_a, a), (run_b, b)) = two_runs(&store).await;
+    let uri = "s3://profiles/team-a/orders/1/profile.json";
+    let outcome = RunOutcome {
+        status: RunStatus::Succeeded,
+        finished_at: time(10) + chrono::Duration::seconds(5),
+        error: None,
+        profile_uri: Some(uri.into()),
+        report_uri: None,
+    };
+    store.finish_run(run_a, &outcome).await.unwrap();
+    let baseline = store.run_by_profile_uri(uri).await.unwrap();
+    assert_eq!(baseline, Some(run_a));
+    assert_eq!(store.run_by_profile_uri("s3://profiles/elsewhere/profile.json").await.unwrap(), None);
+    let comparison = comparison_with(&a, &b, all_kinds_of_findings());
+    store.record_comparison(run_b, &comparison, baseline, time(12)).await.unwrap();
+    assert_eq!(store.latest_comparisons("team-a", "db.orders", 1).await.unwrap()[0].baseline_run, Some(run_a));
+}

@@ -54,6 +54,7 @@ async fn every_table_has_row_level_security_and_the_dashboard_indexes_exist() {
         "profile_comparisons_by_table",
         "profile_comparisons_drifted",
         "profile_comparisons_by_baseline",
+        "profile_runs_by_profile_uri",
     ] {
         let found: Option<String> = sqlx::query_scalar("select to_regclass($1)::text")
             .bind(format!("profiler.{index}"))
