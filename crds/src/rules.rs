@@ -327,9 +327,11 @@ impl CronField {
             }
         }
         let names: Vec<&str> = (lo..=hi).filter_map(|v| self.names.get(usize::from(v - self.min)).copied()).collect();
-        if !names.is_empty() {
-            alternatives.push(format!("(?i:{})", names.join("|")));
-        }
+        // Case-insensitive by character classes: `(?i)` needs the regex crate's Unicode case
+        // tables, which the worker's build leaves out.
+        alternatives.extend(names.iter().map(|name| {
+            name.chars().map(|c| format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())).collect::<String>()
+        }));
         alternatives.join("|")
     }
 
