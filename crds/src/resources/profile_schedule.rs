@@ -84,8 +84,8 @@ fn default_failed_history() -> u32 {
 impl ProfileScheduleSpec {
     /// Checks what the CRD checks besides the template (which is a ProfileJob's spec, checked by
     /// the ProfileJob's own rules): the schedule's grammar, the time zone and the limits.
-    pub fn validate(&self) -> Result<(), crate::JobDocumentError> {
-        let fail = |field: &str, message: String| Err(crate::JobDocumentError { field: field.to_owned(), message });
+    pub fn validate(&self) -> Result<(), ScheduleSpecError> {
+        let fail = |field: &str, message: String| Err(ScheduleSpecError { field: field.to_owned(), message });
         if let Err(m) = rules::CRON_SCHEDULE.check(&self.schedule) {
             return fail("spec.schedule", m);
         }
@@ -106,6 +106,23 @@ impl ProfileScheduleSpec {
         Ok(())
     }
 }
+
+/// A ProfileSchedule spec field the rules refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleSpecError {
+    /// The field's path, e.g. `spec.timeZone`.
+    pub field: String,
+    /// What the value must be.
+    pub message: String,
+}
+
+impl std::fmt::Display for ScheduleSpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ScheduleSpecError {}
 
 /// CronJob's concurrency policies.
 #[derive(schemars::JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
