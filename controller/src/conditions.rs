@@ -74,6 +74,12 @@ pub mod reason {
     pub const AWS_ERROR: &str = "AwsError";
     /// The runtime's spec holds a value the controller refuses.
     pub const INVALID_SPEC: &str = "InvalidSpec";
+    /// Event: the profile drifted from its baseline (a warning or critical finding).
+    pub const DRIFT_DETECTED: &str = "DriftDetected";
+    /// Event: the profile was compared with its baseline and did not drift.
+    pub const COMPARED: &str = "Compared";
+    /// Event: the baseline could not be read or compared (the run still succeeded).
+    pub const DRIFT_NOT_COMPARED: &str = "DriftNotCompared";
 }
 
 /// One condition as the controller writes it.

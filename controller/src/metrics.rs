@@ -45,6 +45,18 @@ pub struct ScheduleLabels {
     pub state: String,
 }
 
+/// Labels of the drift comparison counter.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DriftLabels {
+    /// Namespace of the ProfileJob.
+    pub namespace: String,
+    /// `drift` (a warning or critical finding), `no_drift`, or `not_compared` (the baseline could
+    /// not be read or compared).
+    pub outcome: String,
+    /// Highest severity found (`none` when there was no finding or no comparison).
+    pub severity: String,
+}
+
 /// What the gauges are computed from: one entry per ProfileJob seen, by uid.
 #[derive(Debug, Clone, Copy)]
 struct JobEntry {
@@ -81,6 +93,8 @@ pub struct Metrics {
     pub schedule_missed_runs: Counter,
     /// Runs a `Forbid` schedule held back because a job was active.
     pub schedule_skipped_runs: Counter,
+    /// Comparisons of finished profiles with their baselines, by outcome.
+    pub drift_comparisons: Family<DriftLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -98,6 +112,7 @@ impl Default for Metrics {
         let schedule_runs = Counter::default();
         let schedule_missed_runs = Counter::default();
         let schedule_skipped_runs = Counter::default();
+        let drift_comparisons = Family::<DriftLabels, Counter>::default();
         registry.register("aws_calls", "Outbound AWS API calls, retries included", aws_calls.clone());
         registry.register(
             "aws_throttles",
@@ -130,6 +145,11 @@ impl Default for Metrics {
             "Runs a Forbid ProfileSchedule held back because a job of it was active",
             schedule_skipped_runs.clone(),
         );
+        registry.register(
+            "drift_comparisons",
+            "Profiles compared with their baseline (spec.drift), by namespace, outcome and highest severity",
+            drift_comparisons.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             aws_calls,
@@ -145,6 +165,7 @@ impl Default for Metrics {
             schedule_runs,
             schedule_missed_runs,
             schedule_skipped_runs,
+            drift_comparisons,
         }
     }
 }

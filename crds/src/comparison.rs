@@ -296,6 +296,18 @@ impl DriftSummary {
         }
     }
 
+    /// The summary in one line: `drift in amount, status: 2 critical, 1 warning, 0 info` or
+    /// `no drift: 0 critical, 0 warning, 1 info`.
+    pub fn describe(&self) -> String {
+        let f = &self.findings;
+        let counts = format!("{} critical, {} warning, {} info", f.critical, f.warning, f.info);
+        match (self.drift, self.drifted_columns.is_empty()) {
+            (true, false) => format!("drift in {}: {counts}", self.drifted_columns.join(", ")),
+            (true, true) => format!("drift: {counts}"),
+            (false, _) => format!("no drift: {counts}"),
+        }
+    }
+
     /// The summary as a Kubernetes status keeps it: at most [`MAX_DRIFTED_COLUMNS_IN_STATUS`]
     /// drifted column names.
     pub fn for_status(&self) -> Self {

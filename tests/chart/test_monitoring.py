@@ -70,6 +70,9 @@ class MonitoringTest(unittest.TestCase):
         self.assertIn("profiler_operator_reconcile_errors_total", alerts["ProfilerReconcileErrors"]["expr"])
         self.assertIn("profiler_operator_aws_throttles_total", alerts["ProfilerAwsThrottling"]["expr"])
         self.assertIn("aws.requestsPerSecond (now 20)", alerts["ProfilerAwsThrottling"]["annotations"]["description"])
+        drift = alerts["ProfilerDriftDetected"]["expr"]
+        self.assertIn('profiler_operator_drift_comparisons_total{outcome="drift"}', drift)
+        self.assertIn("DriftNotCompared", alerts["ProfilerDriftNotCompared"]["annotations"]["description"])
         # Prometheus templates survive Helm's rendering.
         self.assertIn("{{ $labels.kind }}", alerts["ProfilerReconcileErrors"]["annotations"]["summary"])
 

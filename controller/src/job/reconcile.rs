@@ -12,7 +12,7 @@ use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::finalizer::{Event as Finalizer, finalizer};
 use kube::{Client, Resource, ResourceExt};
 use profiler_crds::resources::{ProfileJob, ProfileJobStatus, ProfilerRuntime};
-use profiler_crds::{JobPhase, TaskSummary};
+use profiler_crds::{DriftResult, JobPhase, TaskSummary};
 use tracing::{info, instrument, warn};
 
 use super::decide::{Decision, ExecutionState, Inputs, RuntimeState, decide, phase_after};
@@ -24,7 +24,7 @@ use crate::aws::{Aws, failed};
 use crate::backoff::ErrorBackoff;
 use crate::conditions::{self, ConditionType, Update, reason};
 use crate::error::Error;
-use crate::metrics::Metrics;
+use crate::metrics::{DriftLabels, Metrics};
 use crate::runtime::ready_runtime;
 use crate::status::patch_status;
 
@@ -297,8 +297,41 @@ impl<'a> JobRef<'a> {
         next.message = Some(format!("profiled {} rows and {} columns", summary.rows, summary.columns));
         self.condition(&mut next, Update::succeeded(summary.profile_uri.clone()));
         self.event(EventType::Normal, "Succeeded", &format!("Profile written to {}", summary.profile_uri)).await;
+        if let Some(drift) = &summary.drift {
+            self.report_drift(drift).await;
+        }
         next.result = Some(summary);
         self.commit(next, Action::requeue(Duration::from_secs(1))).await
+    }
+
+    /// Tells of the comparison with the baseline: a Warning `DriftDetected` naming the drifted
+    /// columns, a Normal `Compared`, or a Warning `DriftNotCompared` with the reason; and counts it.
+    async fn report_drift(&self, drift: &DriftResult) {
+        let (outcome, severity) = match (&drift.summary, &drift.error) {
+            (Some(summary), _) => {
+                let link = drift.diff_report_uri.as_deref().unwrap_or(&drift.baseline);
+                let note = format!("{} (compared with {}; {link})", summary.describe(), drift.baseline);
+                let (kind, reason) = if summary.drift {
+                    (EventType::Warning, reason::DRIFT_DETECTED)
+                } else {
+                    (EventType::Normal, reason::COMPARED)
+                };
+                self.event(kind, reason, &note).await;
+                let severity = summary.highest_severity.map_or("none", |s| s.as_str());
+                (if summary.drift { "drift" } else { "no_drift" }, severity)
+            }
+            (None, error) => {
+                let why = error.as_deref().unwrap_or("no comparison was made");
+                self.event(EventType::Warning, reason::DRIFT_NOT_COMPARED, why).await;
+                ("not_compared", "none")
+            }
+        };
+        let labels = DriftLabels {
+            namespace: self.namespace.clone(),
+            outcome: outcome.to_owned(),
+            severity: severity.to_owned(),
+        };
+        self.ctx.metrics.drift_comparisons.get_or_create(&labels).inc();
     }
 
     async fn fail(&self, reason: &'static str, message: String, mut next: ProfileJobStatus) -> Result<Action, Error> {

@@ -1,11 +1,14 @@
 //! A Glue table whose schema evolves between two runs of a ProfileJob: the second run reads the
 //! current snapshot under the current schema, so the renamed column keeps its field id and its
 //! data, the added column reads as null in the older files, and the promoted types are the new
-//! ones; each profile says which schema it was read under.
+//! ones; each profile says which schema it was read under. Then the data shifts and a run with
+//! the previous profile as its drift baseline finds the change (DriftDetected, status, metrics),
+//! and a rerun on unchanged data finds none.
 
 use std::time::Duration;
 
-use kube::api::PostParams;
+use k8s_openapi::api::events::v1::Event;
+use kube::api::{Api, ListParams, PostParams};
 use profiler_crds::JobPhase;
 use serde_json::{Value, json};
 
@@ -22,13 +25,32 @@ fn column<'a>(profile: &'a Value, name: &str) -> &'a Value {
 
 /// Runs `name` on the Glue table `evolution.accounts` and returns its profile.json.
 async fn profile(world: &World, name: &str) -> Value {
+    let (_, profile) = run(world, name, json!({})).await;
+    profile
+}
+
+/// Runs `name` with `extra` spec fields; its task summary (status.result) and profile.json.
+async fn run(world: &World, name: &str, extra: Value) -> (Value, Value) {
     let jobs = world.jobs();
     let source = json!({"iceberg": {"catalog": {"glue": {}}, "namespace": "evolution", "table": "accounts"}});
-    jobs.create(&PostParams::default(), &job(name, source, json!({}))).await.unwrap();
+    jobs.create(&PostParams::default(), &job(name, source, extra)).await.unwrap();
     let done = wait_for_phase(&jobs, name, &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(180)).await;
     let status = done.status.unwrap();
     assert_eq!(status.phase, Some(JobPhase::Succeeded), "{status:?}");
-    s3_json(&status.result.unwrap().profile_uri).await
+    let result = status.result.unwrap();
+    let profile = s3_json(&result.profile_uri).await;
+    (serde_json::to_value(result).unwrap(), profile)
+}
+
+/// The reasons of the events of ProfileJob `name`.
+async fn event_reasons(world: &World, name: &str) -> Vec<String> {
+    let events: Api<Event> = Api::namespaced(world.client.clone(), "default");
+    let listed = events.list(&ListParams::default()).await.unwrap().items;
+    listed
+        .into_iter()
+        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+        .filter_map(|e| e.reason)
+        .collect()
 }
 
 /// The profile's figures of `name` agree with pyiceberg's read of the same snapshot.
@@ -50,7 +72,8 @@ fn assert_matches(profile: &Value, reference: &Value) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_current_schema() {
     let world = World::new("evolution").await;
-    let _controller = world.controller(&world.database, free_port(), &[]);
+    let http_port = free_port();
+    let _controller = world.controller(&world.database, http_port, &[]);
     world.create_runtime().await;
     let moto = env("PROFILER_TEST_MOTO_URL");
     let dir = std::env::temp_dir().join(format!("profiler-e2e-evolution-{}", std::process::id()));
@@ -75,4 +98,52 @@ async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_curren
     // The added column is null in the 500 rows written before it existed.
     let tier = column(&second, "tier");
     assert!(tier["nulls"].as_u64().unwrap() >= 500, "{tier}");
+
+    // The data shifts: a run compared with the previous profile finds the drift.
+    let baseline = |name: &str| {
+        let jobs = world.jobs();
+        let name = name.to_owned();
+        async move { jobs.get(&name).await.unwrap().status.unwrap().result.unwrap().profile_uri }
+    };
+    step("shift");
+    let drift = json!({"drift": {"baseline": baseline("accounts-2").await}});
+    let (result, _) = run(&world, "accounts-3", drift).await;
+    let summary = &result["drift"]["summary"];
+    assert_eq!(summary["drift"], true, "{result}");
+    assert_eq!(summary["highestSeverity"], "critical", "{result}");
+    let drifted: Vec<&str> = summary["driftedColumns"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for name in ["balance", "holder"] {
+        assert!(drifted.contains(&name), "{name} drifted: {drifted:?}");
+    }
+    assert!(!drifted.contains(&"id") || drifted.len() > 2, "{drifted:?}");
+    let diff = s3_json(result["drift"]["diffUri"].as_str().unwrap()).await;
+    let kinds: Vec<(&str, &str)> = diff["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["column"]["name"].as_str().unwrap_or("")))
+        .collect();
+    for expected in [("nullFractionChanged", "balance"), ("ksDistance", "balance"), ("topValueAppeared", "holder")] {
+        assert!(kinds.contains(&expected), "{expected:?} in {kinds:?}");
+    }
+    eventually("a DriftDetected event", Duration::from_secs(30), || async {
+        event_reasons(&world, "accounts-3").await.iter().any(|r| r == "DriftDetected")
+    })
+    .await;
+    let metrics = http_get(http_port, "/metrics").unwrap();
+    assert!(
+        metrics.lines().any(|l| l.starts_with("profiler_operator_drift_comparisons_total{")
+            && l.contains("outcome=\"drift\"")
+            && l.contains("severity=\"critical\"")),
+        "{metrics}"
+    );
+
+    // Unchanged data compared with that profile: no drift.
+    let drift = json!({"drift": {"baseline": baseline("accounts-3").await}});
+    let (result, _) = run(&world, "accounts-4", drift).await;
+    assert_eq!(result["drift"]["summary"]["drift"], false, "{result}");
+    eventually("a Compared event", Duration::from_secs(30), || async {
+        event_reasons(&world, "accounts-4").await.iter().any(|r| r == "Compared")
+    })
+    .await;
 }

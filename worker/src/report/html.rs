@@ -88,7 +88,7 @@ pub fn render_with_comparison(p: &TableProfile, drift: Option<&DriftResult>) -> 
     }
     if let Some(d) = drift {
         let text = match (&d.summary, &d.error) {
-            (Some(s), _) => super::drift_line(s),
+            (Some(s), _) => s.describe(),
             (None, Some(e)) => format!("not compared: {e}"),
             (None, None) => "not compared".to_owned(),
         };

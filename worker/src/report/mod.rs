@@ -7,7 +7,6 @@ pub mod html;
 pub mod json;
 pub mod terminal;
 
-use profiler_crds::comparison::DriftSummary;
 use profiler_crds::{ColumnKind, ColumnProfile, IcebergReadInfo, NumericStats, Sampling};
 
 /// The sampling in words, e.g. "reservoir sample of 1000 rows (seed 42)".
@@ -114,18 +113,6 @@ pub fn iceberg_line(i: &IcebergReadInfo) -> String {
         }
     }
     parts.join(" · ")
-}
-
-/// One line summing up a comparison: drift or not, findings by severity.
-pub fn drift_line(s: &DriftSummary) -> String {
-    let counts = format!("{} critical, {} warning, {} info", s.findings.critical, s.findings.warning, s.findings.info);
-    if s.drift {
-        let columns =
-            if s.drifted_columns.is_empty() { String::new() } else { format!(" in {}", s.drifted_columns.join(", ")) };
-        format!("drift{columns}: {counts}")
-    } else {
-        format!("no drift: {counts}")
-    }
 }
 
 #[cfg(test)]

@@ -87,11 +87,18 @@ impl RunRecorder {
         let Self { runtime, store, job, run } = self;
         runtime.block_on(async {
             store.write_profile(run, profile).await?;
-            store.finish_run(run, &outcome).await?;
             if let Some((comparison, baseline_uri)) = comparison {
-                let baseline_run = store.run_by_profile_uri(baseline_uri).await?;
-                store.record_comparison(run, comparison, baseline_run, finished_at).await?;
+                // The comparison is in S3 already (diff.json); a store that refuses it (e.g. a
+                // baseline of another namespace) does not undo the run.
+                let recorded = async {
+                    let baseline_run = store.run_by_profile_uri(baseline_uri).await?;
+                    store.record_comparison(run, comparison, baseline_run, finished_at).await
+                };
+                if let Err(e) = recorded.await {
+                    warn!(error = %e, baseline_uri, "could not record the comparison in the profile store");
+                }
             }
+            store.finish_run(run, &outcome).await?;
             store.record_job(&job).await
         })?;
         Ok(())
