@@ -14,8 +14,10 @@ use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType, Recorder};
 use kube::{Client, Resource, ResourceExt};
 use profiler_crds::JobPhase;
+use profiler_crds::drift::DriftSpec;
 use profiler_crds::resources::{
-    LastProfile, ProfileJob, ProfileSchedule, ProfileScheduleStatus, SCHEDULE_LABEL, SCHEDULED_TIME_ANNOTATION,
+    LastComparison, LastProfile, ProfileJob, ProfileSchedule, ProfileScheduleStatus, SCHEDULE_LABEL,
+    SCHEDULED_TIME_ANNOTATION,
 };
 use tracing::{info, instrument, warn};
 
@@ -124,7 +126,7 @@ async fn step(schedule: &ProfileSchedule, ctx: &ScheduleContext) -> Result<Actio
         this.delete_job(name, "it was active when the next run was due (concurrencyPolicy Replace)").await?;
     }
     let created = match &decision.start {
-        Some(start) => Some(this.create_job(start).await?),
+        Some(start) => Some(this.create_job(start, this.baseline(&jobs)).await?),
         None => None,
     };
     for name in &decision.prune {
@@ -212,10 +214,34 @@ impl<'a> ScheduleRef<'a> {
         Ok(listed.items.into_iter().filter(|j| owned_by(j, &self.uid)).collect())
     }
 
-    /// Creates the run's ProfileJob; one that already exists (a restart, another replica)
-    /// counts as created. Returns it.
-    async fn create_job(&self, start: &Start) -> Result<ProfileJob, Error> {
-        let job = self.job_for(start);
+    /// The profile a new run is compared with: the template's own `drift.baseline` when it sets
+    /// one (a fixed reference profile), else the newest successful run's profile, from the jobs
+    /// still kept or, once history pruned them, from the status.
+    fn baseline(&self, jobs: &[ProfileJob]) -> Option<String> {
+        let template = self.schedule.spec.job_template.spec.drift.as_ref();
+        if let Some(fixed) = template.and_then(|d| d.baseline.clone()) {
+            return Some(fixed);
+        }
+        let newest = jobs
+            .iter()
+            .filter(|j| run_of(j).state == RunState::Succeeded)
+            .filter_map(last_profile)
+            .max_by(|a, b| a.scheduled_time.as_ref().map(|t| t.0).cmp(&b.scheduled_time.as_ref().map(|t| t.0)));
+        match (newest, &self.status.last_profile) {
+            (Some(job), Some(status))
+                if status.scheduled_time.as_ref().map(|t| t.0) > job.scheduled_time.as_ref().map(|t| t.0) =>
+            {
+                Some(status.profile_uri.clone())
+            }
+            (Some(job), _) => Some(job.profile_uri),
+            (None, status) => status.as_ref().map(|p| p.profile_uri.clone()),
+        }
+    }
+
+    /// Creates the run's ProfileJob, compared with `baseline` when there is one; one that
+    /// already exists (a restart, another replica) counts as created. Returns it.
+    async fn create_job(&self, start: &Start, baseline: Option<String>) -> Result<ProfileJob, Error> {
+        let job = self.job_for(start, baseline);
         let api = self.jobs_api();
         match api.create(&PostParams::default(), &job).await {
             Ok(created) => {
@@ -245,9 +271,10 @@ impl<'a> ScheduleRef<'a> {
         }
     }
 
-    /// The ProfileJob of a run: the template, the schedule's label, the scheduled time, and the
-    /// schedule as its controlling owner (deleting the schedule deletes its jobs).
-    fn job_for(&self, start: &Start) -> ProfileJob {
+    /// The ProfileJob of a run: the template (its drift baseline set to `baseline`, with the
+    /// template's thresholds), the schedule's label, the scheduled time, and the schedule as its
+    /// controlling owner (deleting the schedule deletes its jobs).
+    fn job_for(&self, start: &Start, baseline: Option<String>) -> ProfileJob {
         let template = &self.schedule.spec.job_template;
         let mut labels: BTreeMap<String, String> = template.metadata.labels.clone();
         labels.insert(SCHEDULE_LABEL.to_owned(), schedule_label(&self.name));
@@ -261,7 +288,12 @@ impl<'a> ScheduleRef<'a> {
             controller: Some(true),
             block_owner_deletion: Some(true),
         };
-        let mut job = ProfileJob::new(&start.name, template.spec.clone());
+        let mut spec = template.spec.clone();
+        if let Some(baseline) = baseline {
+            let thresholds = spec.drift.take().map(|d| d.thresholds).unwrap_or_default();
+            spec.drift = Some(DriftSpec { baseline: Some(baseline), thresholds });
+        }
+        let mut job = ProfileJob::new(&start.name, spec);
         job.metadata = ObjectMeta {
             name: Some(start.name.clone()),
             namespace: Some(self.namespace.clone()),
@@ -335,6 +367,7 @@ impl<'a> ScheduleRef<'a> {
             && next.last_profile.as_ref().is_none_or(|p| p.scheduled_time <= profile.scheduled_time)
         {
             next.last_successful_time = profile.completion_time.clone().max(next.last_successful_time.take());
+            next.last_comparison = last_comparison(newest);
             next.last_profile = Some(profile);
         }
         let (update, message) = match &decision.state {
@@ -383,6 +416,12 @@ fn reference(job: &ProfileJob) -> ObjectReference {
         uid: job.uid(),
         ..ObjectReference::default()
     }
+}
+
+/// How a succeeded job's profile compared with its baseline, from its `status.result.drift`.
+fn last_comparison(job: &ProfileJob) -> Option<LastComparison> {
+    let result = job.status.as_ref()?.result.as_ref()?.drift.clone()?;
+    Some(LastComparison { job_name: job.name_any(), result })
 }
 
 /// The last profile of a succeeded job, from its `status.result`.

@@ -233,3 +233,76 @@ async fn an_unknown_time_zone_is_reported_and_nothing_is_created() {
     .await;
     assert_eq!(action, Action::await_change());
 }
+
+/// The schedule's previous run, succeeded a minute ago with a profile compared with its own
+/// baseline.
+fn succeeded_job(minute: i64) -> Value {
+    let scheduled = jiff::Timestamp::from_second((minute - 1) * 60).unwrap().to_string();
+    json!({"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileJob",
+        "metadata": {"name": format!("nightly-{}", minute - 1), "namespace": "team-a", "uid": "job-uid-0",
+            "labels": {"profiler.dev/schedule": "nightly"},
+            "annotations": {"profiler.dev/scheduled-time": scheduled},
+            "ownerReferences": [{"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileSchedule",
+                "name": "nightly", "uid": UID, "controller": true}]},
+        "spec": {"source": {"athena": {"database": "sales", "table": "orders"}}},
+        "status": {"phase": "Succeeded", "attempt": 1, "completionTime": scheduled,
+            "result": {"rows": 10, "columns": 2, "sampledRows": 10, "durationMs": 5,
+                "profileUri": "s3://results/runs/team-a/nightly-0/u/attempt-1/profile.json",
+                "reportUri": "s3://results/runs/team-a/nightly-0/u/attempt-1/report.html",
+                "drift": {"baseline": "s3://results/older/profile.json",
+                    "summary": {"drift": true, "highestSeverity": "critical",
+                        "findings": {"info": 0, "warning": 1, "critical": 1},
+                        "driftedColumns": ["amount"], "driftedColumnCount": 1},
+                    "diffUri": "s3://results/runs/team-a/nightly-0/u/attempt-1/diff.json"}}}})
+}
+
+#[tokio::test]
+async fn each_run_is_compared_with_the_previous_successful_profile() {
+    let minute = due_minute().await;
+    let name = format!("nightly-{minute}");
+    let template = json!({"jobTemplate": {"metadata": {},
+        "spec": {"source": {"athena": {"database": "sales", "table": "orders"}},
+                 "drift": {"thresholds": {"ksWarning": 0.2, "ksCritical": 0.4}}}}});
+    run(schedule(template.clone()), async |mut api| {
+        answer(
+            &mut api,
+            |method, _, _| assert_eq!(method, "GET"),
+            StatusCode::OK,
+            json!({"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileJobList", "metadata": {},
+                "items": [succeeded_job(minute)]}),
+        )
+        .await;
+        answer(
+            &mut api,
+            |method, uri, job| {
+                assert_eq!((method, uri), ("POST", JOBS));
+                let drift = &job["spec"]["drift"];
+                assert_eq!(drift["baseline"], "s3://results/runs/team-a/nightly-0/u/attempt-1/profile.json");
+                assert_eq!(
+                    (drift["thresholds"]["ksWarning"].as_f64(), drift["thresholds"]["ksCritical"].as_f64()),
+                    (Some(0.2), Some(0.4))
+                );
+            },
+            StatusCode::CREATED,
+            created_job(&name),
+        )
+        .await;
+        answer(&mut api, |_, _, event| assert_eq!(event["reason"], "SuccessfulCreate"), StatusCode::CREATED, json!({}))
+            .await;
+        answer(
+            &mut api,
+            |method, _, body| {
+                assert_eq!(method, "PATCH");
+                let comparison = &body["status"]["lastComparison"];
+                assert_eq!(comparison["jobName"], format!("nightly-{}", minute - 1));
+                assert_eq!(comparison["summary"]["highestSeverity"], "critical");
+                assert_eq!(comparison["baseline"], "s3://results/older/profile.json");
+                assert_eq!(body["status"]["lastProfile"]["rows"], 10);
+            },
+            StatusCode::OK,
+            schedule(template.clone()),
+        )
+        .await;
+    })
+    .await;
+}

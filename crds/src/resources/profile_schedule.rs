@@ -8,6 +8,7 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use super::profile_job::{MAX_SECONDS, ProfileJobSpec};
+use crate::DriftResult;
 use crate::rules;
 
 /// Most finished jobs a history limit may keep.
@@ -31,7 +32,7 @@ pub const SCHEDULED_TIME_ANNOTATION: &str = "profiler.dev/scheduled-time";
     printcolumn = r#"{"name":"Schedule","type":"string","jsonPath":".spec.schedule"}"#,
     printcolumn = r#"{"name":"Suspend","type":"boolean","jsonPath":".spec.suspend"}"#,
     printcolumn = r#"{"name":"Last Schedule","type":"date","jsonPath":".status.lastScheduleTime"}"#,
-    printcolumn = r#"{"name":"Last Drift","type":"string","jsonPath":".status.lastComparison.highestSeverity"}"#,
+    printcolumn = r#"{"name":"Last Drift","type":"string","jsonPath":".status.lastComparison.summary.highestSeverity"}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
 #[serde(rename_all = "camelCase")]
@@ -193,11 +194,10 @@ pub struct ProfileScheduleStatus {
     /// The result of the last successful run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_profile: Option<LastProfile>,
-    /// Summary of the comparison of the last successful profile with the previous one; filled by
-    /// the drift comparison.
+    /// How the last successful profile compared with the one before it (each run is compared
+    /// with the schedule's previous successful profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "comparison_schema")]
-    pub last_comparison: Option<serde_json::Value>,
+    pub last_comparison: Option<LastComparison>,
     /// What happened last, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -210,14 +210,17 @@ pub struct ProfileScheduleStatus {
     pub conditions: Vec<Condition>,
 }
 
-/// Placeholder schema of `lastComparison` until the drift comparison fills it in.
-fn comparison_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "type": "object",
-        "nullable": true,
-        "x-kubernetes-preserve-unknown-fields": true,
-        "description": "Summary of the comparison of the last successful profile with the previous one (highestSeverity and counts); filled by the drift comparison.",
-    })
+/// How the last successful run's profile compared with the profile before it (the job's
+/// `status.result.drift`).
+#[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LastComparison {
+    /// The ProfileJob whose profile was compared.
+    pub job_name: String,
+    /// The comparison: baseline, summary (drift, highestSeverity, counts, drifted columns) and
+    /// the URIs of diff.json and diff.html, or why nothing was compared.
+    #[serde(flatten)]
+    pub result: DriftResult,
 }
 
 /// The figures and outputs of a schedule's last successful run (from its ProfileJob's
