@@ -99,7 +99,7 @@ def sampling(rng):
 
 def mutate_job(rng, spec):
     source = next(iter(spec["source"].values()))
-    choice = rng.randrange(13)
+    choice = rng.randrange(14)
     if choice <= 3:
         paths = list(string_paths(spec["source"]))
         put(spec["source"], rng.choice(paths), rng.choice(STRINGS))
@@ -130,6 +130,8 @@ def mutate_job(rng, spec):
         source["target"] = rng.choice([{"cluster": rng.choice(STRINGS)}, {"workgroup": rng.choice(STRINGS)}])
         if rng.random() < 0.5:
             source.pop("auth", None)
+    elif choice == 13:
+        spec["drift"] = drift(rng)
     elif choice == 12 and "iceberg" in spec["source"]:
         source["catalog"] = rng.choice([
             {"glue": {"catalogId": rng.choice(STRINGS)}},
@@ -139,6 +141,34 @@ def mutate_job(rng, spec):
             {"sql": {"uri": rng.choice(STRINGS)}},
             {"sql": {"uri": "sqlite:///c.db", "name": rng.choice(STRINGS)}},
         ])
+
+
+THRESHOLD_PAIRS = ["rowCount", "nullFraction", "distinct", "meanShift", "stddevChange", "quantileShift", "ks", "psi",
+                   "topValueShare", "contentType"]
+THRESHOLD_VALUES = [0, 0.0, 0.05, 0.1, 0.25, 0.5, 1, 2.5, -0.1, -1]
+BASELINES = ["s3://acme-results/profiles/team-a/orders/u/attempt-1/profile.json", "s3://acme-results/",
+             "s3://acme-results", "s3://Bad_Bucket/p.json", "https://x/profile.json", "s3://ab/k", "s3://abc/k\x00"]
+
+
+def drift(rng):
+    """spec.drift: a baseline (good or not) and some thresholds (pairs in order, reversed,
+    negative, or one side only, which the other side's default then judges)."""
+    out = {}
+    if rng.random() < 0.7:
+        out["baseline"] = rng.choice(BASELINES + [rng.choice(STRINGS)])
+    if rng.random() < 0.7:
+        thresholds = {}
+        for _ in range(rng.randrange(1, 4)):
+            pair = rng.choice(THRESHOLD_PAIRS)
+            for side in rng.sample(["Warning", "Critical"], rng.randrange(1, 3)):
+                thresholds[pair + side] = rng.choice(THRESHOLD_VALUES)
+        if rng.random() < 0.2:
+            thresholds["minValues"] = rng.choice(COUNTS)
+        if rng.random() < 0.2:
+            thresholds[rng.choice(["columnAdded", "columnRemoved", "typeChanged"])] = rng.choice(
+                ["info", "warning", "critical", "fatal"])
+        out["thresholds"] = thresholds
+    return out
 
 
 def job(spec, i):
