@@ -89,32 +89,8 @@ fn findings_table(findings: &[Finding]) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            let pad = " ".repeat(w - cell.chars().count());
-            // Figures right-aligned, text left-aligned.
-            if i >= 3 {
-                let _ = write!(s, "{pad}{cell}  ");
-            } else {
-                let _ = write!(s, "{cell}{pad}  ");
-            }
-        }
-        s.trim_end().to_owned()
-    };
-    let mut out = String::new();
-    let _ = writeln!(out, "{}", line(&header.map(String::from)));
-    let _ = writeln!(out, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
-    for row in &rows {
-        let _ = writeln!(out, "{}", line(row));
-    }
-    out
+    // Figures right-aligned, text left-aligned.
+    super::text_table(header, &rows, |i| i >= 3)
 }
 
 fn severity_cell(s: Severity) -> String {

@@ -115,6 +115,42 @@ pub fn iceberg_line(i: &IcebergReadInfo) -> String {
     parts.join(" · ")
 }
 
+/// A plain-text table: the header, a rule, then the rows, columns padded to their widest cell;
+/// the columns for which `right_aligned` holds are aligned right (figures), the others left.
+pub fn text_table<const N: usize>(
+    header: [&str; N],
+    rows: &[[String; N]],
+    right_aligned: impl Fn(usize) -> bool,
+) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            if right_aligned(i) {
+                s.push_str(&format!("{pad}{cell}  "));
+            } else {
+                s.push_str(&format!("{cell}{pad}  "));
+            }
+        }
+        s.trim_end().to_owned()
+    };
+    let mut out = line(&header.map(String::from));
+    out.push('\n');
+    out.push_str(&widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
+    out.push('\n');
+    for row in rows {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use profiler_crds::DecimalStats;

@@ -44,29 +44,7 @@ pub fn render(profile: &TableProfile) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            let pad = w - cell.chars().count();
-            // Numbers right-aligned, text left-aligned.
-            if (2..=3).contains(&i) {
-                let _ = write!(s, "{}{}  ", " ".repeat(pad), cell);
-            } else {
-                let _ = write!(s, "{}{}  ", cell, " ".repeat(pad));
-            }
-        }
-        s.trim_end().to_owned()
-    };
-    let _ = writeln!(out, "{}", line(&header.map(String::from)));
-    let _ = writeln!(out, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "));
-    for row in &rows {
-        let _ = writeln!(out, "{}", line(row));
-    }
+    // Numbers right-aligned, text left-aligned.
+    out.push_str(&super::text_table(header, &rows, |i| (2..=3).contains(&i)));
     out
 }
