@@ -6,8 +6,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use profiler_aws::{AwsCallError, configured_endpoint};
 
-use crate::error::WorkerError;
-
 /// Loads the shared SDK configuration with adaptive retry (client-side rate limiting when AWS
 /// throttles) and up to 5 attempts per call.
 pub async fn sdk_config() -> SdkConfig {
@@ -91,28 +89,4 @@ pub fn is_transient_code(code: Option<&str>) -> bool {
                 | "InternalServerError"
         )
     )
-}
-
-/// The bytes of `s3://bucket/key` (`uri`), read for `step` (named in the error).
-pub async fn get_object(
-    client: &aws_sdk_s3::Client,
-    uri: &str,
-    bucket: &str,
-    key: &str,
-    step: &'static str,
-) -> Result<Vec<u8>, WorkerError> {
-    let object = client
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|e| call_failed(uri.into(), step, "S3", &e))?;
-    let body = object.body.collect().await.map_err(|e| WorkerError::Connector {
-        source_name: uri.to_owned(),
-        step,
-        message: format!("the download broke off: {e}"),
-        transient: true,
-    })?;
-    Ok(body.into_bytes().to_vec())
 }

@@ -9,11 +9,10 @@ use profiler_crds::{DriftResult, TableProfile};
 use profiler_engine::compare::compare;
 use tracing::{info, warn};
 
-use crate::aws::get_object;
 use crate::error::WorkerError;
 use crate::report::diff_html;
 use crate::sink::s3::S3Sink;
-use crate::source::s3_storage::split;
+use crate::source::s3_storage::read_object;
 
 /// What came of comparing with the baseline.
 pub struct DriftOutcome {
@@ -73,7 +72,6 @@ pub async fn compare_with_baseline(
 
 /// The baseline profile at `uri`, or why it cannot be had.
 async fn read_baseline(client: &aws_sdk_s3::Client, uri: &str) -> Result<TableProfile, String> {
-    let (bucket, key) = split(uri).ok_or_else(|| format!("the baseline {uri:?} is not an s3://bucket/key URI"))?;
-    let bytes = get_object(client, uri, bucket, key, "read the baseline profile").await.map_err(|e| e.to_string())?;
+    let bytes = read_object(client, uri, "read the baseline profile").await.map_err(|e| e.to_string())?;
     serde_json::from_slice(&bytes).map_err(|e| format!("the baseline {uri} is not a profile.json: {e}"))
 }

@@ -4,9 +4,9 @@
 
 use profiler_crds::JobDocument;
 
-use crate::aws::{get_object, s3_client, sdk_config};
+use crate::aws::{s3_client, sdk_config};
 use crate::error::WorkerError;
-use crate::source::s3_storage::split;
+use crate::source::s3_storage::{read_object, split};
 
 /// The job document `reference` is or names.
 pub fn load(reference: &str) -> Result<JobDocument, WorkerError> {
@@ -16,16 +16,16 @@ pub fn load(reference: &str) -> Result<JobDocument, WorkerError> {
 
 /// The text of the stored document at `uri`.
 fn fetch(uri: &str) -> Result<String, WorkerError> {
-    let Some((bucket, key)) = split(uri) else {
+    if split(uri).is_none() {
         return Err(WorkerError::InvalidRequest(format!(
             "the job document is neither JSON nor an s3://bucket/key URI: {:?}",
             uri.chars().take(80).collect::<String>()
         )));
-    };
+    }
     let runtime = crate::runtime::current_thread()?;
     let bytes = runtime.block_on(async {
         let client = s3_client(&sdk_config().await);
-        get_object(&client, uri, bucket, key, "read the job document").await
+        read_object(&client, uri, "read the job document").await
     })?;
     String::from_utf8(bytes.to_vec())
         .map_err(|e| WorkerError::InvalidRequest(format!("the job document {uri} is not UTF-8: {e}")))

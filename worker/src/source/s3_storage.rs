@@ -17,6 +17,8 @@ use iceberg::io::{
 use iceberg::{Error, ErrorKind, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::error::WorkerError;
+
 /// Whether `location` is an S3 URI (`s3://`, `s3a://` or `s3n://`).
 pub fn is_s3(location: &str) -> bool {
     split(location).is_some()
@@ -200,6 +202,28 @@ impl FileRead for S3Object {
     async fn read(&self, range: Range<u64>) -> Result<Bytes> {
         self.get(Some(range)).await
     }
+}
+
+/// The bytes of the object `uri` (`s3://bucket/key`), read for `step` (named in the error) with
+/// the worker's client: a job document or a baseline profile.
+pub async fn read_object(client: &Client, uri: &str, step: &'static str) -> std::result::Result<Vec<u8>, WorkerError> {
+    let Some((bucket, key)) = split(uri) else {
+        return Err(WorkerError::InvalidRequest(format!("{uri:?} is not an s3://bucket/key URI ({step})")));
+    };
+    let object = client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| crate::aws::call_failed(uri.into(), step, "S3", &e))?;
+    let body = object.body.collect().await.map_err(|e| WorkerError::Connector {
+        source_name: uri.to_owned(),
+        step,
+        message: format!("the download broke off: {e}"),
+        transient: true,
+    })?;
+    Ok(body.into_bytes().to_vec())
 }
 
 #[cfg(test)]
