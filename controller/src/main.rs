@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use profiler_controller::crd_yaml::crds_yaml;
 use profiler_controller::leader::LeaseConfig;
+use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_REQUESTS_PER_SECOND};
 use profiler_controller::run::{RunConfig, run};
 use profiler_controller::schedule::cron::Schedule;
 use profiler_controller::state_machine::{StateMachineParams, definition};
@@ -38,11 +39,13 @@ enum Command {
         /// Seconds a listing of running executions is reused by every job of a state machine.
         #[arg(long, env = "PROFILER_LISTING_MAX_AGE", default_value_t = 5)]
         listing_max_age: u64,
-        /// Outbound AWS requests a second, shared by every AWS client of the process.
-        #[arg(long, env = "PROFILER_AWS_REQUESTS_PER_SECOND", default_value_t = 20.0)]
+        /// Outbound AWS requests a second, shared by every AWS client of the process (default: the
+        /// smallest documented Step Functions StartExecution refill rate, see docs/operations.md).
+        #[arg(long, env = "PROFILER_AWS_REQUESTS_PER_SECOND", default_value_t = DEFAULT_REQUESTS_PER_SECOND)]
         aws_requests_per_second: f64,
-        /// AWS requests that may go out at once after a quiet period.
-        #[arg(long, env = "PROFILER_AWS_BURST", default_value_t = 40)]
+        /// AWS requests that may go out at once after a quiet period (default: the smallest
+        /// documented StartExecution bucket).
+        #[arg(long, env = "PROFILER_AWS_BURST", default_value_t = DEFAULT_BURST)]
         aws_burst: u32,
         /// Elect a leader through a Lease, so several replicas are safe.
         #[arg(long, env = "PROFILER_LEADER_ELECTION")]

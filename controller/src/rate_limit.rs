@@ -12,6 +12,17 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
+/// Default requests a second (`--aws-requests-per-second`, the chart's `aws.requestsPerSecond`):
+/// the smallest refill rate Step Functions documents for `StartExecution` (150 a second, in every
+/// region but US East (N. Virginia), US West (Oregon) and Europe (Ireland), which have 300), so
+/// the controller alone never outruns that quota in any region, and 10,000 new jobs are started
+/// within about two minutes. The quota is per account and region, shared with every other caller.
+pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 150.0;
+
+/// Default burst (`--aws-burst`, `aws.burst`): the smallest documented `StartExecution` bucket
+/// (800; 1,300 in the three large regions).
+pub const DEFAULT_BURST: u32 = 800;
+
 /// A token bucket: `per_second` tokens a second, at most `burst` saved up.
 #[derive(Debug, Clone)]
 pub struct RateLimit {

@@ -175,8 +175,8 @@ class ChartTest(unittest.TestCase):
         # The controller's defaults (--aws-requests-per-second 20, --aws-burst 40) unless set; the
         # values reach the env as the plain numbers clap parses (no 1e+06 for a big integer).
         c = one(self.rendered["default"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
-        self.assertEqual(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"], "20")
-        self.assertEqual(env_of(c)["PROFILER_AWS_BURST"]["value"], "40")
+        self.assertEqual(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"], "150")
+        self.assertEqual(env_of(c)["PROFILER_AWS_BURST"]["value"], "800")
         c = one(self.rendered["irsa"], "Deployment")["spec"]["template"]["spec"]["containers"][0]
         self.assertEqual(env_of(c)["PROFILER_AWS_REQUESTS_PER_SECOND"]["value"], "2.5")
         self.assertEqual(env_of(c)["PROFILER_AWS_BURST"]["value"], "1000000")

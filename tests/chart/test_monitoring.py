@@ -69,7 +69,7 @@ class MonitoringTest(unittest.TestCase):
         self.assertIn("> 900", alerts["ProfilerJobStuck"]["expr"])
         self.assertIn("profiler_operator_reconcile_errors_total", alerts["ProfilerReconcileErrors"]["expr"])
         self.assertIn("profiler_operator_aws_throttles_total", alerts["ProfilerAwsThrottling"]["expr"])
-        self.assertIn("aws.requestsPerSecond (now 20)", alerts["ProfilerAwsThrottling"]["annotations"]["description"])
+        self.assertIn("aws.requestsPerSecond (now 150)", alerts["ProfilerAwsThrottling"]["annotations"]["description"])
         drift = alerts["ProfilerDriftDetected"]["expr"]
         self.assertIn('profiler_operator_drift_comparisons_total{outcome="drift"}', drift)
         self.assertIn("DriftNotCompared", alerts["ProfilerDriftNotCompared"]["annotations"]["description"])

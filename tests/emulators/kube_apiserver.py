@@ -218,6 +218,11 @@ class KubeApiServer(kmock.KubernetesEmulator):
     _changed: asyncio.Event = attrs.field(factory=asyncio.Event, init=False)  # replaced on each change
     _applied: dict = attrs.field(factory=dict, init=False)  # (res, ns, name, manager, sub) -> last applied
     _custom: dict = attrs.field(factory=dict, init=False)  # resources declared by CRDs -> openAPIV3Schema
+    # Indexes for lists, watches' initial objects and selectors (kmock's store is one flat mapping, so
+    # a list would otherwise look at every object of every resource): the keys of each resource's
+    # objects, and the keys of each resource's objects by label (key, value).
+    _keys: dict = attrs.field(factory=dict, init=False)  # res -> {object key: None}
+    _labelled: dict = attrs.field(factory=dict, init=False)  # (res, label, value) -> {object key: None}
     closing: bool = attrs.field(default=False, init=False)  # ends the open watches
 
     def __attrs_post_init__(self):
@@ -372,9 +377,27 @@ class KubeApiServer(kmock.KubernetesEmulator):
         return obj
 
     def _objects_of(self, res, ns, selector):
-        found = [obj for (r, n, _), obj in self.objects.items() if r == res and ns in (None, n) and not obj.deleted]
-        found = [obj.raw for obj in found if selector(obj.raw)]
+        keys = self._keys.get(res, {})
+        for label, values, wanted in selector.labels:  # a required label value narrows the candidates
+            if wanted and values is not None and len(values) == 1:
+                keys = self._labelled.get((res, label, next(iter(values))), {})
+                break
+        found = []
+        for key in keys:
+            if ns in (None, key[1]) and not (obj := self.objects[key]).deleted and selector(raw := obj.raw):
+                found.append(raw)
         return sorted(found, key=lambda obj: (obj['metadata'].get('namespace', ''), obj['metadata']['name']))
+
+    def _index(self, res, key, old, new):
+        """Keep `_keys` and `_labelled` in step with a write of `key` from `old` to `new` (None: absent)."""
+        self._keys.setdefault(res, {})[key] = None
+        old_labels = ((old or {}).get('metadata') or {}).get('labels') or {}
+        new_labels = ((new or {}).get('metadata') or {}).get('labels') or {}
+        for label, value in old_labels.items():
+            if new_labels.get(label) != value:
+                self._labelled.get((res, label, value), {}).pop(key, None)
+        for label, value in new_labels.items():
+            self._labelled.setdefault((res, label, value), {})[key] = None
 
     def _store(self, res, obj, old, event):
         """Write a new version (or the deletion) under a new resourceVersion and log it for watches."""
@@ -386,6 +409,7 @@ class KubeApiServer(kmock.KubernetesEmulator):
             self.objects[key].history.append(obj)
         else:
             self.objects[key] = obj
+        self._index(res, key, old, None if event == 'DELETED' else obj)
         if event == 'DELETED':
             self.objects[key].delete()
             self._applied = {k: v for k, v in self._applied.items() if k[:3] != key}
@@ -411,6 +435,8 @@ class KubeApiServer(kmock.KubernetesEmulator):
                 self._store(res, copy.deepcopy(obj), obj, 'DELETED')
             for key in [key for key in self.objects if key[0] == res]:
                 del self.objects[key]
+            self._keys.pop(res, None)
+            self._labelled = {k: v for k, v in self._labelled.items() if k[0] != res}
             del self.resources[res]
             del self._custom[res]
         for res, (spec, version) in declared.items():

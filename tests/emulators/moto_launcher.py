@@ -18,6 +18,12 @@ stdout/stderr go to moto's. The task stays RUNNING while it runs (however often 
 called), then is STOPPED with `stopCode` EssentialContainerExited and `containers[0].exitCode` = its
 exit code (128 + N when killed by signal N). `StopTask` sends SIGTERM to its process group (SIGKILL
 10 s later). Without PROFILER_TEST_WORKER_BIN every task stops at once with exit code 0. With
+PROFILER_TEST_TASK_MODE=instant no process starts either (for the controller's scale benchmark,
+which measures the controller and not the worker): each task writes a prepared `result.json` (a
+succeeded TaskResult with zero rows and columns, whose profile and report URIs name objects that
+are not written) where the job document in its environment says the worker would, and stops at
+once with exit code 0; a job document passed as an `s3://` URI is not read (the task then leaves no
+result and the execution fails with WorkerLost). With
 PROFILER_TEST_MAX_RUNNING_TASKS=N at most N processes run at once, as with a Fargate capacity
 limit: the others stay PENDING, in order, until a slot frees (a stopped PENDING task never starts).
 
@@ -189,6 +195,8 @@ models.Statement.__iter__ = statement_iter
 from moto.ecs import models as ecs_models  # noqa: E402
 
 WORKER_BIN_ENV = "PROFILER_TEST_WORKER_BIN"
+TASK_MODE_ENV = "PROFILER_TEST_TASK_MODE"
+JOB_DOCUMENT_ENV = "PROFILER_JOB"  # crds/src/job.rs JOB_DOCUMENT_ENV
 KILL_GRACE_SECONDS = 10
 _WORKERS = {}  # task ARN -> running subprocess.Popen
 _WORKERS_LOCK = threading.Lock()
@@ -262,13 +270,18 @@ def _start_worker(backend, task):
     task._pinned_status = "RUNNING"
     container.last_status = "RUNNING"
     binary = os.environ.get(WORKER_BIN_ENV)
-    if not binary:
+    instant = os.environ.get(TASK_MODE_ENV) == "instant"
+    if not binary and not instant:
         _finish_task(task, 0)
         return
     environment = dict(os.environ)
     for source in (container_definition.get("environment"), override.get("environment")):
         for pair in source or []:
             environment[pair["name"]] = pair.get("value", "")
+    if instant:
+        _write_prepared_result(backend.account_id, environment.get(JOB_DOCUMENT_ENV, ""))
+        _finish_task(task, 0)
+        return
     environment["PROFILER_TEST_ECS_TASK_ARN"] = task.task_arn
     arguments = override.get("command") or container_definition.get("command") or []
     if _SLOTS is None:
@@ -290,6 +303,34 @@ def _start_worker(backend, task):
         _launch(task, binary, arguments, environment)
 
     threading.Thread(target=when_a_slot_frees, daemon=True).start()
+
+
+def _write_prepared_result(account_id, document_text):
+    """PROFILER_TEST_TASK_MODE=instant: the result.json a successful worker would leave, written
+    straight into moto's S3 where the job document puts the attempt's outputs (crds/src/job.rs
+    `output_prefix`, crds/src/result.rs `TaskResult`)."""
+    try:
+        document = json.loads(document_text)
+        output, job = document["output"], document["job"]
+    except (ValueError, KeyError, TypeError):
+        print("moto_launcher: instant task without an inline job document; no result written", file=sys.stderr)
+        return
+    from moto.s3.models import s3_backends
+
+    base = (output.get("prefix") or "").strip("/")
+    tail = f"{job['namespace']}/{job['name']}/{job['uid']}/attempt-{job['attempt']}/"
+    prefix = f"{base}/{tail}" if base else tail
+    bucket = output["bucket"]
+    result = {
+        "status": "succeeded",
+        "rows": 0,
+        "columns": 0,
+        "sampledRows": 0,
+        "profileUri": f"s3://{bucket}/{prefix}profile.json",
+        "reportUri": f"s3://{bucket}/{prefix}report.html",
+        "durationMs": 0,
+    }
+    s3_backends[account_id]["aws"].put_object(bucket, f"{prefix}result.json", json.dumps(result).encode())
 
 
 def _launch(task, binary, arguments, environment):

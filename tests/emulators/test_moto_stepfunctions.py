@@ -6,7 +6,8 @@ state machine shaped like the one the controller generates: success, worker fail
 state's error and cause come from the worker's result.json in S3), stop (the worker process is
 killed), timeout, invalid input, missing result.json; then, on a second launcher without
 PROFILER_TEST_WORKER_BIN, a task that just exits 0; on a third, with one task slot, tasks that
-wait PENDING for it.
+wait PENDING for it; on a fourth, with PROFILER_TEST_TASK_MODE=instant, a task that leaves a
+prepared result.json.
 
 Run: .venv/bin/python tests/emulators/test_moto_stepfunctions.py  (about 30 s; needs boto3 and
 moto[server] from tests/requirements.txt; no Postgres, no Docker)
@@ -400,6 +401,34 @@ class WithoutWorkerBinary(unittest.TestCase):
             described = wait_closed(sfn, execution)
             self.assertEqual(described["status"], "SUCCEEDED", moto.output())
             self.assertEqual(json.loads(described["output"])["task"]["Containers"][0]["ExitCode"], 0)
+        finally:
+            moto.stop()
+
+
+class InstantTasks(unittest.TestCase):
+    """PROFILER_TEST_TASK_MODE=instant (the controller's scale benchmark): no process starts; the
+    task leaves the prepared result.json where the job document puts the attempt's outputs."""
+
+    def test_task_writes_the_prepared_result(self):
+        moto = Moto({"PROFILER_TEST_WORKER_BIN": "/bin/false", "PROFILER_TEST_TASK_MODE": "instant"})
+        try:
+            sfn, s3 = moto.client("stepfunctions"), moto.client("s3")
+            resources = create_resources(moto)
+            machine = sfn.create_state_machine(
+                name="profiler", definition=definition(resources), roleArn="arn:aws:iam::123456789012:role/x"
+            )["stateMachineArn"]
+            document = {"output": {"bucket": "results", "prefix": "/profiles/"},
+                        "job": {"namespace": "default", "name": "j", "uid": "u-1", "attempt": 2}}
+            execution_input = json.dumps({"jobDocument": json.dumps(document), "resultBucket": "results",
+                                          "resultKey": "profiles/default/j/u-1/attempt-2/result.json"})
+            execution = sfn.start_execution(stateMachineArn=machine, input=execution_input)["executionArn"]
+            described = wait_closed(sfn, execution)
+            self.assertEqual(described["status"], "SUCCEEDED", moto.output())
+            self.assertEqual(json.loads(described["output"])["task"]["Containers"][0]["ExitCode"], 0)
+            body = s3.get_object(Bucket="results", Key="profiles/default/j/u-1/attempt-2/result.json")["Body"].read()
+            result = json.loads(body)
+            self.assertEqual((result["status"], result["rows"], result["columns"]), ("succeeded", 0, 0))
+            self.assertEqual(result["profileUri"], "s3://results/profiles/default/j/u-1/attempt-2/profile.json")
         finally:
             moto.stop()
 
