@@ -249,9 +249,15 @@ async fn an_iceberg_table_on_s3_is_profiled_through_each_catalog_into_s3_and_pos
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_with_a_drift_baseline_writes_and_stores_its_comparison() {
+    // A local table in a SQL catalog (not the S3 one of the test above, whose fixture script
+    // owns the Glue database), outputs in a bucket of this test's own.
     let bucket = format!("iceberg-drift-{}", std::process::id());
-    let fx = fixture(&bucket);
+    let dir = std::env::temp_dir().join(format!("profiler-task-iceberg-drift-{}", std::process::id()));
+    let out = Command::new(python()).arg(root().join("tests/fixtures/make_iceberg.py")).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "make_iceberg.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let fx: Value = serde_json::from_slice(&out.stdout).unwrap();
     let s3 = s3().await;
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
     let db = fresh_database("drift").await;
     let env = [("PROFILER_DATABASE_URL", db.as_str())];
     let source = |snapshot: &Value| {
