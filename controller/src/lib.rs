@@ -11,6 +11,8 @@ pub mod http;
 pub mod job;
 pub mod leader;
 pub mod metrics;
+#[cfg(test)]
+mod mock_api;
 pub mod rate_limit;
 pub mod run;
 pub mod runtime;

@@ -13,15 +13,14 @@ use kube::runtime::controller::Action;
 use kube::runtime::events::{Recorder, Reporter};
 use profiler_crds::resources::ProfileJob;
 use serde_json::{Value, json};
-use tower_test::mock::{self, Handle};
+use tower_test::mock;
 
 use super::reconcile::{FINALIZER, JobContext, reconcile};
 use super::tracker::ExecutionTracker;
 use crate::aws::Aws;
 use crate::backoff::ErrorBackoff;
 use crate::metrics::Metrics;
-
-type ApiHandle = Handle<Request<Body>, Response<Body>>;
+use crate::mock_api::{ApiHandle, answer};
 
 fn context(client: Client) -> Arc<JobContext> {
     let region = Region::new("us-east-1");
@@ -64,22 +63,6 @@ fn profile_job(extra_spec: Value, status: Value, finalizers: &[&str]) -> Value {
         "spec": spec,
         "status": status,
     })
-}
-
-/// Answers the next request after `check` has looked at it (method, path and query, JSON body).
-async fn answer(handle: &mut ApiHandle, check: impl FnOnce(&str, &str, Value), status: StatusCode, reply: Value) {
-    let (request, send) = handle.next_request().await.expect("the reconciler sent no further request");
-    let method = request.method().to_string();
-    let uri = request.uri().to_string().trim_end_matches('?').to_owned();
-    let bytes = request.into_body().collect_bytes().await.expect("a readable request body");
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
-    check(&method, &uri, body);
-    let response = Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(Body::from(serde_json::to_vec(&reply).expect("JSON")))
-        .expect("a response");
-    send.send_response(response);
 }
 
 fn not_found(what: &str) -> Value {

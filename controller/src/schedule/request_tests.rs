@@ -12,12 +12,11 @@ use kube::runtime::controller::Action;
 use kube::runtime::events::{Recorder, Reporter};
 use profiler_crds::resources::ProfileSchedule;
 use serde_json::{Value, json};
-use tower_test::mock::{self, Handle};
+use tower_test::mock;
 
 use super::reconcile::{ScheduleContext, reconcile};
 use crate::metrics::Metrics;
-
-type ApiHandle = Handle<Request<Body>, Response<Body>>;
+use crate::mock_api::{ApiHandle, answer};
 
 const JOBS: &str = "/apis/profiler.dev/v1alpha1/namespaces/team-a/profilejobs";
 const UID: &str = "5c3b8e0a-1111-4d2a-9a57-1f0c2d3e4f50";
@@ -52,22 +51,6 @@ async fn due_minute() -> i64 {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
     jiff::Timestamp::now().as_second().div_euclid(60)
-}
-
-/// Answers the next request after `check` has looked at it (method, path and query, JSON body).
-async fn answer(handle: &mut ApiHandle, check: impl FnOnce(&str, &str, Value), status: StatusCode, reply: Value) {
-    let (request, send) = handle.next_request().await.expect("the reconciler sent no further request");
-    let method = request.method().to_string();
-    let uri = request.uri().to_string().trim_end_matches('?').to_owned();
-    let bytes = request.into_body().collect_bytes().await.expect("a readable request body");
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
-    check(&method, &uri, body);
-    let response = Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(Body::from(serde_json::to_vec(&reply).expect("JSON")))
-        .expect("a response");
-    send.send_response(response);
 }
 
 async fn no_jobs_yet(api: &mut ApiHandle) {
