@@ -99,13 +99,13 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                 let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows };
                 (info(summary.data_files, 0, summary.partitioning), ProfileMode::Metadata, out, 0)
             } else {
-                let manifests = runtime.block_on(table.manifests())?;
+                let partitioning = runtime.block_on(table.partitioning())?;
                 let field_ids = table.field_ids();
                 let schema = table.schema.clone();
                 let plan = runtime.block_on(table.plan())?;
                 let partitions: Vec<SourcePartition> =
                     plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
-                let info = info(partitions.len() as u64, plan.delete_files, manifests.partitioning);
+                let info = info(partitions.len() as u64, plan.delete_files, partitioning);
                 let bytes = partitions.iter().map(SourcePartition::bytes).sum();
                 let mut out =
                     scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;

@@ -70,6 +70,12 @@ impl From<i256> for ExactDecimal {
     }
 }
 
+impl From<i128> for ExactDecimal {
+    fn from(v: i128) -> Self {
+        Self::from(i256::from_i128(v))
+    }
+}
+
 impl ExactDecimal {
     /// Adds an unscaled value.
     #[inline]

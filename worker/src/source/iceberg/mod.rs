@@ -24,7 +24,7 @@ use iceberg::io::FileIO;
 use iceberg::scan::FileScanTask;
 use iceberg::spec::{NestedFieldRef, SchemaRef as IcebergSchemaRef};
 use iceberg::table::StaticTable;
-use profiler_crds::{ColumnProfile, IcebergCatalog};
+use profiler_crds::{ColumnProfile, IcebergCatalog, Partitioning};
 use profiler_engine::{EngineError, column_kind};
 use tokio::runtime::Handle;
 
@@ -220,9 +220,14 @@ impl IcebergSource {
         Ok(ScanPlan { partitions, delete_files: delete_files.len() as u64 })
     }
 
-    /// What the snapshot's manifests say: per-column counts and bounds of the selected columns,
-    /// data and delete files, partitioning. An empty summary for a table without snapshots.
-    pub async fn manifests(&self) -> Result<ManifestSummary, WorkerError> {
+    /// The snapshot's partitioning, from its manifests (no column statistics are summed).
+    pub async fn partitioning(&self) -> Result<Option<Partitioning>, WorkerError> {
+        Ok(self.manifests(&[]).await?.partitioning)
+    }
+
+    /// What the snapshot's manifests say: per-column counts and bounds of `columns`, data and
+    /// delete files, partitioning. An empty summary for a table without snapshots.
+    async fn manifests(&self, columns: &[NestedFieldRef]) -> Result<ManifestSummary, WorkerError> {
         let metadata = self.table.metadata();
         let Some(snapshot) = self.snapshot_id().and_then(|id| metadata.snapshot_by_id(id)) else {
             return Ok(ManifestSummary {
@@ -233,7 +238,7 @@ impl IcebergSource {
                 partitioning: None,
             });
         };
-        manifests::summarize(&metadata, snapshot, &self.read_schema, &self.selected, &self.file_io)
+        manifests::summarize(&metadata, snapshot, &self.read_schema, columns, &self.file_io)
             .await
             .map_err(iceberg_err("read manifests", &self.location))
     }
@@ -241,7 +246,7 @@ impl IcebergSource {
     /// Column profiles from the manifests alone: row, null and value counts and min/max bounds.
     /// Refused for a snapshot with delete files, whose manifest counts include deleted rows.
     pub async fn metadata_profile(&self) -> Result<ManifestSummary, WorkerError> {
-        let summary = self.manifests().await?;
+        let summary = self.manifests(&self.selected).await?;
         match self.snapshot_id() {
             Some(id) if summary.delete_files > 0 => Err(manifests::deletes_refused(id, summary.delete_files)),
             _ => Ok(summary),

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use iceberg::spec::{Datum, Literal, PrimitiveLiteral, PrimitiveType, Transform, Type};
-use profiler_engine::hex;
+use profiler_engine::{ExactDecimal, hex};
 
 /// Renders a bound like the scan renders values.
 pub fn render(d: &Datum) -> String {
@@ -36,6 +36,7 @@ pub fn render_literal(data_type: &PrimitiveType, literal: &PrimitiveLiteral) -> 
             iso(Some(DateTime::from_timestamp_nanos(*v)), true)
         }
         (PrimitiveType::Decimal { scale, .. }, PrimitiveLiteral::Int128(v)) => decimal_text(*v, *scale),
+
         (PrimitiveType::Uuid, PrimitiveLiteral::UInt128(v)) => uuid_text(*v),
         // Writers store -0.0 as the lower bound of a column whose minimum is 0.
         (_, PrimitiveLiteral::Double(v)) if v.0 == 0.0 => "0".into(),
@@ -52,17 +53,11 @@ pub fn render_literal(data_type: &PrimitiveType, literal: &PrimitiveLiteral) -> 
     }
 }
 
-/// `unscaled × 10^-scale` written exactly, with `scale` digits after the point.
+/// `unscaled × 10^-scale` written exactly, with `scale` digits after the point, as the engine
+/// writes decimal figures (Iceberg scales are at most 38).
 fn decimal_text(unscaled: i128, scale: u32) -> String {
-    let digits = unscaled.unsigned_abs().to_string();
-    let sign = if unscaled < 0 { "-" } else { "" };
-    let scale = scale as usize;
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (whole, fraction) = padded.split_at(padded.len() - scale);
-    format!("{sign}{whole}.{fraction}")
+    let scale = i8::try_from(scale).unwrap_or(i8::MAX);
+    ExactDecimal::from(unscaled).render(scale)
 }
 
 fn uuid_text(v: u128) -> String {
