@@ -12,6 +12,7 @@ pub mod job;
 pub mod names;
 pub mod phase;
 pub mod profile;
+pub mod quality;
 #[cfg(feature = "kubernetes")]
 pub mod resources;
 pub mod result;
