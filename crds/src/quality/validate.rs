@@ -4,7 +4,10 @@
 
 use std::collections::HashSet;
 
-use super::{MAX_ALLOWED_VALUES, MAX_RULES, RULE_SET_FORMAT_VERSION, Rule, RuleSet, RuleType};
+use super::{MAX_ALLOWED_VALUES, MAX_RULES, RULE_SET_FORMAT_VERSION, Rule, RuleFields, RuleSet, RuleType};
+
+/// Picks one of the fields a rule type takes.
+type FieldPick = fn(RuleFields) -> bool;
 use crate::rules::{NAME, NO_CONTROL, StringRule};
 
 /// A rule's name.
@@ -215,12 +218,12 @@ fn cel_list(types: impl Iterator<Item = RuleType>) -> String {
 /// [`validate_rules`] (the per-field string rules are in [`rules_list_schema`]; unique names are
 /// the list's map key).
 pub fn rule_cel() -> Vec<(String, String)> {
-    let taking = |pick: fn(super::RuleFields) -> bool| cel_list(RuleType::ALL.into_iter().filter(|t| pick(t.fields())));
+    let taking = |pick: FieldPick| cel_list(RuleType::ALL.into_iter().filter(|t| pick(t.fields())));
     let mut rules = vec![(
         format!("has(self.column) == (self.type in {})", taking(|f| f.column)),
         "column is required for every rule type but rowCount, and not a field of rowCount".to_owned(),
     )];
-    let optional: [(&str, fn(super::RuleFields) -> bool); 6] = [
+    let optional: [(&str, FieldPick); 6] = [
         ("min", |f| f.min),
         ("max", |f| f.max),
         ("values", |f| f.values),
