@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use profiler_controller::crd_yaml::crds_yaml;
 use profiler_controller::leader::LeaseConfig;
-use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_REQUESTS_PER_SECOND};
+use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUESTS_PER_SECOND};
 use profiler_controller::run::{RunConfig, run};
 use profiler_controller::schedule::cron::Schedule;
 use profiler_controller::state_machine::{StateMachineParams, definition};
@@ -47,6 +47,9 @@ enum Command {
         /// documented StartExecution bucket).
         #[arg(long, env = "PROFILER_AWS_BURST", default_value_t = DEFAULT_BURST)]
         aws_burst: u32,
+        /// AWS requests in flight at once; the others wait in the controller (at least 1).
+        #[arg(long, env = "PROFILER_AWS_MAX_IN_FLIGHT", default_value_t = DEFAULT_MAX_IN_FLIGHT)]
+        aws_max_in_flight: usize,
         /// Elect a leader through a Lease, so several replicas are safe.
         #[arg(long, env = "PROFILER_LEADER_ELECTION")]
         leader_election: bool,
@@ -163,6 +166,7 @@ fn main() -> ExitCode {
             listing_max_age,
             aws_requests_per_second,
             aws_burst,
+            aws_max_in_flight,
             leader_election,
             lease_name,
             lease_namespace,
@@ -184,6 +188,10 @@ fn main() -> ExitCode {
                 eprintln!("error: --aws-requests-per-second must be a positive number");
                 return ExitCode::from(2);
             }
+            if aws_max_in_flight == 0 {
+                eprintln!("error: --aws-max-in-flight must be at least 1");
+                return ExitCode::from(2);
+            }
             let leader_election = leader_election.then(|| LeaseConfig {
                 name: lease_name,
                 namespace: lease_namespace,
@@ -196,6 +204,7 @@ fn main() -> ExitCode {
                 listing_max_age: Duration::from_secs(listing_max_age),
                 aws_requests_per_second,
                 aws_burst,
+                aws_max_in_flight,
                 leader_election,
             };
             let runtime = match tokio::runtime::Runtime::new() {

@@ -5,6 +5,7 @@
 //! the runs they created, missed and skipped.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use k8s_openapi::jiff::Timestamp;
@@ -22,6 +23,16 @@ pub struct AwsCallLabels {
     pub service: String,
     /// Operation, e.g. `ListExecutions`.
     pub operation: String,
+}
+
+/// Labels of the time an AWS request spent in one stage.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AwsStageLabels {
+    /// Operation, e.g. `StartExecution` (`S3` for S3's REST calls).
+    pub operation: String,
+    /// `slot` (waiting for one of the in-flight slots), `budget` (waiting for a token of the
+    /// request budget) or `service` (sent until AWS's answer arrived).
+    pub stage: String,
 }
 
 /// Labels of a reconcile.
@@ -73,6 +84,8 @@ pub struct Metrics {
     pub aws_calls: Family<AwsCallLabels, Counter>,
     /// AWS answers that asked the controller to slow down.
     pub aws_throttles: Family<AwsCallLabels, Counter>,
+    /// Seconds AWS requests spent waiting for a slot, for a budget token, and for AWS.
+    pub aws_request_seconds: Family<AwsStageLabels, Counter<f64, AtomicU64>>,
     /// Reconciles run.
     pub reconciles: Family<ReconcileLabels, Counter>,
     /// Reconciles that ended in an error (retried with backoff).
@@ -102,6 +115,7 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("profiler_operator");
         let aws_calls = Family::<AwsCallLabels, Counter>::default();
         let aws_throttles = Family::<AwsCallLabels, Counter>::default();
+        let aws_request_seconds = Family::<AwsStageLabels, Counter<f64, AtomicU64>>::default();
         let reconciles = Family::<ReconcileLabels, Counter>::default();
         let reconcile_errors = Family::<ReconcileLabels, Counter>::default();
         let leader = Gauge::default();
@@ -118,6 +132,11 @@ impl Default for Metrics {
             "aws_throttles",
             "AWS answers that throttled a call (HTTP 429/503, Throttling*)",
             aws_throttles.clone(),
+        );
+        registry.register(
+            "aws_request_seconds",
+            "Seconds AWS requests spent by stage: waiting for an in-flight slot, for a budget token, and sent",
+            aws_request_seconds.clone(),
         );
         registry.register("reconciles", "Reconciles run", reconciles.clone());
         registry.register("reconcile_errors", "Reconciles that failed and were requeued", reconcile_errors.clone());
@@ -154,6 +173,7 @@ impl Default for Metrics {
             registry: Arc::new(registry),
             aws_calls,
             aws_throttles,
+            aws_request_seconds,
             reconciles,
             reconcile_errors,
             leader,

@@ -1,16 +1,24 @@
 //! One outbound rate limit for every AWS client of the process: the SDK's HTTP client is wrapped
-//! so that each request (retries included) first takes a token from a shared bucket. A thousand
-//! jobs reconciled at once queue here instead of meeting AWS throttling; when AWS throttles
-//! anyway, the SDK's adaptive retry slows down further.
+//! so that each request (retries included) first takes one of a fixed number of in-flight slots,
+//! then a token from a shared bucket, and only then goes out. A thousand jobs reconciled at once
+//! queue here instead of meeting AWS throttling, and a slow endpoint holds at most
+//! `max_in_flight` connections (a request waiting for a slot is a small future, not a socket in
+//! the endpoint's listen backlog that times out and is retried). When AWS throttles anyway, the
+//! SDK's adaptive retry slows down further. The time spent in each stage is counted in
+//! `profiler_operator_aws_request_seconds_total{operation,stage}`.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+use crate::metrics::{AwsStageLabels, Metrics};
 
 /// Default requests a second (`--aws-requests-per-second`, the chart's `aws.requestsPerSecond`):
 /// the smallest refill rate Step Functions documents for `StartExecution` (150 a second, in every
@@ -23,10 +31,19 @@ pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 150.0;
 /// (800; 1,300 in the three large regions).
 pub const DEFAULT_BURST: u32 = 800;
 
-/// A token bucket: `per_second` tokens a second, at most `burst` saved up.
+/// Default AWS requests in flight at once (`--aws-max-in-flight`, `aws.maxInFlight`). At
+/// Step Functions' usual latency (tens of milliseconds) 64 connections carry several times the
+/// default 150 requests a second; a slower endpoint makes requests queue in the controller,
+/// where they cost a few hundred bytes each, not a connection each.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+/// A token bucket (`per_second` tokens a second, at most `burst` saved up) and a cap on the
+/// requests in flight.
 #[derive(Debug, Clone)]
 pub struct RateLimit {
     bucket: Arc<Mutex<Bucket>>,
+    in_flight: Arc<Semaphore>,
+    metrics: Option<Metrics>,
 }
 
 #[derive(Debug)]
@@ -53,11 +70,29 @@ impl Bucket {
 }
 
 impl RateLimit {
-    /// A bucket that starts full. `per_second` must be positive; `burst` is at least 1.
-    pub fn new(per_second: f64, burst: u32) -> Self {
+    /// A bucket that starts full. `per_second` must be positive; `burst` and `max_in_flight`
+    /// are at least 1.
+    pub fn new(per_second: f64, burst: u32, max_in_flight: usize) -> Self {
         let burst = f64::from(burst.max(1));
         let per_second = if per_second > 0.0 { per_second } else { 1.0 };
-        Self { bucket: Arc::new(Mutex::new(Bucket { per_second, burst, tokens: burst, refilled_at: Instant::now() })) }
+        Self {
+            bucket: Arc::new(Mutex::new(Bucket { per_second, burst, tokens: burst, refilled_at: Instant::now() })),
+            in_flight: Arc::new(Semaphore::new(max_in_flight.clamp(1, Semaphore::MAX_PERMITS))),
+            metrics: None,
+        }
+    }
+
+    /// The same limit, counting each request's time per stage in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn record(&self, operation: &str, stage: &str, spent: Duration) {
+        if let Some(metrics) = &self.metrics {
+            let labels = AwsStageLabels { operation: operation.to_owned(), stage: stage.to_owned() };
+            metrics.aws_request_seconds.get_or_create(&labels).inc_by(spent.as_secs_f64());
+        }
     }
 
     /// Waits for a token.
@@ -106,10 +141,41 @@ impl HttpConnector for LimitedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let inner = self.inner.clone();
         let limit = self.limit.clone();
+        let operation = operation_of(request.headers().get("x-amz-target"));
         HttpConnectorFuture::new(async move {
+            let queued = Instant::now();
+            // A slot first, then a token: the token is taken when the request can go out, so
+            // what is sent never outruns the bucket, however long the endpoint stalled. The
+            // semaphore is never closed; were it, the request would go out without a slot.
+            let _slot = limit.in_flight.clone().acquire_owned().await.ok();
+            let slotted = Instant::now();
             limit.acquire().await;
-            inner.call(request).await
+            let sent = Instant::now();
+            let answer = inner.call(request).await;
+            limit.record(operation, "slot", slotted - queued);
+            limit.record(operation, "budget", sent - slotted);
+            limit.record(operation, "service", sent.elapsed());
+            answer
         })
+    }
+}
+
+/// The operation of a JSON-protocol request (`X-Amz-Target: AWSStepFunctions.StartExecution`);
+/// `S3` for the REST calls, which carry no target.
+fn operation_of(target: Option<&str>) -> &'static str {
+    const KNOWN: [&str; 8] = [
+        "StartExecution",
+        "DescribeExecution",
+        "ListExecutions",
+        "StopExecution",
+        "CreateStateMachine",
+        "UpdateStateMachine",
+        "DescribeStateMachine",
+        "RegisterTaskDefinition",
+    ];
+    match target.and_then(|t| t.rsplit_once('.')) {
+        Some((_, op)) => KNOWN.into_iter().find(|k| *k == op).unwrap_or("other"),
+        None => "S3",
     }
 }
 
@@ -143,12 +209,19 @@ mod tests {
 
     #[tokio::test]
     async fn waiters_get_tokens_at_the_configured_rate() {
-        let limit = RateLimit::new(100.0, 1);
+        let limit = RateLimit::new(100.0, 1, 4);
         let start = Instant::now();
         for _ in 0..6 {
             limit.acquire().await;
         }
         // One token at once, five more at 10 ms each.
         assert!(start.elapsed() >= Duration::from_millis(45), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn operations_are_named_from_the_target_header() {
+        assert_eq!(operation_of(Some("AWSStepFunctions.StartExecution")), "StartExecution");
+        assert_eq!(operation_of(Some("AmazonEC2ContainerServiceV20141113.RunTask")), "other");
+        assert_eq!(operation_of(None), "S3");
     }
 }

@@ -85,7 +85,7 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
     let this = JobRef::new(ctx, job)?;
     // The runtime is looked up once per reconcile; every arm uses this answer.
     let runtime = ready_runtime(&ctx.client, &job.spec.runtime_ref.name).await?;
-    let execution = this.execution(&runtime).await?;
+    let execution = this.execution(&runtime, deleting).await?;
     let runtime_state = match &runtime {
         Ok(_) => RuntimeState::Ready,
         Err(m) => RuntimeState::NotReady(m.clone()),
@@ -145,12 +145,17 @@ impl<'a> JobRef<'a> {
         })
     }
 
-    /// The current attempt's execution; a finished job's is never looked up again.
-    async fn execution(&self, runtime: &RuntimeLookup) -> Result<ExecutionState, Error> {
+    /// The current attempt's execution; a finished job's is never looked up again, nor one whose
+    /// StartExecution failed in this process (it is sent again under the same name), unless the
+    /// job is being deleted.
+    async fn execution(&self, runtime: &RuntimeLookup, deleting: bool) -> Result<ExecutionState, Error> {
         let status = &self.status;
         let (Some(arn), true) = (&status.execution_arn, status.attempt > 0 && !self.phase().is_terminal()) else {
             return Ok(ExecutionState::NotStarted);
         };
+        if !deleting && self.ctx.tracker.start_unconfirmed(arn) {
+            return Ok(ExecutionState::NotStarted);
+        }
         match runtime {
             Ok((_, machine)) => self.ctx.tracker.state(machine, arn).await,
             // Without a Ready runtime the machine is unknown; describe the execution directly.
@@ -183,6 +188,9 @@ impl<'a> JobRef<'a> {
                 // Keep the finalizer until the cancellation is recorded.
                 return Err(Error::StorePending("the cancelled run is not recorded yet".into()));
             }
+        }
+        if let Some(arn) = &self.status.execution_arn {
+            self.ctx.tracker.forget(arn);
         }
         self.ctx.metrics.forget_job(&self.uid);
         Ok(Action::await_change())
@@ -273,7 +281,10 @@ impl<'a> JobRef<'a> {
             Err(e) if e.as_service_error().is_some_and(|s| s.is_execution_already_exists()) => {
                 info!(execution, "the execution already exists (started before a restart)");
             }
-            Err(e) => return Err(failed("Step Functions", "StartExecution", &e)),
+            Err(e) => {
+                self.ctx.tracker.start_failed(&arn);
+                return Err(failed("Step Functions", "StartExecution", &e));
+            }
         }
         self.ctx.tracker.started(&machine, &arn).await;
         self.event(EventType::Normal, "Submitted", &format!("Started attempt {attempt}: {arn}")).await;
