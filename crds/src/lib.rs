@@ -6,6 +6,7 @@
 //! links neither Arrow nor a Kubernetes client, so the controller and the worker can both depend
 //! on it.
 
+pub mod alerts;
 pub mod comparison;
 pub mod drift;
 pub mod job;
@@ -19,6 +20,7 @@ pub mod result;
 pub mod rules;
 pub mod sampling;
 
+pub use alerts::{Alert, AlertKind, alert_counts};
 pub use comparison::{
     COMPARISON_FORMAT_VERSION, ColumnComparison, ColumnMatch, ColumnRef, ColumnStatistics, DriftSummary,
     DriftThresholds, Figure, Finding, FindingKind, MAX_DRIFTED_COLUMNS, MAX_DRIFTED_COLUMNS_IN_STATUS,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::Alert;
 use crate::sampling::SamplingReport;
 
 /// Version of the profile document format written by this build.
@@ -42,6 +43,10 @@ pub struct TableProfile {
     pub started_at: String,
     /// Wall-clock duration of the run in milliseconds.
     pub duration_ms: u64,
+    /// What the profile shows that is worth a look (constant or mostly null columns, likely keys,
+    /// skew, ...), computed from the profile alone; empty in documents written before alerts.
+    #[serde(default)]
+    pub alerts: Vec<Alert>,
     /// One entry per profiled column, in schema order; struct fields appear as `parent.child`.
     pub columns: Vec<ColumnProfile>,
 }

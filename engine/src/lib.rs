@@ -7,6 +7,7 @@
 //! ([`merge_profiles`]).
 
 mod accumulator;
+pub mod alerts;
 pub mod compare;
 mod content_type;
 mod error;
@@ -22,6 +23,7 @@ mod table;
 
 pub use accumulator::decimal::{DecimalError, ExactDecimal, normalize as normalize_decimal};
 pub use accumulator::{ColumnAccumulator, column_kind, hex};
+pub use alerts::{AlertThresholds, alerts, alerts_with};
 pub use compare::{CdfOverlay, CompareError, cdf_overlay, compare};
 pub use content_type::classify as classify_content;
 pub use error::EngineError;

@@ -45,7 +45,7 @@ pub fn merge_profiles(
     let mut source = a.source.clone();
     source.files += b.source.files;
     let started_at = a.started_at.clone().min(b.started_at.clone());
-    Ok(TableProfile {
+    let mut merged = TableProfile {
         format_version: a.format_version,
         profiler_version: a.profiler_version.clone(),
         source,
@@ -60,6 +60,9 @@ pub fn merge_profiles(
         bytes_scanned: a.bytes_scanned.zip(b.bytes_scanned).map(|(x, y)| x + y),
         started_at,
         duration_ms: a.duration_ms + b.duration_ms,
+        alerts: Vec::new(),
         columns,
-    })
+    };
+    merged.alerts = crate::alerts::alerts(&merged);
+    Ok(merged)
 }

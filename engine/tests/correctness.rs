@@ -357,6 +357,7 @@ fn document(cols: Vec<ColumnProfile>, rows: u64) -> TableProfile {
         bytes_scanned: None,
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 1,
+        alerts: vec![],
         columns: cols,
     }
 }

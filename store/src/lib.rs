@@ -7,6 +7,7 @@
 //! schema lets Supabase users read the namespaces their JWT grants; this crate writes as whatever
 //! role its connection URL names (the service role or the database owner).
 
+mod alerts;
 mod comparisons;
 mod config;
 mod error;

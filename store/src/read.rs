@@ -8,6 +8,7 @@ use profiler_crds::{ColumnProfile, TableProfile};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::alerts::read_alerts;
 use crate::error::StoreError;
 use crate::records::{RunKey, RunStatus};
 use crate::rows::{
@@ -187,6 +188,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("reading partition counts"))?;
+        let alerts = read_alerts(&self.pool, run.run_id).await?;
         let status = RunStatus::parse(&run.status).ok_or_else(|| corrupt("profile_runs.status", &run.status))?;
         let error = match (run.error, run.error_kind) {
             (Some(message), Some(kind)) => {
@@ -202,7 +204,7 @@ impl Store {
             error,
             profile_uri: run.profile_uri,
             report_uri: run.report_uri,
-            profile: table.into_profile(columns, partitions)?,
+            profile: table.into_profile(columns, partitions, alerts)?,
         })
     }
 

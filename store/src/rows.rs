@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, SecondsFormat, Utc};
 use profiler_crds::{
-    BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DecimalStats, DistinctCount, Distribution,
+    Alert, BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DecimalStats, DistinctCount, Distribution,
     HistogramBin, IcebergReadInfo, InferredType, ListStats, MetadataStats, Moments, NumericStats, PartitionCount,
     PartitionSpecInfo, Partitioning, ProfileMode, Quantile, Sampling, SamplingReport, SourceInfo, SourceKind,
     TableProfile, TemporalStats, TextStats, ValueCount,
@@ -207,11 +207,13 @@ impl TableRow {
         })
     }
 
-    /// The rebuilt document. `partitions` are the run's `partition_counts` rows in position order.
+    /// The rebuilt document. `partitions` are the run's `partition_counts` rows in position order,
+    /// `alerts` the run's alerts in document order.
     pub(crate) fn into_profile(
         self,
         columns: Vec<ColumnProfile>,
         partitions: Vec<PartitionRow>,
+        alerts: Vec<Alert>,
     ) -> Result<TableProfile, StoreError> {
         let field = |name: &str| format!("table_profiles.{name}");
         let seed = || {
@@ -302,6 +304,7 @@ impl TableRow {
             bytes_scanned: self.bytes_scanned.map(|b| to_u64(b, || field("bytes_scanned"))).transpose()?,
             started_at: format_time(self.started_at),
             duration_ms: to_u64(self.duration_ms, || field("duration_ms"))?,
+            alerts,
             columns,
         })
     }

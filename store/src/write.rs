@@ -5,6 +5,7 @@ use profiler_crds::TableProfile;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 use tracing::{debug, instrument};
 
+use crate::alerts::{alert_rows, insert_alerts};
 use crate::error::StoreError;
 use crate::records::{JobRecord, RunKey, RunOutcome, RunStatus};
 use crate::rows::{COLUMN_FIELDS, ColumnChildren, ColumnRow, PartitionRow, TableRow, column_rows, partition_rows};
@@ -126,6 +127,7 @@ impl Store {
     pub async fn write_profile(&self, run: RunKey, profile: &TableProfile) -> Result<(), StoreError> {
         let table = TableRow::from_profile(profile)?;
         let partitions = partition_rows(profile)?;
+        let alerts = alert_rows(profile)?;
         let mut columns = Vec::with_capacity(profile.columns.len());
         for (index, column) in profile.columns.iter().enumerate() {
             columns.push(column_rows(index, column)?);
@@ -151,6 +153,7 @@ impl Store {
         insert_table(&mut tx, run_id, &namespace, &table).await?;
         insert_partitions(&mut tx, run_id, &namespace, &partitions).await?;
         insert_columns(&mut tx, run_id, &namespace, &columns).await?;
+        insert_alerts(&mut tx, run_id, &namespace, &alerts).await?;
         tx.commit().await.map_err(StoreError::query("committing the profile"))?;
         debug!(run_id, "profile written");
         Ok(())

@@ -140,7 +140,8 @@ impl RunStart {
     }
 
     /// The document of this run, finished now: what it read (`source`, `mode`, `sampling`,
-    /// `bytes_scanned`) and the profiles of its columns, stamped with this build's versions.
+    /// `bytes_scanned`) and the profiles of its columns, stamped with this build's versions, with
+    /// the alerts the profile shows.
     pub(crate) fn document(
         self,
         source: SourceInfo,
@@ -149,7 +150,7 @@ impl RunStart {
         bytes_scanned: u64,
         columns: Vec<ColumnProfile>,
     ) -> TableProfile {
-        TableProfile {
+        let mut profile = TableProfile {
             format_version: PROFILE_FORMAT_VERSION,
             profiler_version: ENGINE_VERSION.to_owned(),
             source,
@@ -160,7 +161,10 @@ impl RunStart {
             bytes_scanned: Some(bytes_scanned),
             started_at: self.started_at,
             duration_ms: self.clock.elapsed().as_millis() as u64,
+            alerts: Vec::new(),
             columns,
-        }
+        };
+        profile.alerts = profiler_engine::alerts(&profile);
+        profile
     }
 }

@@ -63,6 +63,7 @@ fn profile(columns: Vec<(&str, ArrayRef)>) -> TableProfile {
         bytes_scanned: None,
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 1,
+        alerts: vec![],
         columns,
     }
 }

@@ -161,7 +161,7 @@ pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
         sum: text(cents.iter().sum()),
         sum_exceeds_38_digits: false,
     });
-    TableProfile {
+    let mut profile = TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
         source: SourceInfo {
@@ -182,8 +182,11 @@ pub fn engine_profile(location: &str, started_at: &str) -> TableProfile {
         bytes_scanned: Some(123_456),
         started_at: started_at.into(),
         duration_ms: 42,
+        alerts: vec![],
         columns,
-    }
+    };
+    profile.alerts = profiler_engine::alerts(&profile);
+    profile
 }
 
 /// A numeric column of two values with exact decimal figures as given (no distribution).
@@ -300,6 +303,7 @@ pub fn iceberg_profile(location: &str, started_at: &str) -> TableProfile {
     profile.source.iceberg = Some(iceberg_read_info());
     profile.columns.extend(extreme_decimal_columns());
     profile.column_count = profile.columns.len() as u64;
+    profile.alerts = profiler_engine::alerts(&profile);
     profile
 }
 
@@ -315,7 +319,7 @@ pub fn metadata_profile(location: &str) -> TableProfile {
     name.min = Some("aa".into());
     name.metadata =
         Some(MetadataStats { files_with_stats: 2, files: 3, nan_count: Some(0), bounds_may_be_truncated: true });
-    TableProfile {
+    let mut profile = TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
         source: SourceInfo {
@@ -332,8 +336,11 @@ pub fn metadata_profile(location: &str) -> TableProfile {
         bytes_scanned: Some(0),
         started_at: "2026-11-02T10:00:00.000Z".into(),
         duration_ms: 3,
+        alerts: vec![],
         columns: vec![id, name],
-    }
+    };
+    profile.alerts = profiler_engine::alerts(&profile);
+    profile
 }
 
 /// Rows in each profile table, for checking that nothing was duplicated or left behind.
