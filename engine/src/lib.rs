@@ -16,6 +16,7 @@ mod fxhash;
 mod lanes;
 mod merge;
 mod options;
+pub mod quality;
 mod sample;
 mod scan;
 mod sketch;
@@ -29,7 +30,7 @@ pub use content_type::classify as classify_content;
 pub use error::EngineError;
 pub use merge::merge_profiles;
 pub use options::{ProfileOptions, QUANTILE_RANKS};
-pub use scan::{Partition, ScanOutput, scan};
+pub use scan::{Partition, ScanOutput, ScanPlan, scan, scan_with};
 pub use table::TableProfiler;
 
 /// Version of the engine, written into every profile.

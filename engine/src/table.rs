@@ -94,7 +94,7 @@ fn flatten(
 }
 
 /// The leaf array at `path`, with the nulls of every enclosing struct applied to it.
-fn leaf_array(batch: &RecordBatch, path: &[usize], name: &str) -> Result<ArrayRef, EngineError> {
+pub(crate) fn leaf_array(batch: &RecordBatch, path: &[usize], name: &str) -> Result<ArrayRef, EngineError> {
     let missing = || EngineError::MissingColumn(name.to_owned());
     let mut array = batch.columns().get(path[0]).ok_or_else(missing)?.clone();
     let mut parent_nulls: Option<NullBuffer> = None;

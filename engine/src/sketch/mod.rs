@@ -17,7 +17,7 @@ mod kll;
 mod quantiles;
 
 pub(crate) use frequent_items::TopValuesSketch;
-pub(crate) use hll::DistinctSketch;
+pub(crate) use hll::{DistinctSketch, murmur3_x64_128};
 pub(crate) use kll::SortedView;
 pub(crate) use quantiles::QuantileSketch;
 
