@@ -20,5 +20,5 @@ pub mod source;
 pub mod task;
 
 pub use error::{WorkerError, exit_code};
-pub use run::{ProfileRequest, Progress, profile};
+pub use run::{ProfileOutput, ProfileRequest, Progress, check, profile, profile_and_check};
 pub use source::SourceSpec;

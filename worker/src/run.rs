@@ -1,14 +1,17 @@
-//! One profiling run: open the source, scan it (or read its metadata), assemble the document.
+//! One profiling run: open the source, scan it (or read its metadata), assemble the document;
+//! with a rule set, verify the rules in the same scan and assemble the check report too.
 
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
+use profiler_crds::quality::{CHECK_FORMAT_VERSION, CheckReport, CheckSummary, RuleResult, RuleSet, RuleType};
 use profiler_crds::{
     ColumnProfile, IcebergReadInfo, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo,
     SourceKind, TableProfile,
 };
-use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, scan};
+use profiler_engine::quality::check::{Observed, judge, not_evaluated};
+use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, ScanPlan, scan_with};
 use tracing::{info, info_span};
 
 use crate::error::WorkerError;
@@ -42,9 +45,60 @@ pub struct Progress {
     pub total: AtomicU64,
 }
 
+/// What a run produced: the profile and, when rules were given, the check report of the same
+/// scan.
+#[derive(Debug, Clone)]
+pub struct ProfileOutput {
+    /// The profile document.
+    pub profile: TableProfile,
+    /// The rules' results (`check.json`), when the run had rules.
+    pub check: Option<CheckReport>,
+}
+
 /// Runs the request and returns the profile document.
 pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TableProfile, WorkerError> {
+    Ok(profile_and_check(request, None, progress)?.profile)
+}
+
+/// Profiles the request's source and, with `rules`, verifies them in the same scan: the data is
+/// read once. Rules judge every row read, also when the profile samples. In metadata-only mode
+/// (no data file read) a `rowCount` rule is judged from the manifests' row count and every other
+/// rule is reported as not evaluated, with the reason.
+pub fn profile_and_check(
+    request: &ProfileRequest,
+    rules: Option<&RuleSet>,
+    progress: &Progress,
+) -> Result<ProfileOutput, WorkerError> {
+    let (profile, check) = run(request, rules, true, progress)?;
+    let profile = profile.ok_or_else(|| WorkerError::InvalidRequest("the run produced no profile".into()))?;
+    Ok(ProfileOutput { profile, check })
+}
+
+/// Verifies `rules` against the request's source in one scan, without profiling (the
+/// request's sampling must be full: rules judge every row).
+pub fn check(request: &ProfileRequest, rules: &RuleSet, progress: &Progress) -> Result<CheckReport, WorkerError> {
+    if request.sampling != Sampling::Full {
+        return Err(WorkerError::InvalidRequest("rules are verified on every row; a check takes no sampling".into()));
+    }
+    let (_, check) = run(request, Some(rules), false, progress)?;
+    check.ok_or_else(|| WorkerError::InvalidRequest("the run produced no check report".into()))
+}
+
+/// One run: the profile when `profiling`, the check report when `rules` are given.
+fn run(
+    request: &ProfileRequest,
+    rules: Option<&RuleSet>,
+    profiling: bool,
+    progress: &Progress,
+) -> Result<(Option<TableProfile>, Option<CheckReport>), WorkerError> {
     let _span = info_span!("profile", source = request.source.location()).entered();
+    let scan_plan = |sampling| ScanPlan {
+        sampling,
+        options: &request.options,
+        threads: request.threads,
+        rules: rules.map(|r| r.rules.as_slice()),
+        profile: profiling,
+    };
     request.options.validate()?;
     if request.metadata_only && request.sampling != Sampling::Full {
         return Err(WorkerError::InvalidRequest(
@@ -72,14 +126,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             let partitions: Vec<SourcePartition> =
                 parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
             let bytes = partitions.iter().map(SourcePartition::bytes).sum();
-            let out = scan(
-                parquet.schema.clone(),
-                partitions,
-                request.sampling,
-                &request.options,
-                request.threads,
-                &progress.rows,
-            )?;
+            let out = scan_with(parquet.schema.clone(), partitions, &scan_plan(request.sampling), &progress.rows)?;
             (info, ProfileMode::Scan, out, bytes)
         }
         SourceSpec::Iceberg { location, snapshot_id, catalog } => {
@@ -96,7 +143,8 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             };
             if request.metadata_only {
                 let summary = runtime.block_on(table.metadata_profile())?;
-                let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows };
+                let rules = rules.map(|set| metadata_rule_results(set, summary.rows));
+                let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows, rules };
                 (info(summary.data_files, 0, summary.partitioning), ProfileMode::Metadata, out, 0)
             } else {
                 let partitioning = runtime.block_on(table.partitioning())?;
@@ -107,8 +155,7 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
                     plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
                 let info = info(partitions.len() as u64, plan.delete_files, partitioning);
                 let bytes = partitions.iter().map(SourcePartition::bytes).sum();
-                let mut out =
-                    scan(schema, partitions, request.sampling, &request.options, request.threads, &progress.rows)?;
+                let mut out = scan_with(schema, partitions, &scan_plan(request.sampling), &progress.rows)?;
                 for column in &mut out.columns {
                     column.field_id = field_ids.get(&column.name).copied();
                 }
@@ -116,6 +163,14 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
             }
         }
     };
+    let checked_rows = if mode == ProfileMode::Metadata { scanned.rows_profiled } else { scanned.rows_read };
+    let check = scanned.rules.map(|results| start.check_report(source.clone(), checked_rows, results));
+    if let Some(report) = &check {
+        info!(summary = report.summary.describe(), "rules verified");
+    }
+    if !profiling {
+        return Ok((None, check));
+    }
     let sampling = SamplingReport {
         sampling: request.sampling,
         rows_read: scanned.rows_read,
@@ -124,7 +179,23 @@ pub fn profile(request: &ProfileRequest, progress: &Progress) -> Result<TablePro
     let profile = start.document(source, mode, sampling, bytes_scanned, scanned.columns);
     let SamplingReport { rows_read, rows_profiled, .. } = profile.sampling;
     info!(rows_read, rows_profiled, duration_ms = profile.duration_ms, "profile computed");
-    Ok(profile)
+    Ok((Some(profile), check))
+}
+
+/// The rules' results when only metadata is read: `rowCount` from the manifests' row count, every
+/// other rule not evaluated.
+fn metadata_rule_results(rules: &RuleSet, rows: u64) -> Vec<RuleResult> {
+    rules
+        .rules
+        .iter()
+        .map(|rule| match rule.rule_type {
+            RuleType::RowCount => judge(rule, &Observed::Rows(rows)),
+            other => not_evaluated(
+                rule,
+                format!("metadata-only mode reads no data rows, so a {other} rule cannot be evaluated; scan the table"),
+            ),
+        })
+        .collect()
 }
 
 /// When a run started: its start time as the document writes it and a clock for its duration.
@@ -137,6 +208,20 @@ impl RunStart {
     /// A run starting now.
     pub(crate) fn now() -> Self {
         Self { started_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true), clock: Instant::now() }
+    }
+
+    /// The check report of this run's rule `results` over `rows` rows of `source`, finished now.
+    pub(crate) fn check_report(&self, source: SourceInfo, rows: u64, results: Vec<RuleResult>) -> CheckReport {
+        CheckReport {
+            format_version: CHECK_FORMAT_VERSION,
+            profiler_version: ENGINE_VERSION.to_owned(),
+            source,
+            row_count: rows,
+            started_at: self.started_at.clone(),
+            duration_ms: self.clock.elapsed().as_millis() as u64,
+            summary: CheckSummary::of(&results),
+            results,
+        }
     }
 
     /// The document of this run, finished now: what it read (`source`, `mode`, `sampling`,
