@@ -80,6 +80,13 @@ pub mod reason {
     pub const COMPARED: &str = "Compared";
     /// Event: the baseline could not be read or compared (the run still succeeded).
     pub const DRIFT_NOT_COMPARED: &str = "DriftNotCompared";
+    /// The job's rules (`spec.rules`) cannot be had: a missing ConfigMap or key, or an invalid
+    /// rule set in it. The job fails before anything runs.
+    pub const INVALID_RULES: &str = "InvalidRules";
+    /// Event: a rule of the job failed or could not be evaluated (the run still succeeded).
+    pub const RULES_FAILED: &str = "RulesFailed";
+    /// Event: every rule of the job passed.
+    pub const RULES_PASSED: &str = "RulesPassed";
 }
 
 /// One condition as the controller writes it.

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use k8s_openapi::jiff::Timestamp;
 use profiler_crds::JobPhase;
+use profiler_crds::quality::CheckSummary;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -68,6 +69,16 @@ pub struct DriftLabels {
     pub severity: String,
 }
 
+/// Labels of the rule counters.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RuleLabels {
+    /// Namespace of the ProfileJob.
+    pub namespace: String,
+    /// Rules: `passed`, `failed` or `error` (not evaluated); checks (one per job): `passed`
+    /// (every rule passed) or `failed`.
+    pub outcome: String,
+}
+
 /// What the gauges are computed from: one entry per ProfileJob seen, by uid.
 #[derive(Debug, Clone, Copy)]
 struct JobEntry {
@@ -108,6 +119,10 @@ pub struct Metrics {
     pub schedule_skipped_runs: Counter,
     /// Comparisons of finished profiles with their baselines, by outcome.
     pub drift_comparisons: Family<DriftLabels, Counter>,
+    /// Verified data quality rules of finished jobs, by outcome.
+    pub rule_results: Family<RuleLabels, Counter>,
+    /// Finished jobs whose rules were verified, by whether every rule passed.
+    pub rule_checks: Family<RuleLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -127,6 +142,8 @@ impl Default for Metrics {
         let schedule_missed_runs = Counter::default();
         let schedule_skipped_runs = Counter::default();
         let drift_comparisons = Family::<DriftLabels, Counter>::default();
+        let rule_results = Family::<RuleLabels, Counter>::default();
+        let rule_checks = Family::<RuleLabels, Counter>::default();
         registry.register("aws_calls", "Outbound AWS API calls, retries included", aws_calls.clone());
         registry.register(
             "aws_throttles",
@@ -169,6 +186,16 @@ impl Default for Metrics {
             "Profiles compared with their baseline (spec.drift), by namespace, outcome and highest severity",
             drift_comparisons.clone(),
         );
+        registry.register(
+            "rule_results",
+            "Data quality rules (spec.rules) verified by finished ProfileJobs, by namespace and outcome (passed, failed, error)",
+            rule_results.clone(),
+        );
+        registry.register(
+            "rule_checks",
+            "ProfileJobs whose rules were verified, by namespace and outcome (passed: every rule passed; failed)",
+            rule_checks.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             aws_calls,
@@ -186,6 +213,8 @@ impl Default for Metrics {
             schedule_missed_runs,
             schedule_skipped_runs,
             drift_comparisons,
+            rule_results,
+            rule_checks,
         }
     }
 }
@@ -243,6 +272,16 @@ impl Metrics {
         }
     }
 
+    /// Counts the verified rules of one finished job of `namespace`.
+    pub fn count_check(&self, namespace: &str, summary: &CheckSummary) {
+        let labels = |outcome: &str| RuleLabels { namespace: namespace.to_owned(), outcome: outcome.to_owned() };
+        for (outcome, n) in [("passed", summary.passed), ("failed", summary.failed), ("error", summary.errors)] {
+            self.rule_results.get_or_create(&labels(outcome)).inc_by(u64::from(n));
+        }
+        let outcome = if summary.all_passed() { "passed" } else { "failed" };
+        self.rule_checks.get_or_create(&labels(outcome)).inc();
+    }
+
     /// Counts one reconcile of `kind`.
     pub fn reconciled(&self, kind: &str, failed: bool) {
         let labels = ReconcileLabels { kind: kind.to_owned() };
@@ -283,6 +322,17 @@ mod tests {
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(-1);
         assert!((3600..3610).contains(&oldest), "{text}");
+    }
+
+    #[test]
+    fn rule_counters_count_rules_and_checks_by_outcome() {
+        let metrics = Metrics::default();
+        let summary = CheckSummary { rules: 12, passed: 10, failed: 1, errors: 1, failing: vec![] };
+        metrics.count_check("team-a", &summary);
+        let text = metrics.encode();
+        assert!(text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"passed\"} 10"), "{text}");
+        assert!(text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"error\"} 1"), "{text}");
+        assert!(text.contains("profiler_operator_rule_checks_total{namespace=\"team-a\",outcome=\"failed\"} 1"), "{text}");
     }
 
     #[test]

@@ -57,7 +57,10 @@ pub fn validate(value: &Value) -> Verdict {
 fn validate_job(value: &Value) -> Result<(), String> {
     let job: ProfileJob = serde_json::from_value(value.clone()).map_err(|e| format!("not a ProfileJob: {e}"))?;
     let namespace = job.metadata.namespace.clone().unwrap_or_else(|| "default".into());
-    job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?).map(|_| ()).map_err(|e| e.to_string())
+    let rules = inline_rules(&job);
+    job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?, rules)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn validate_schedule(value: &Value) -> Result<(), String> {
@@ -69,7 +72,7 @@ fn validate_schedule(value: &Value) -> Result<(), String> {
     // The template is a ProfileJob's spec: checked as the job it makes.
     let namespace = schedule.metadata.namespace.clone().unwrap_or_else(|| "default".into());
     let job = ProfileJob::new("check", schedule.spec.job_template.spec.clone());
-    job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?)
+    job_document(&job, &namespace, PLACEHOLDER_UID, 1, &reference_runtime()?, inline_rules(&job))
         .map(|_| ())
         .map_err(|e| format!("spec.jobTemplate: {e}"))
 }
@@ -79,7 +82,15 @@ fn validate_runtime(value: &Value) -> Result<(), String> {
         serde_json::from_value(value.clone()).map_err(|e| format!("not a ProfilerRuntime: {e}"))?;
     runtime.spec.validate().map_err(|e| e.to_string())?;
     // What the runtime hands every job document (bucket, prefix, database secret).
-    job_document(&reference_job()?, "default", PLACEHOLDER_UID, 1, &runtime).map(|_| ()).map_err(|e| e.to_string())
+    job_document(&reference_job()?, "default", PLACEHOLDER_UID, 1, &runtime, None)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// A job's inline rules as its document carries them (a ConfigMap's rules are read only when the
+/// job is submitted; offline, its reference is checked for its form).
+fn inline_rules(job: &ProfileJob) -> Option<profiler_crds::quality::RuleSet> {
+    job.spec.rules.as_ref().and_then(|r| r.inline_set())
 }
 
 /// A valid runtime, to check a job against.

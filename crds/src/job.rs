@@ -57,6 +57,10 @@ pub struct JobDocument {
     /// The earlier profile to compare with and the thresholds (the ProfileJob's `spec.drift`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<crate::drift::DriftSpec>,
+    /// The data quality rules to verify in the same run: the ProfileJob's `spec.rules`, resolved
+    /// (inline rules, or the rule set read from its ConfigMap when the attempt was submitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::quality::RuleSet>,
 }
 
 /// The ProfileJob and attempt a run belongs to.
@@ -432,6 +436,9 @@ impl JobDocument {
             && let Err((field, message)) = drift.validate()
         {
             return fail(&format!("drift.{field}"), message);
+        }
+        if let Some(rules) = &self.rules {
+            crate::quality::validate_rule_set(rules).or_else(|e| fail("rules", e.to_string()))?;
         }
         let sampled = self.sampling != Sampling::Full;
         match &self.source {

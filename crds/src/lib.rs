@@ -29,5 +29,5 @@ pub use comparison::{
 pub use job::*;
 pub use phase::JobPhase;
 pub use profile::*;
-pub use result::{DriftResult, FailureKind, TASK_RESULT_OBJECT, TaskError, TaskResult, TaskSummary};
+pub use result::{CheckResult, DriftResult, FailureKind, TASK_RESULT_OBJECT, TaskError, TaskResult, TaskSummary};
 pub use sampling::{Sampling, SamplingReport};

@@ -5,6 +5,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::quality::CheckSummary;
+
 /// Object name of the task result under the attempt's output prefix.
 pub const TASK_RESULT_OBJECT: &str = "result.json";
 
@@ -78,6 +80,29 @@ pub struct TaskSummary {
     /// The comparison with the job's drift baseline, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftResult>,
+    /// The verification of the job's data quality rules (`spec.rules`), when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckResult>,
+}
+
+/// How the job's rules fared: what a status shows of `check.json`. A failed rule does not fail
+/// the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    /// `passed/rules`, e.g. `10/12` (the Rules printer column).
+    pub score: String,
+    /// Counts of the outcomes and the names of the rules that did not pass.
+    pub summary: CheckSummary,
+    /// s3:// URI of check.json (every rule with its expected and observed values).
+    pub check_uri: String,
+}
+
+impl CheckResult {
+    /// The result of a check summarized as `summary`, written to `check_uri`.
+    pub fn new(summary: CheckSummary, check_uri: String) -> Self {
+        Self { score: format!("{}/{}", summary.passed, summary.rules), summary, check_uri }
+    }
 }
 
 /// How the profile compared with the job's baseline (`spec.drift.baseline`). A baseline that
@@ -130,10 +155,22 @@ mod tests {
             report_uri: "s3://b/r".into(),
             duration_ms: 5,
             drift: None,
+            check: None,
         });
         let json = serde_json::to_value(&ok).unwrap();
         assert_eq!(json["status"], "succeeded");
         assert_eq!(json["sampledRows"], 1);
         assert_eq!(serde_json::from_value::<TaskResult>(json).unwrap(), ok);
+    }
+
+    #[test]
+    fn a_check_result_scores_passed_of_all() {
+        let summary =
+            CheckSummary { rules: 12, passed: 10, failed: 2, errors: 0, failing: vec!["a".into(), "b".into()] };
+        let result = CheckResult::new(summary, "s3://b/check.json".into());
+        assert_eq!(result.score, "10/12");
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["summary"]["failing"], serde_json::json!(["a", "b"]));
+        assert_eq!(json["checkUri"], "s3://b/check.json");
     }
 }

@@ -29,6 +29,7 @@ fn iceberg_job() -> JobDocument {
         output: OutputLocation { bucket: "profiles-123".into(), prefix: "runs/".into() },
         database: Some(DatabaseRef::SecretArn("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCd".into())),
         drift: None,
+        rules: None,
     }
 }
 
@@ -202,4 +203,18 @@ fn a_document_too_large_for_the_container_environment_is_stored_beside_the_outpu
     assert!(text.len() > INLINE_JOB_DOCUMENT_BYTES);
     assert_eq!(JobDocument::from_json(&text).unwrap(), doc);
     assert_eq!(doc.document_key(), "runs/team-a/orders-daily/2f0c1c8e-6d0b-4c51-9f3a-1b2c3d4e5f60/attempt-2/job.json");
+}
+
+#[test]
+fn rules_travel_in_the_document_and_a_broken_rule_is_refused_by_name() {
+    use profiler_crds::quality::{Rule, RuleSet, RuleType};
+    let mut doc = iceberg_job();
+    let rule = Rule { column: Some("id".into()), ..Rule::new("id-complete", RuleType::Completeness) };
+    doc.rules = Some(RuleSet { rules: vec![rule], ..RuleSet::new() });
+    let text = doc.to_json().unwrap();
+    assert_eq!(JobDocument::from_json(&text).unwrap(), doc);
+    let mut value: Value = serde_json::from_str(&text).unwrap();
+    value["rules"]["rules"][0]["min"] = json!(3);
+    let message = refused(&value.to_string());
+    assert!(message.contains("rules: rules[0] (id-complete, completeness): min"), "{message}");
 }

@@ -175,6 +175,7 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<Uploaded, Wo
         report_uri,
         duration_ms: profile.duration_ms,
         drift,
+        check: None,
     };
     Ok(Uploaded { profile, comparison, summary })
 }

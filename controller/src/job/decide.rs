@@ -295,6 +295,7 @@ mod tests {
             ttl_seconds_after_finished: None,
             suspend: false,
             drift: None,
+            rules: None,
         }
     }
 
@@ -324,6 +325,7 @@ mod tests {
             report_uri: "s3://b/r".into(),
             duration_ms: 5,
             drift: None,
+            check: None,
         }
     }
 

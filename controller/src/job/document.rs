@@ -1,5 +1,6 @@
 //! The job document and execution input for one attempt of a ProfileJob.
 
+use profiler_crds::quality::RuleSet;
 use profiler_crds::resources::{ProfileJob, ProfilerRuntime};
 use profiler_crds::{
     DatabaseRef, INLINE_JOB_DOCUMENT_BYTES, JOB_DOCUMENT_VERSION, JobDocument, JobDocumentError, JobIdentity,
@@ -11,14 +12,16 @@ use crate::state_machine::{
     INPUT_JOB_DOCUMENT, INPUT_RESULT_BUCKET, INPUT_RESULT_KEY, INPUT_TASK_CPU, INPUT_TASK_MEMORY,
 };
 
-/// The document attempt `attempt` of `job` runs with on `runtime`, validated with the same code
-/// the worker uses (and the spec's own limits first).
+/// The document attempt `attempt` of `job` runs with on `runtime` and with `rules` (the job's
+/// `spec.rules` resolved: see [`super::rules::resolve`]), validated with the same code the
+/// worker uses (and the spec's own limits first).
 pub fn job_document(
     job: &ProfileJob,
     namespace: &str,
     uid: &str,
     attempt: u32,
     runtime: &ProfilerRuntime,
+    rules: Option<RuleSet>,
 ) -> Result<JobDocument, JobDocumentError> {
     let spec = &job.spec;
     spec.validate()?;
@@ -40,13 +43,15 @@ pub fn job_document(
         },
         database: runtime.spec.database_secret_arn.clone().map(DatabaseRef::SecretArn),
         drift: spec.drift.clone(),
+        rules,
     };
     doc.validate()?;
     Ok(doc)
 }
 
 /// What starting one attempt takes: the state machine's input and, when the job document is too
-/// large for the container's environment, the object to store first.
+/// large for the container's environment, the object to store first. A document with rules (up
+/// to a ConfigMap's 1 MiB) is stored; Step Functions' 256 KiB input limit then sees only its URI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttemptInput {
     /// The execution input.

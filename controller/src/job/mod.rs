@@ -7,6 +7,7 @@ pub mod execution_name;
 pub mod reconcile;
 #[cfg(test)]
 mod request_tests;
+pub mod rules;
 pub mod store_sync;
 pub mod tracker;
 

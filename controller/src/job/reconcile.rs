@@ -248,7 +248,15 @@ impl<'a> JobRef<'a> {
         let Ok((runtime, machine)) = runtime else {
             return Ok(Action::requeue(WAIT));
         };
-        let attempt_input = job_document(self.job, &self.namespace, &self.uid, attempt, &runtime)
+        let rules = match super::rules::resolve(&self.ctx.client, &self.namespace, self.job.spec.rules.as_ref()).await {
+            Ok(rules) => rules,
+            Err(super::rules::RulesError::Api(e)) => return Err(e.into()),
+            Err(e) => {
+                next.phase = Some(JobPhase::Failed);
+                return self.fail(reason::INVALID_RULES, format!("the job cannot be run: {e}"), next).await;
+            }
+        };
+        let attempt_input = job_document(self.job, &self.namespace, &self.uid, attempt, &runtime, rules)
             .and_then(|doc| execution_input(&doc, self.job, &runtime));
         let AttemptInput { input, stored_document } = match attempt_input {
             Ok(input) => input,
@@ -310,6 +318,12 @@ impl<'a> JobRef<'a> {
         self.event(EventType::Normal, "Succeeded", &format!("Profile written to {}", summary.profile_uri)).await;
         if let Some(drift) = &summary.drift {
             self.report_drift(drift).await;
+        }
+        if let Some(check) = &summary.check {
+            let (kind, reason, note) = super::rules::check_event(check);
+            self.event(kind, reason, &note).await;
+            self.ctx.metrics.count_check(&self.namespace, &check.summary);
+            next.message = next.message.map(|m| format!("{m}; {} rules passed", check.score));
         }
         next.result = Some(summary);
         self.commit(next, Action::requeue(Duration::from_secs(1))).await

@@ -191,3 +191,113 @@ async fn a_finished_job_that_is_up_to_date_sends_nothing_but_the_runtime_lookup(
     .await;
     assert_eq!(action, Action::await_change());
 }
+
+/// Answers the reconciler's lookup of the ProfilerRuntime `default`: it is Ready.
+async fn runtime_is_ready(api: &mut ApiHandle) {
+    let runtime = json!({
+        "apiVersion": "profiler.dev/v1alpha1", "kind": "ProfilerRuntime", "metadata": {"name": "default"},
+        "spec": {
+            "ecs": {"cluster": "profiler", "subnets": ["subnet-0123456789abcdef0"], "securityGroups": ["sg-0123456789abcdef0"]},
+            "taskRoleArn": "arn:aws:iam::123456789012:role/profiler-task",
+            "executionRoleArn": "arn:aws:iam::123456789012:role/profiler-execution",
+            "stateMachineRoleArn": "arn:aws:iam::123456789012:role/profiler-states",
+            "worker": {"image": "ghcr.io/profiler-operator/profiler-worker:latest"},
+            "results": {"bucket": "profiler-results"}
+        },
+        "status": {
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:profiler",
+            "conditions": [{"type": "Ready", "status": "True", "reason": "ResourcesReady", "message": "",
+                            "lastTransitionTime": "2026-11-20T09:00:00Z"}]
+        }
+    });
+    answer(
+        api,
+        |method, uri, _| assert_eq!((method, uri), ("GET", "/apis/profiler.dev/v1alpha1/profilerruntimes/default")),
+        StatusCode::OK,
+        runtime,
+    )
+    .await;
+}
+
+/// A job whose rules are in ConfigMap `orders-rules`, key `rules.yaml`, answered with
+/// `config_map` (404 when None): it fails before any AWS call, with a Warning event and a Failed
+/// condition whose message contains `expected`.
+async fn rules_fail_before_submission(config_map: Option<Value>, expected: &str) {
+    let spec = json!({"rules": {"configMapRef": {"name": "orders-rules"}}});
+    let job = profile_job(spec, Value::Null, &[FINALIZER]);
+    let action = run(job.clone(), async |mut api| {
+        runtime_is_ready(&mut api).await;
+        let status = if config_map.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+        let reply = config_map.clone().unwrap_or_else(|| not_found("configmaps \"orders-rules\""));
+        answer(
+            &mut api,
+            |method, uri, _| assert_eq!((method, uri), ("GET", "/api/v1/namespaces/team-a/configmaps/orders-rules")),
+            status,
+            reply,
+        )
+        .await;
+        answer(
+            &mut api,
+            |method, uri, event| {
+                assert_eq!((method, uri), ("POST", "/apis/events.k8s.io/v1/namespaces/team-a/events"));
+                assert_eq!((event["type"].as_str(), event["reason"].as_str()), (Some("Warning"), Some("InvalidRules")));
+                let note = event["note"].as_str().unwrap_or_default();
+                assert!(note.contains(expected), "{note}");
+            },
+            StatusCode::CREATED,
+            json!({}),
+        )
+        .await;
+        answer(
+            &mut api,
+            |method, uri, body| {
+                assert_eq!(
+                    (method, uri),
+                    ("PATCH", "/apis/profiler.dev/v1alpha1/namespaces/team-a/profilejobs/orders/status")
+                );
+                let status = &body["status"];
+                assert_eq!(status["phase"], "Failed");
+                assert_eq!(status["attempt"], 0, "nothing was submitted");
+                let failed = status["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Failed").unwrap();
+                assert_eq!(failed["reason"], "InvalidRules");
+                assert!(failed["message"].as_str().unwrap().contains(expected), "{failed}");
+            },
+            StatusCode::OK,
+            job.clone(),
+        )
+        .await;
+        assert!(api.next_request().await.is_none(), "no AWS call, nothing else");
+    })
+    .await;
+    assert_eq!(action, Action::requeue(Duration::from_secs(1)));
+}
+
+fn config_map(key: &str, text: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": "orders-rules", "namespace": "team-a"}, "data": {key: text}})
+}
+
+#[tokio::test]
+async fn a_missing_rules_config_map_fails_the_job_before_any_aws_call() {
+    rules_fail_before_submission(None, "ConfigMap team-a/orders-rules does not exist").await;
+}
+
+#[tokio::test]
+async fn a_rules_config_map_without_the_key_fails_the_job_naming_its_keys() {
+    let cm = config_map("checks.yaml", "formatVersion: 1\nrules: []\n");
+    rules_fail_before_submission(Some(cm), "has no key \"rules.yaml\" (its keys: checks.yaml)").await;
+}
+
+#[tokio::test]
+async fn an_invalid_rule_in_the_config_map_fails_the_job_naming_the_rule_and_field() {
+    let text = "formatVersion: 1\nrules:\n  - {name: amount-range, type: range, column: amount, min: 5, max: 1}\n";
+    let expected = "ConfigMap team-a/orders-rules key rules.yaml: rules[0] (amount-range, range): max: must be >= min";
+    rules_fail_before_submission(Some(config_map("rules.yaml", text)), expected).await;
+}
+
+#[tokio::test]
+async fn a_rules_yaml_that_does_not_parse_names_the_config_map_and_the_place() {
+    let text = "formatVersion: 1\nrules:\n  - {name: a, type: completeness, colum: id}\n";
+    rules_fail_before_submission(Some(config_map("rules.yaml", text)), "key rules.yaml: rules[0].colum: unknown field")
+        .await;
+}

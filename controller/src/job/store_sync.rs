@@ -97,7 +97,7 @@ async fn write(store: &Store, job: &ProfileJob, uid: &str, status: &ProfileJobSt
 /// Bad input when the Failed condition says so; retryable causes that ran out of attempts
 /// otherwise.
 fn failure_kind(status: &ProfileJobStatus) -> FailureKind {
-    let bad_input =
-        conditions::find(&status.conditions, ConditionType::Failed).is_some_and(|c| c.reason == reason::BAD_INPUT);
+    let bad_input = conditions::find(&status.conditions, ConditionType::Failed)
+        .is_some_and(|c| c.reason == reason::BAD_INPUT || c.reason == reason::INVALID_RULES);
     if bad_input { FailureKind::BadInput } else { FailureKind::Transient }
 }

@@ -441,5 +441,6 @@ fn last_profile(job: &ProfileJob) -> Option<LastProfile> {
         snapshot_id,
         profile_uri: result.profile_uri.clone(),
         report_uri: result.report_uri.clone(),
+        check: result.check.clone(),
     })
 }

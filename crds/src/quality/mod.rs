@@ -6,7 +6,9 @@
 //! flat shape lets the API server judge an inline rule with the same rules
 //! ([`Rule::validate`], and CEL from [`rule_cel`]) the worker applies to a `rules.yaml` file.
 
+mod parse;
 mod result;
+pub mod spec;
 mod validate;
 
 use schemars::JsonSchema;
@@ -14,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profile::ContentType;
 
+pub use parse::{MAX_RULE_SET_BYTES, parse_rule_set};
 pub use result::{
     CHECK_FORMAT_VERSION, CheckReport, CheckSummary, MAX_FAILED_RULES_IN_STATUS, RuleOutcome, RuleResult,
 };

@@ -5,6 +5,7 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use crate::drift::DriftSpec;
+use crate::quality::spec::RulesSpec;
 use crate::rules;
 use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
 use crate::{
@@ -22,7 +23,8 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && (!has(self.activeDeadlineSeconds) || self.activeDeadlineSeconds == oldSelf.activeDeadlineSeconds) \
     && has(self.ttlSecondsAfterFinished) == has(oldSelf.ttlSecondsAfterFinished) \
     && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished) \
-    && has(self.drift) == has(oldSelf.drift) && (!has(self.drift) || self.drift == oldSelf.drift)";
+    && has(self.drift) == has(oldSelf.drift) && (!has(self.drift) || self.drift == oldSelf.drift) \
+    && has(self.rules) == has(oldSelf.rules) && (!has(self.rules) || self.rules == oldSelf.rules)";
 
 /// Metadata-only Iceberg profiles take no sampling (as [`crate::JobDocument::validate`]).
 const METADATA_ONLY_FULL: &str =
@@ -58,6 +60,7 @@ const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384
     printcolumn = r#"{"name":"Phase","type":"string","jsonPath":".status.phase"}"#,
     printcolumn = r#"{"name":"Rows","type":"integer","jsonPath":".status.result.rows"}"#,
     printcolumn = r#"{"name":"Drift","type":"string","jsonPath":".status.result.drift.summary.highestSeverity"}"#,
+    printcolumn = r#"{"name":"Rules","type":"string","jsonPath":".status.result.check.score"}"#,
     printcolumn = r#"{"name":"Attempt","type":"integer","jsonPath":".status.attempt","priority":1}"#,
     printcolumn = r#"{"name":"Message","type":"string","jsonPath":".status.message","priority":1}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
@@ -110,6 +113,11 @@ pub struct ProfileJobSpec {
     /// `baseline` with its last successful profile; its template's `thresholds` apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftSpec>,
+    /// Data quality rules verified in the same run (`inline`, or a rules.yaml in a ConfigMap of
+    /// the job's namespace). A failed rule does not fail the job: the job Succeeds and its
+    /// status, an Event (RulesFailed) and check.json report the rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RulesSpec>,
 }
 
 /// `Sampling` as a structural schema: one object whose fields depend on `method` (CEL), since
@@ -170,6 +178,10 @@ impl ProfileJobSpec {
         }
         if self.ttl_seconds_after_finished.is_some_and(|s| s > MAX_SECONDS) {
             return fail("spec.ttlSecondsAfterFinished", format!("must be at most {MAX_SECONDS}"));
+        }
+        if let Some(Err((field, message))) = self.rules.as_ref().map(RulesSpec::validate) {
+            let field = if field.is_empty() { "spec.rules".to_owned() } else { format!("spec.rules.{field}") };
+            return fail(&field, message);
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use super::profile_job::{MAX_SECONDS, ProfileJobSpec};
-use crate::DriftResult;
+use crate::{CheckResult, DriftResult};
 use crate::rules;
 
 /// Most finished jobs a history limit may keep.
@@ -33,6 +33,7 @@ pub const SCHEDULED_TIME_ANNOTATION: &str = "profiler.dev/scheduled-time";
     printcolumn = r#"{"name":"Suspend","type":"boolean","jsonPath":".spec.suspend"}"#,
     printcolumn = r#"{"name":"Last Schedule","type":"date","jsonPath":".status.lastScheduleTime"}"#,
     printcolumn = r#"{"name":"Last Drift","type":"string","jsonPath":".status.lastComparison.summary.highestSeverity"}"#,
+    printcolumn = r#"{"name":"Last Rules","type":"string","jsonPath":".status.lastProfile.check.score"}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
 #[serde(rename_all = "camelCase")]
@@ -247,4 +248,7 @@ pub struct LastProfile {
     pub profile_uri: String,
     /// s3:// URI of report.html.
     pub report_uri: String,
+    /// How the run's data quality rules fared (the template's `spec.rules`), when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckResult>,
 }
