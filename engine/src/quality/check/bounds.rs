@@ -89,8 +89,9 @@ pub fn time_bound(text: &str, data_type: &DataType, end: End) -> Result<i64, Tim
     let offset = match (offset, zone) {
         (Some(offset), _) => offset,
         (None, None) => utc(),
-        (None, Some(zone)) => fixed_zone(&zone)
-            .ok_or_else(|| TimeBoundError::NamedZone { bound: text.to_owned(), zone: zone.clone() })?,
+        (None, Some(zone)) => {
+            fixed_zone(&zone).ok_or_else(|| TimeBoundError::NamedZone { bound: text.to_owned(), zone: zone.clone() })?
+        }
     };
     let instant = offset
         .from_local_datetime(&naive)

@@ -63,12 +63,19 @@ enum Test {
     DecimalRange(i256, i256),
     TimeRange(i64, i64),
     /// Characters (UTF-8) or bytes (binary).
-    Length { lo: u64, hi: u64, utf8: bool },
+    Length {
+        lo: u64,
+        hi: u64,
+        utf8: bool,
+    },
     AllowedText(HashSet<Vec<u8>, FxBuildHasher>),
     AllowedInt(HashSet<i128, FxBuildHasher>),
     AllowedFloat(Vec<f64>),
     AllowedDecimal(Vec<i256>),
-    AllowedBool { yes: bool, no: bool },
+    AllowedBool {
+        yes: bool,
+        no: bool,
+    },
     AllowedTime(HashSet<i64, FxBuildHasher>),
 }
 
@@ -100,15 +107,13 @@ impl Check {
         match rule.rule_type {
             RuleType::RowCount => Ok(Check::Rows),
             RuleType::Completeness => Ok(Check::NonNull { rows: 0, non_null: 0 }),
-            RuleType::Uniqueness if DistinctValues::counts(family) => {
-                Ok(Check::Distinct(family, Box::default()))
+            RuleType::Uniqueness if DistinctValues::counts(family) => Ok(Check::Distinct(family, Box::default())),
+            RuleType::Uniqueness => {
+                Err(not_for("columns of numbers, strings, binary values, booleans, dates and timestamps"))
             }
-            RuleType::Uniqueness => Err(not_for("columns of numbers, strings, binary values, booleans, dates and timestamps")),
-            RuleType::ContentType if family == Family::Text => Ok(Check::Content {
-                wanted: rule.content_type.unwrap_or(ContentType::Text),
-                checked: 0,
-                matching: 0,
-            }),
+            RuleType::ContentType if family == Family::Text => {
+                Ok(Check::Content { wanted: rule.content_type.unwrap_or(ContentType::Text), checked: 0, matching: 0 })
+            }
             RuleType::ContentType => Err(not_for("string columns")),
             RuleType::AllowedValues => {
                 let test = allowed(rule.values.as_deref().unwrap_or_default(), t, family)
@@ -153,10 +158,9 @@ impl Check {
                         let (lo, hi) = bounds::integer_range(rule.min, rule.max);
                         Test::IntRange(lo, hi)
                     }
-                    Family::Float => Test::FloatRange(
-                        rule.min.unwrap_or(f64::NEG_INFINITY),
-                        rule.max.unwrap_or(f64::INFINITY),
-                    ),
+                    Family::Float => {
+                        Test::FloatRange(rule.min.unwrap_or(f64::NEG_INFINITY), rule.max.unwrap_or(f64::INFINITY))
+                    }
                     Family::Decimal(scale) => Test::DecimalRange(
                         rule.min.map_or(i256::MIN, |m| bounds::decimal_bound(m, scale, End::Lower)),
                         rule.max.map_or(i256::MAX, |m| bounds::decimal_bound(m, scale, End::Upper)),
@@ -241,15 +245,13 @@ impl Check {
 fn allowed(list: &[String], t: &DataType, family: Family) -> Option<Test> {
     Some(match family {
         Family::Text => Test::AllowedText(list.iter().map(|v| v.as_bytes().to_vec()).collect()),
-        Family::Integer => Test::AllowedInt(
-            list.iter()
-                .filter_map(|v| ExactDecimal::parse(v, 0).ok()?.to_i256()?.to_i128())
-                .collect(),
-        ),
+        Family::Integer => {
+            Test::AllowedInt(list.iter().filter_map(|v| ExactDecimal::parse(v, 0).ok()?.to_i256()?.to_i128()).collect())
+        }
         Family::Float => Test::AllowedFloat(list.iter().filter_map(|v| v.trim().parse::<f64>().ok()).collect()),
-        Family::Decimal(scale) => Test::AllowedDecimal(
-            list.iter().filter_map(|v| ExactDecimal::parse(v, scale).ok()?.to_i256()).collect(),
-        ),
+        Family::Decimal(scale) => {
+            Test::AllowedDecimal(list.iter().filter_map(|v| ExactDecimal::parse(v, scale).ok()?.to_i256()).collect())
+        }
         Family::Boolean => {
             let has = |words: &[&str]| list.iter().any(|v| words.iter().any(|w| v.trim().eq_ignore_ascii_case(w)));
             Test::AllowedBool { yes: has(&["true", "t", "1"]), no: has(&["false", "f", "0"]) }

@@ -111,7 +111,10 @@ pub fn judge(rule: &Rule, observed: &Observed) -> RuleResult {
             result.observed = if *non_null == 0 {
                 "no non-null values".into()
             } else {
-                format!("{} distinct ({distinct} distinct of {non_null} values, {duplicates} duplicates)", figure(fraction))
+                format!(
+                    "{} distinct ({distinct} distinct of {non_null} values, {duplicates} duplicates)",
+                    figure(fraction)
+                )
             };
             result.observed_value = Some(fraction);
             result.failing_rows = Some(duplicates);
@@ -138,7 +141,9 @@ pub fn judge(rule: &Rule, observed: &Observed) -> RuleResult {
             result.failing_rows = Some(counts.failing);
             counts.failing == 0
         }
-        (_, other) => return not_evaluated(rule, format!("internal: a {} rule cannot judge {other:?}", rule.rule_type)),
+        (_, other) => {
+            return not_evaluated(rule, format!("internal: a {} rule cannot judge {other:?}", rule.rule_type));
+        }
     };
     result.outcome = if passed { RuleOutcome::Passed } else { RuleOutcome::Failed };
     result
@@ -152,7 +157,11 @@ fn fraction(part: u64, whole: u64) -> f64 {
 /// A fraction in words: up to 4 decimals, never rounded up to 1 when short of it.
 fn figure(f: f64) -> String {
     let text = format!("{f:.4}");
-    if f < 1.0 && text == "1.0000" { "0.9999+".into() } else { text.trim_end_matches('0').trim_end_matches('.').to_owned() }
+    if f < 1.0 && text == "1.0000" {
+        "0.9999+".into()
+    } else {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
 }
 
 fn describe_values(rule_type: RuleType, c: &ValueCounts) -> String {

@@ -118,9 +118,8 @@ fn decoded(array: &ArrayRef, column: &ColumnRef) -> Result<ArrayRef, EngineError
     if array.as_any_dictionary_opt().is_none() {
         return Ok(array.clone());
     }
-    arrow_cast::cast(array, &column.data_type).map_err(|e| {
-        EngineError::Incompatible(format!("column {}: cannot decode dictionary: {e}", column.name))
-    })
+    arrow_cast::cast(array, &column.data_type)
+        .map_err(|e| EngineError::Incompatible(format!("column {}: cannot decode dictionary: {e}", column.name)))
 }
 
 fn missing_column(schema: &Schema, name: &str) -> String {

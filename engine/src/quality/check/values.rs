@@ -44,9 +44,10 @@ pub fn family(data_type: &DataType) -> Family {
         | DataType::UInt32
         | DataType::UInt64 => Family::Integer,
         DataType::Float16 | DataType::Float32 | DataType::Float64 => Family::Float,
-        DataType::Decimal32(_, s) | DataType::Decimal64(_, s) | DataType::Decimal128(_, s) | DataType::Decimal256(_, s) => {
-            Family::Decimal(*s)
-        }
+        DataType::Decimal32(_, s)
+        | DataType::Decimal64(_, s)
+        | DataType::Decimal128(_, s)
+        | DataType::Decimal256(_, s) => Family::Decimal(*s),
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => Family::Time,
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Family::Text,
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
@@ -151,10 +152,10 @@ pub fn chars(b: &[u8]) -> u64 {
 /// A raw date or timestamp of `data_type` in ISO 8601 (`Z` when the type has a zone).
 pub fn time_label(raw: i64, data_type: &DataType) -> String {
     let text = match data_type {
-        DataType::Date32 => NaiveDate::from_num_days_from_ce_opt(
-            (raw + 719_163).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
-        )
-        .map(|d| d.to_string()),
+        DataType::Date32 => {
+            NaiveDate::from_num_days_from_ce_opt((raw + 719_163).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+                .map(|d| d.to_string())
+        }
         DataType::Date64 => DateTime::from_timestamp_millis(raw).map(|t| t.naive_utc().to_string()),
         DataType::Timestamp(unit, tz) => {
             let (per_second, nanos_per) = match unit {
