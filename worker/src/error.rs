@@ -23,6 +23,8 @@ pub mod exit_code {
     /// The profile could not be written: a local file, or the profile store (unreachable, wrong
     /// password, schema behind the binary).
     pub const OUTPUT_FAILED: i32 = 4;
+    /// Interrupted (Ctrl-C): the running query was stopped, nothing was written.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Everything that can stop a profiling run.
@@ -136,6 +138,19 @@ pub enum WorkerError {
         /// table, access denied).
         transient: bool,
     },
+    /// A source URI that does not parse.
+    #[error(transparent)]
+    Uri(#[from] crate::source::uri::UriError),
+    /// Stopped by the user (Ctrl-C) while a query ran; the query was stopped.
+    #[error("{source_name}: interrupted while trying to {step}; {what}")]
+    Interrupted {
+        /// The table.
+        source_name: String,
+        /// What was being done.
+        step: &'static str,
+        /// What became of the running query.
+        what: String,
+    },
     /// A name that cannot be written in the engine's SQL, or an unexpected result.
     #[error(transparent)]
     Sql(#[from] SqlError),
@@ -181,7 +196,9 @@ impl WorkerError {
             | Self::SnapshotNotFound { .. }
             | Self::MetadataUnavailable(_)
             | Self::InvalidRequest(_)
-            | Self::BadProfile { .. } => BAD_INPUT,
+            | Self::BadProfile { .. }
+            | Self::Uri(_) => BAD_INPUT,
+            Self::Interrupted { .. } => INTERRUPTED,
             Self::UnreadableParquet { .. } | Self::Iceberg { .. } => SOURCE_UNREADABLE,
             Self::Store(StoreError::InvalidConfig(_) | StoreError::InvalidValue { .. }) => BAD_INPUT,
             Self::Output { .. } | Self::Store(_) | Self::S3Output { .. } => OUTPUT_FAILED,

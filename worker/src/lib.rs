@@ -18,6 +18,7 @@ pub mod secrets;
 pub mod sink;
 pub mod source;
 pub mod task;
+pub mod verbs;
 
 pub use error::{WorkerError, exit_code};
 pub use run::{ProfileOutput, ProfileRequest, Progress, check, profile, profile_and_check};

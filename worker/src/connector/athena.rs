@@ -37,11 +37,11 @@ impl AthenaConnector {
         format!("athena://{}/{}.{}", self.source.catalog, self.source.database, self.source.table)
     }
 
-    /// The table's columns in order.
+    /// The table's columns in order, with their nullability.
     #[instrument(skip_all, fields(table = %self.location()))]
-    async fn schema(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+    async fn schema(&self, scanned: &mut u64) -> Result<Vec<(SqlColumn, Option<bool>)>, WorkerError> {
         let d = Dialect::Athena;
-        let sql = "SELECT column_name, data_type FROM information_schema.columns \
+        let sql = "SELECT column_name, data_type, is_nullable FROM information_schema.columns \
                    WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position";
         let params = vec![
             d.quote_literal(&self.source.catalog.to_lowercase())?,
@@ -49,8 +49,7 @@ impl AthenaConnector {
             d.quote_literal(&self.source.table)?,
         ];
         let rows = self.query("read the table's columns", sql, params, scanned).await?;
-        let columns: Vec<SqlColumn> = SqlColumn::from_rows(rows);
-        Ok(columns)
+        Ok(SqlColumn::described_from_rows(rows))
     }
 
     /// Runs one query to completion and returns its data rows as text (header row dropped).
@@ -139,7 +138,7 @@ impl SqlSource for AthenaConnector {
         AthenaConnector::table(self)
     }
 
-    async fn columns(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+    async fn described_columns(&self, scanned: &mut u64) -> Result<Vec<(SqlColumn, Option<bool>)>, WorkerError> {
         self.schema(scanned).await
     }
 

@@ -25,8 +25,13 @@ pub(crate) trait SqlSource {
     fn location(&self) -> String;
     /// The table as SQL names it.
     fn table(&self) -> TableRef;
+    /// The table's columns in order with their nullability when the engine says (empty when
+    /// the table does not exist).
+    async fn described_columns(&self, scanned: &mut u64) -> Result<Vec<(SqlColumn, Option<bool>)>, WorkerError>;
     /// The table's columns in order (empty when the table does not exist).
-    async fn columns(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError>;
+    async fn columns(&self, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+        Ok(self.described_columns(scanned).await?.into_iter().map(|(c, _)| c).collect())
+    }
     /// Runs one query to completion; rows as text, NULL as `None`.
     async fn run(&self, step: &'static str, sql: &str, scanned: &mut u64) -> Result<Vec<Row>, WorkerError>;
 }

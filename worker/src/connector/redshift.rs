@@ -124,15 +124,15 @@ impl SqlSource for RedshiftConnector {
         TableRef { parts: vec![self.source.schema.clone(), self.source.table.clone()] }
     }
 
-    async fn columns(&self, _scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
+    async fn described_columns(&self, _scanned: &mut u64) -> Result<Vec<(SqlColumn, Option<bool>)>, WorkerError> {
         // `numeric` with its precision and scale, which the exact decimal figures need.
         let sql = "SELECT column_name, CASE WHEN data_type = 'numeric' AND numeric_precision IS NOT NULL \
                    THEN 'numeric(' || CAST(numeric_precision AS VARCHAR) || ',' || CAST(numeric_scale AS VARCHAR) || ')' \
-                   ELSE data_type END AS data_type FROM information_schema.columns \
+                   ELSE data_type END AS data_type, is_nullable FROM information_schema.columns \
                    WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position";
         let params = [("schema", self.source.schema.as_str()), ("table", self.source.table.as_str())];
         let rows = self.statement("read the table's columns", sql, &params).await?;
-        Ok(SqlColumn::from_rows(rows))
+        Ok(SqlColumn::described_from_rows(rows))
     }
 
     async fn run(&self, step: &'static str, sql: &str, _scanned: &mut u64) -> Result<Vec<Row>, WorkerError> {

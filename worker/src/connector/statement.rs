@@ -1,15 +1,21 @@
 //! One statement on a SQL engine's asynchronous API, run the same way for every engine: polled
-//! with backoff up to a deadline (and stopped past it), then its result read page by page.
+//! with backoff up to a deadline (and stopped past it, or when cancelled), then its result read
+//! page by page.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 use crate::error::WorkerError;
 
 /// One result row as text, NULL as `None`.
 pub(crate) type Row = Vec<Option<String>>;
 
-/// Polling of submitted statements.
-#[derive(Debug, Clone, Copy)]
+/// Polling of submitted statements: the first poll after `initial`, each wait doubling up to
+/// `max`; a statement still running after `timeout`, or when `cancel` fires, is stopped.
+#[derive(Debug, Clone)]
 pub struct PollPolicy {
     /// First wait.
     pub initial: Duration,
@@ -17,6 +23,8 @@ pub struct PollPolicy {
     pub max: Duration,
     /// Give up (and stop the statement) after this long.
     pub timeout: Duration,
+    /// Stops the statement being polled when cancelled (Ctrl-C in the CLI).
+    pub cancel: Cancel,
 }
 
 impl PollPolicy {
@@ -28,7 +36,61 @@ impl PollPolicy {
 
 impl Default for PollPolicy {
     fn default() -> Self {
-        Self { initial: Duration::from_millis(200), max: Duration::from_secs(5), timeout: Duration::from_secs(30 * 60) }
+        Self {
+            initial: Duration::from_millis(200),
+            max: Duration::from_secs(5),
+            timeout: Duration::from_secs(30 * 60),
+            cancel: Cancel::default(),
+        }
+    }
+}
+
+/// A request to stop, shared by clones: statements polled under it are stopped once it fires.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<CancelState>);
+
+#[derive(Debug, Default)]
+struct CancelState {
+    fired: AtomicBool,
+    notify: Notify,
+}
+
+impl Cancel {
+    /// Fires: every statement polled under this (or a clone) is stopped.
+    pub fn cancel(&self) {
+        self.0.fired.store(true, Ordering::SeqCst);
+        self.0.notify.notify_waiters();
+    }
+
+    /// Whether it has fired.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.fired.load(Ordering::SeqCst)
+    }
+
+    /// Completes once it has fired.
+    pub async fn cancelled(&self) {
+        loop {
+            // Registered before the check, so a `cancel` in between is not missed.
+            let notified = self.0.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// A cancel that fires on Ctrl-C (SIGINT), listening from now on the current tokio runtime.
+    /// Only for processes that want Ctrl-C to stop queries rather than kill them outright.
+    pub fn on_ctrl_c() -> Self {
+        let cancel = Self::default();
+        let fire = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::warn!("interrupted: stopping the running query");
+                fire.cancel();
+            }
+        });
+        cancel
     }
 }
 
@@ -92,8 +154,9 @@ pub(crate) trait StatementApi {
     async fn page(&self, step: &'static str, id: &str, token: Option<String>) -> Result<ResultPage, WorkerError>;
 }
 
-/// Waits for statement `id` to finish, stopping it when `poll` runs out, and reads its whole
-/// result. Adds the bytes the engine scanned to `scanned`; errors name `source_name` and `step`.
+/// Waits for statement `id` to finish, stopping it when `poll` runs out or is cancelled, and reads
+/// its whole result. Adds the bytes the engine scanned to `scanned`; errors name `source_name` and
+/// `step`.
 pub(crate) async fn run_to_completion<A: StatementApi>(
     api: &A,
     id: &str,
@@ -108,8 +171,17 @@ pub(crate) async fn run_to_completion<A: StatementApi>(
         message,
         transient,
     };
+    let interrupted = || WorkerError::Interrupted {
+        source_name: source_name.to_owned(),
+        step,
+        what: format!("{} {id} was {}", A::NOUN, A::STOPPED),
+    };
     let mut backoff = poll.start();
     loop {
+        if poll.cancel.is_cancelled() {
+            api.stop(id).await;
+            return Err(interrupted());
+        }
         match api.state(step, id).await? {
             StatementState::Finished { bytes_scanned } => {
                 *scanned += bytes_scanned;
@@ -120,9 +192,21 @@ pub(crate) async fn run_to_completion<A: StatementApi>(
             }
             StatementState::Running => {}
         }
-        if !backoff.wait().await {
+        let more = tokio::select! {
+            more = backoff.wait() => more,
+            () = poll.cancel.cancelled() => {
+                api.stop(id).await;
+                return Err(interrupted());
+            }
+        };
+        if !more {
             api.stop(id).await;
-            let message = format!("{} {id} did not finish within {:?}; it was {}", A::NOUN, poll.timeout, A::STOPPED);
+            let message = format!(
+                "{} {id} did not finish within {:?}; it was {} (allow more time with --timeout)",
+                A::NOUN,
+                poll.timeout,
+                A::STOPPED
+            );
             return Err(failed(message, true));
         }
     }
@@ -189,6 +273,7 @@ mod tests {
             initial: Duration::from_millis(1),
             max: Duration::from_millis(2),
             timeout: Duration::from_millis(timeout_ms),
+            cancel: Cancel::default(),
         }
     }
 
@@ -225,5 +310,23 @@ mod tests {
         assert!(statement.stopped.get());
         assert!(error.to_string().contains("query q-1 did not finish within 20ms; it was stopped"), "{error}");
         assert!(matches!(error, WorkerError::Connector { transient: true, .. }));
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_statement_is_stopped_and_reported_as_interrupted() {
+        let statement = Scripted::new(u32::MAX, || StatementState::Running, vec![]);
+        let policy = poll(60_000);
+        let cancel = policy.cancel.clone();
+        let canceller = async {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            cancel.cancel();
+        };
+        let mut scanned = 0;
+        let (result, ()) =
+            tokio::join!(run_to_completion(&statement, "q-9", &policy, "athena://t", "read", &mut scanned), canceller);
+        let error = result.unwrap_err();
+        assert!(statement.stopped.get());
+        assert_eq!(error.to_string(), "athena://t: interrupted while trying to read; query q-9 was stopped");
+        assert_eq!(error.exit_code(), crate::exit_code::INTERRUPTED);
     }
 }

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod iceberg;
 pub mod parquet;
 pub mod s3_storage;
+pub mod uri;
 
 use arrow_array::RecordBatch;
 use arrow_schema::Schema;

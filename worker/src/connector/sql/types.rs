@@ -23,6 +23,24 @@ impl SqlColumn {
             })
             .collect()
     }
+
+    /// Columns with their nullability from the rows of an `information_schema.columns` query
+    /// (name, data type, `is_nullable`); nullability `None` when the row does not say.
+    pub fn described_from_rows(rows: Vec<Vec<Option<String>>>) -> Vec<(SqlColumn, Option<bool>)> {
+        rows.into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [Some(name), Some(data_type), rest @ ..] => {
+                    let nullable = match rest.first().cloned().flatten().as_deref().map(str::trim) {
+                        Some(v) if v.eq_ignore_ascii_case("yes") || v == "true" => Some(true),
+                        Some(v) if v.eq_ignore_ascii_case("no") || v == "false" => Some(false),
+                        _ => None,
+                    };
+                    Some((SqlColumn { name: name.clone(), data_type: data_type.clone() }, nullable))
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// The profile kind of a type name of Athena (Trino) or Redshift.

@@ -168,6 +168,28 @@ impl IcebergSource {
         self.requested_snapshot.or_else(|| self.table.metadata().current_snapshot().map(|s| s.snapshot_id()))
     }
 
+    /// The selected columns as Iceberg types them: name, Iceberg type, whether nulls are allowed.
+    pub fn iceberg_columns(&self) -> Vec<(String, String, bool)> {
+        self.selected.iter().map(|f| (f.name.clone(), f.field_type.to_string(), !f.required)).collect()
+    }
+
+    /// Rows of the read snapshot by its summary (`total-records`), when the summary has the
+    /// figure and the snapshot has no delete files (whose rows it would still count); 0 for a
+    /// table without snapshots.
+    pub fn summary_rows(&self) -> Option<u64> {
+        let Some(id) = self.snapshot_id() else {
+            return Some(0);
+        };
+        let metadata = self.table.metadata();
+        let summary = &metadata.snapshot_by_id(id)?.summary().additional_properties;
+        let figure = |key: &str| summary.get(key).and_then(|v| v.parse::<u64>().ok());
+        let deletes = ["total-delete-files", "total-position-deletes", "total-equality-deletes"];
+        if deletes.iter().any(|key| figure(key).is_some_and(|n| n > 0)) {
+            return None;
+        }
+        figure("total-records")
+    }
+
     /// Id of the schema the columns are read under.
     pub fn schema_id(&self) -> i32 {
         self.read_schema.schema_id()

@@ -1,0 +1,175 @@
+//! `sample`: the first rows of a table (`LIMIT n` on the engines, the first row groups or data
+//! files of files), values as text the way the source renders them, NULL as `None`.
+
+use std::fs::File;
+
+use arrow_array::RecordBatch;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use profiler_crds::Sampling;
+use serde::Serialize;
+
+use super::target::Target;
+use super::text_table;
+use crate::connector::profile::SqlSource;
+use crate::connector::sql::sample_query;
+use crate::connector::statement::PollPolicy;
+use crate::error::WorkerError;
+use crate::source::SourceSpec;
+use crate::source::iceberg::IcebergSource;
+use crate::source::parquet::resolve_files;
+use crate::source::uri::SourceUri;
+
+/// Most rows one sample returns.
+pub const MAX_SAMPLE_ROWS: usize = 10_000;
+
+/// Rows of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sample {
+    /// The source as named.
+    pub source: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, values as text (NULL as `None`).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Sample {
+    /// The rows as a text table (NULL shown as `NULL`).
+    pub fn to_table(&self) -> String {
+        let headers: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|v| v.clone().unwrap_or_else(|| "NULL".to_owned())).collect())
+            .collect();
+        text_table(&headers, &rows)
+    }
+
+    /// The rows as JSON lines: one object per row, column name to text or null.
+    pub fn to_json_lines(&self) -> String {
+        let mut out = String::new();
+        for row in &self.rows {
+            let object: serde_json::Map<String, serde_json::Value> = self
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(name, value)| {
+                    (name.clone(), value.clone().map_or(serde_json::Value::Null, serde_json::Value::String))
+                })
+                .collect();
+            out.push_str(&serde_json::Value::Object(object).to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Up to `n` rows (at most [`MAX_SAMPLE_ROWS`]) of the table `uri` names.
+pub async fn sample(uri: &SourceUri, n: usize, poll: &PollPolicy) -> Result<Sample, WorkerError> {
+    if n == 0 || n > MAX_SAMPLE_ROWS {
+        return Err(WorkerError::InvalidRequest(format!("sample size {n}: ask for 1 to {MAX_SAMPLE_ROWS} rows")));
+    }
+    let (columns, rows) = match Target::open(uri, poll).await? {
+        Target::Athena(c) => sql_sample(&c, n).await?,
+        Target::Redshift(c) => sql_sample(&c, n).await?,
+        Target::Files(SourceSpec::Parquet { location }) => parquet_sample(&location, n)?,
+        Target::Files(SourceSpec::Iceberg { location, snapshot_id, catalog }) => {
+            let table = IcebergSource::open(&location, catalog.as_ref(), snapshot_id, None).await?;
+            let columns = table.schema.fields().iter().map(|f| f.name().clone()).collect();
+            let plan = table.plan().await?;
+            let read = tokio::task::spawn_blocking(move || {
+                let mut rows = Vec::new();
+                for partition in plan.partitions {
+                    if rows.len() >= n {
+                        break;
+                    }
+                    // A data file is read to its end; rows past `n` are dropped.
+                    partition.read(&mut |batch| {
+                        if rows.len() < n {
+                            rows.extend(
+                                text_rows(&batch, n - rows.len())
+                                    .map_err(profiler_engine::EngineError::Incompatible)?,
+                            );
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok::<_, WorkerError>(rows)
+            });
+            let rows = read
+                .await
+                .map_err(|e| WorkerError::Engine(profiler_engine::EngineError::ThreadPanicked(e.to_string())))??;
+            (columns, rows)
+        }
+    };
+    Ok(Sample { source: uri.to_string(), columns, rows })
+}
+
+/// `SELECT <columns> FROM <table> LIMIT n`, every name quoted by the dialect.
+async fn sql_sample<S: SqlSource>(
+    source: &S,
+    n: usize,
+) -> Result<(Vec<String>, Vec<Vec<Option<String>>>), WorkerError> {
+    let columns = super::schema::sql_columns(source).await?;
+    let names: Vec<String> = columns.into_iter().map(|c| c.name).collect();
+    let sql =
+        sample_query(source.dialect(), &source.table(), &names, Sampling::Reservoir { size: n as u64, seed: 0 }, 0)?;
+    let mut rows = source.run("read the sample", &sql, &mut 0).await?;
+    rows.truncate(n);
+    Ok((names, rows))
+}
+
+/// The first `n` rows of the files, in file order.
+fn parquet_sample(location: &str, n: usize) -> Result<(Vec<String>, Vec<Vec<Option<String>>>), WorkerError> {
+    let mut columns = None;
+    let mut rows = Vec::new();
+    for path in resolve_files(location)? {
+        if rows.len() >= n {
+            break;
+        }
+        let unreadable =
+            |e: &dyn std::fmt::Display| WorkerError::UnreadableParquet { path: path.clone(), reason: e.to_string() };
+        let file = File::open(&path).map_err(|e| unreadable(&e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(&e))?;
+        if columns.is_none() {
+            columns = Some(builder.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<String>>());
+        }
+        let reader =
+            builder.with_limit(n - rows.len()).with_batch_size(n - rows.len()).build().map_err(|e| unreadable(&e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| unreadable(&e))?;
+            rows.extend(text_rows(&batch, n - rows.len()).map_err(|e| unreadable(&e))?);
+        }
+    }
+    Ok((columns.unwrap_or_default(), rows))
+}
+
+/// Up to `limit` rows of `batch` as text.
+fn text_rows(batch: &RecordBatch, limit: usize) -> Result<Vec<Vec<Option<String>>>, String> {
+    let options = FormatOptions::default();
+    let formatters: Vec<ArrayFormatter> = batch
+        .columns()
+        .iter()
+        .map(|a| ArrayFormatter::try_new(a.as_ref(), &options))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let rows = batch.num_rows().min(limit);
+    (0..rows)
+        .map(|i| {
+            batch
+                .columns()
+                .iter()
+                .zip(&formatters)
+                .map(|(array, f)| {
+                    if array.is_null(i) {
+                        Ok(None)
+                    } else {
+                        f.value(i).try_to_string().map(Some).map_err(|e| e.to_string())
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
