@@ -202,7 +202,8 @@ impl Column<'_> {
         let c = self.column;
         let threshold = self.thresholds.high_cardinality;
         let Some(d) = c.distinct.as_ref().filter(|_| c.kind == ColumnKind::String) else { return };
-        if d.estimate > threshold {
+        // The estimate of a few dozen values is within a hair of the true count: compare it whole.
+        if d.estimate.round() > threshold {
             let message = format!("~{:.0} distinct strings (threshold {threshold})", d.estimate);
             self.push(AlertKind::HighCardinality, d.estimate, threshold, message);
         }
@@ -337,7 +338,7 @@ impl Column<'_> {
         if total == 0 || dominant == Family::Text {
             return;
         }
-        let figure = 1.0 - most as f64 / total as f64;
+        let figure = (total - most) as f64 / total as f64;
         let threshold = self.thresholds.mixed_types;
         if figure > threshold {
             let others = families
