@@ -72,9 +72,14 @@ fn profiles_the_example_and_writes_json_and_a_self_contained_report() {
     assert_eq!(column(&p, "email")["text"]["inferredType"]["contentType"], "email");
     assert!(column(&p, "amount")["nulls"].as_u64().unwrap() > 2000);
     assert!(column(&p, "score")["sketches"]["kll"].is_string());
+    // Alerts: the key is likely unique (its distinct bounds include the row count), shown first.
+    let id_key = p["alerts"].as_array().unwrap().iter().find(|a| a["kind"] == "unique" && a["column"] == "id");
+    assert!(id_key.is_some_and(|a| a["threshold"] == 50000.0), "{}", p["alerts"]);
+    assert!(table.starts_with("examples/data/orders.parquet") && table.contains("[likely unique ×"), "{table}");
 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(html.find("class=\"alerts\"").unwrap() < html.find("class=\"overview\"").unwrap(), "alerts first");
     for external in ["<script", "src=\"http", "href=\"http", "@import", "url("] {
         assert!(!html.contains(external), "report references {external}");
     }

@@ -1,11 +1,13 @@
 //! `report.html`: one self-contained page (inline CSS and SVG; no script, font or image is
-//! fetched) with the table overview and a card per column.
+//! fetched): the alerts first (badges with counts by kind, then one row each), the table overview
+//! and a card per column.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use profiler_crds::{ColumnProfile, DriftResult, HistogramBin, ProfileMode, TableProfile, ValueCount};
+use profiler_crds::{Alert, ColumnProfile, DriftResult, HistogramBin, ProfileMode, TableProfile, ValueCount, alert_counts};
 
+use super::alerts as report_alerts;
 use super::{bound, describe_sampling, short_number, sum_text, truncate};
 use crate::error::WorkerError;
 
@@ -16,7 +18,10 @@ th{font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1rem;margin-top:1rem}\
 .card{background:#fff;border:1px solid #e3e6eb;border-radius:8px;padding:1rem}\
 .kind{font-size:.75rem;background:#eef1f6;border-radius:4px;padding:.05rem .4rem;margin-left:.4rem}\
-svg text{font:11px system-ui,sans-serif;fill:#5b6475}.bar{fill:#4c78a8}.overview td{border:0}";
+svg text{font:11px system-ui,sans-serif;fill:#5b6475}.bar{fill:#4c78a8}.overview td{border:0}\
+.alerts{background:#fff;border:1px solid #f0d9a8;border-radius:8px;padding:1rem;margin:1rem 0}\
+.badge{display:inline-block;border-radius:999px;padding:.1rem .6rem;margin:0 .35rem .5rem 0;font-size:.8rem;background:#fdecc8;color:#6b4300}\
+.badge b{margin-left:.3rem}";
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -69,6 +74,7 @@ pub fn render_with_comparison(p: &TableProfile, drift: Option<&DriftResult>) -> 
         escape(&p.started_at),
         p.duration_ms
     );
+    alerts_section(&mut h, &p.alerts);
     let _ = write!(h, "<table class=\"overview\">");
     let sampling = describe_sampling(&p.sampling.sampling);
     for (k, v) in [
@@ -112,7 +118,7 @@ pub fn render_with_comparison(p: &TableProfile, drift: Option<&DriftResult>) -> 
     }
     h.push_str("</table><div class=\"grid\">");
     for c in &p.columns {
-        column_card(&mut h, c);
+        column_card(&mut h, c, &p.alerts);
     }
     h.push_str("</div></body></html>\n");
     h
@@ -122,7 +128,44 @@ fn anchor(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
-fn column_card(h: &mut String, c: &ColumnProfile) {
+/// The alerts: a row of badges (counts by kind), then a table of every alert, each column linked
+/// to its card.
+fn alerts_section(h: &mut String, alerts: &[Alert]) {
+    h.push_str("<section class=\"alerts\" id=\"alerts\"><h2>Alerts</h2>");
+    if alerts.is_empty() {
+        h.push_str("<p class=\"muted\">No alerts.</p></section>");
+        return;
+    }
+    h.push_str("<div class=\"badges\">");
+    for (kind, n) in alert_counts(alerts) {
+        let _ = write!(
+            h,
+            "<span class=\"badge\" data-kind=\"{}\">{}<b>{n}</b></span>",
+            kind.as_str(),
+            escape(kind.label())
+        );
+    }
+    h.push_str(
+        "</div><table><tr><th>column</th><th>alert</th><th>figure</th><th>threshold</th><th>what</th></tr>",
+    );
+    for a in alerts {
+        let column = match &a.column {
+            Some(c) => format!("<a href=\"#col-{}\">{}</a>", anchor(c), escape(c)),
+            None => "<span class=\"muted\">table</span>".to_owned(),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{column}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            escape(a.kind.label()),
+            escape(&report_alerts::figure(a)),
+            escape(&report_alerts::threshold(a)),
+            escape(report_alerts::detail(a)),
+        );
+    }
+    h.push_str("</table></section>");
+}
+
+fn column_card(h: &mut String, c: &ColumnProfile, alerts: &[Alert]) {
     let _ = write!(
         h,
         "<section class=\"card\" id=\"col-{}\"><h2>{}<span class=\"kind\">{}</span></h2><table>",
@@ -132,6 +175,11 @@ fn column_card(h: &mut String, c: &ColumnProfile) {
     );
     let mut rows: Vec<(&str, String)> =
         vec![("rows", c.count.to_string()), ("nulls", format!("{} ({:.2}%)", c.nulls, c.null_fraction * 100.0))];
+    let labels: Vec<&str> =
+        alerts.iter().filter(|a| a.column.as_deref() == Some(c.name.as_str())).map(|a| a.kind.label()).collect();
+    if !labels.is_empty() {
+        rows.insert(0, ("alerts", labels.join(", ")));
+    }
     if let Some(d) = &c.distinct {
         let bound = if d.exact {
             String::new()
@@ -276,4 +324,36 @@ fn bars_svg(h: &mut String, values: &[ValueCount]) {
         );
     }
     h.push_str("</svg>");
+}
+
+#[cfg(test)]
+mod tests {
+    use profiler_crds::{Alert, AlertKind};
+
+    use super::*;
+    use crate::report::terminal::tests::profile;
+
+    #[test]
+    fn alerts_come_first_with_badges() {
+        let alert = |kind, column: &str, figure, threshold| Alert {
+            kind,
+            column: Some(column.into()),
+            figure,
+            threshold,
+            message: format!("{column}: <what> happened"),
+        };
+        let p = profile(vec![
+            alert(AlertKind::MostlyNull, "amount", 0.7, 0.5),
+            alert(AlertKind::Zeros, "amount", 0.2, 0.1),
+            alert(AlertKind::MostlyNull, "amount", 0.9, 0.5),
+        ]);
+        let html = render(&p);
+        let alerts_at = html.find("<section class=\"alerts\"").expect("the alerts section");
+        assert!(alerts_at < html.find("class=\"overview\"").expect("the overview"), "alerts come first");
+        assert!(html.contains("data-kind=\"mostlyNull\">mostly null<b>2</b></span>"), "{html}");
+        assert!(html.contains("data-kind=\"zeros\">zeros<b>1</b></span>"), "{html}");
+        assert!(html.contains("<td><a href=\"#col-amount\">amount</a></td><td>mostly null</td><td class=\"n\">70%</td><td class=\"n\">&gt; 50%</td><td>&lt;what&gt; happened</td>"), "{html}");
+        assert!(html.contains("<tr><th>alerts</th><td>mostly null, zeros, mostly null</td></tr>"), "{html}");
+        assert!(render(&profile(vec![])).contains("No alerts."));
+    }
 }

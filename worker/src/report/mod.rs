@@ -1,5 +1,7 @@
 //! Renderings of a profile: the JSON document, a self-contained HTML report, a terminal table.
 
+pub mod alerts;
+pub mod check_terminal;
 pub mod diff_html;
 pub mod diff_json;
 pub mod diff_terminal;
