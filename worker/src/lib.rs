@@ -11,6 +11,7 @@ pub mod drift;
 pub mod error;
 pub mod job_document;
 pub mod progress;
+pub mod quality;
 pub mod report;
 pub mod run;
 pub mod runtime;

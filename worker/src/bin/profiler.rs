@@ -9,10 +9,12 @@ use clap::{Args, Parser, Subcommand};
 use profiler_crds::{DriftThresholds, Sampling, Severity};
 use profiler_engine::{CompareError, ProfileOptions, compare, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
-use profiler_worker::report::{diff_html, diff_json, diff_terminal, html, json, terminal};
+use profiler_worker::quality::check as check_json;
+use profiler_worker::quality::read::read_rule_set;
+use profiler_worker::report::{check_terminal, diff_html, diff_json, diff_terminal, html, json, terminal};
 use profiler_worker::sink::{RunIdentity, RunOutputs, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
-use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, exit_code, profile};
+use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, exit_code, profile, profile_and_check};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
@@ -22,7 +24,8 @@ use uuid::Uuid;
 /// Sources: Parquet files, directories and globs; Iceberg tables (a table directory, a metadata
 /// file, or NAMESPACE.TABLE in a Glue, S3 Tables, REST or SQL catalog named by --catalog).
 /// Exit codes: 0 success, 2 bad input, 3 source unreadable, 4 output not written, 1 internal error,
-/// 6 drift at or above `diff --fail-on`'s severity.
+/// 5 a rule of `check` failed or could not be evaluated, 6 drift at or above `diff --fail-on`'s
+/// severity.
 #[derive(Parser)]
 #[command(name = "profiler", version)]
 struct Cli {
@@ -35,6 +38,10 @@ enum Command {
     /// Profile a Parquet file, directory or glob, or an Iceberg table (a directory, a metadata
     /// file, or NAMESPACE.TABLE with --catalog).
     Profile(Box<ProfileArgs>),
+    /// Verify a rule set (rules.yaml) against a source in one scan: prints a pass/fail table,
+    /// writes check.json (with --profile also profile.json and report.html from the same scan);
+    /// exit code 5 when a rule fails or cannot be evaluated.
+    Check(Box<CheckArgs>),
     /// Merge two profile.json files of disjoint parts of one table.
     Merge {
         /// First profile.
@@ -64,6 +71,47 @@ enum Command {
 
 /// Exit code of `profiler diff --fail-on S` when a finding of severity S or higher exists.
 const DRIFT_FOUND: u8 = 6;
+
+/// Exit code of `profiler check` when a rule fails or cannot be evaluated.
+const RULES_FAILED: u8 = 5;
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The source, as `profile` takes it: Parquet file, directory or glob; an Iceberg table
+    /// directory or *.metadata.json file; or, with --catalog, namespace.table.
+    source: String,
+    /// The rule set (rules.yaml, or the same document as JSON).
+    #[arg(long)]
+    rules: PathBuf,
+    /// Iceberg catalog holding the table (as for `profile`).
+    #[arg(long)]
+    catalog: Option<String>,
+    /// Name of the catalog inside a SQL catalog database.
+    #[arg(long, requires = "catalog")]
+    catalog_name: Option<String>,
+    /// Warehouse of a REST catalog.
+    #[arg(long, requires = "catalog")]
+    warehouse: Option<String>,
+    /// Treat the source as Parquet or Iceberg instead of detecting it.
+    #[arg(long, value_parser = ["parquet", "iceberg"])]
+    format: Option<String>,
+    /// Iceberg snapshot to check.
+    #[arg(long)]
+    snapshot_id: Option<i64>,
+    /// Directory for check.json (and profile.json and report.html with --profile).
+    #[arg(short, long, default_value = "check-output")]
+    out: PathBuf,
+    /// Also profile the source in the same scan: writes profile.json and report.html.
+    #[arg(long)]
+    profile: bool,
+    /// Scan threads (default: the number of CPUs).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Do not print the table.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 
 #[derive(Args)]
 struct DiffArgs {
@@ -163,6 +211,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Profile(args) => run_profile(*args),
+        Command::Check(args) => match run_check(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(RULES_FAILED),
+            Err(e) => Err(e),
+        },
         Command::Merge { a, b, output } => run_merge(&a, &b, &output),
         Command::Diff(args) => match run_diff(&args) {
             Ok(true) => return ExitCode::from(DRIFT_FOUND),
@@ -184,27 +237,45 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
-    let source = match (&args.catalog, args.format.as_deref()) {
+/// The source SOURCE and the source flags name (`profile` and `check` read sources alike).
+fn source_spec(
+    source: &str,
+    catalog: Option<&str>,
+    catalog_name: Option<&str>,
+    warehouse: Option<&str>,
+    format: Option<&str>,
+    snapshot_id: Option<i64>,
+) -> Result<SourceSpec, WorkerError> {
+    let spec = match (catalog, format) {
         (Some(uri), Some("parquet")) => {
             return Err(WorkerError::InvalidRequest(format!(
                 "--catalog {uri} names Iceberg tables; drop --format parquet"
             )));
         }
         (Some(uri), _) => SourceSpec::Iceberg {
-            location: args.source.clone(),
-            snapshot_id: args.snapshot_id,
-            catalog: Some(parse_catalog(uri, args.catalog_name.as_deref(), args.warehouse.as_deref())?),
+            location: source.to_owned(),
+            snapshot_id,
+            catalog: Some(parse_catalog(uri, catalog_name, warehouse)?),
         },
-        (None, Some("parquet")) => SourceSpec::Parquet { location: args.source.clone() },
-        (None, Some(_)) => {
-            SourceSpec::Iceberg { location: args.source.clone(), snapshot_id: args.snapshot_id, catalog: None }
-        }
-        (None, None) => SourceSpec::detect(&args.source, args.snapshot_id),
+        (None, Some("parquet")) => SourceSpec::Parquet { location: source.to_owned() },
+        (None, Some(_)) => SourceSpec::Iceberg { location: source.to_owned(), snapshot_id, catalog: None },
+        (None, None) => SourceSpec::detect(source, snapshot_id),
     };
-    if args.snapshot_id.is_some() && matches!(source, SourceSpec::Parquet { .. }) {
+    if snapshot_id.is_some() && matches!(spec, SourceSpec::Parquet { .. }) {
         return Err(WorkerError::InvalidRequest("--snapshot-id applies to Iceberg tables only".into()));
     }
+    Ok(spec)
+}
+
+fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
+    let source = source_spec(
+        &args.source,
+        args.catalog.as_deref(),
+        args.catalog_name.as_deref(),
+        args.warehouse.as_deref(),
+        args.format.as_deref(),
+        args.snapshot_id,
+    )?;
     let sampling = match (args.sample_rows, args.sample_fraction) {
         (Some(size), _) => Sampling::Reservoir { size, seed: args.seed },
         (None, Some(fraction)) => Sampling::Bernoulli { fraction, seed: args.seed },
@@ -308,6 +379,58 @@ fn job_name_for(source: &str) -> String {
 /// `file://` URI of a written file.
 fn file_uri(path: &Path) -> Option<String> {
     std::fs::canonicalize(path).ok().map(|p| format!("file://{}", p.display()))
+}
+
+/// Verifies the rule set against the source, writes check.json (and, with --profile, the profile
+/// of the same scan), prints the table; true when every rule passed.
+fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
+    let rules = read_rule_set(&args.rules).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
+    let source = source_spec(
+        &args.source,
+        args.catalog.as_deref(),
+        args.catalog_name.as_deref(),
+        args.warehouse.as_deref(),
+        args.format.as_deref(),
+        args.snapshot_id,
+    )?;
+    let request = ProfileRequest {
+        source,
+        columns: None,
+        sampling: Sampling::Full,
+        metadata_only: false,
+        options: ProfileOptions::default(),
+        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+    };
+    let progress = Progress::default();
+    let done = AtomicBool::new(false);
+    let (report, profile) = std::thread::scope(|s| {
+        s.spawn(|| profiler_worker::progress::draw_until(&progress, &done));
+        let result = if args.profile {
+            profile_and_check(&request, Some(&rules), &progress).map(|out| (out.check, Some(out.profile)))
+        } else {
+            check(&request, &rules, &progress).map(|report| (Some(report), None))
+        };
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })?;
+    let report = report.ok_or_else(|| WorkerError::InvalidRequest("the run produced no check report".into()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
+    let check_path = args.out.join("check.json");
+    check_json::write(&report, &check_path)?;
+    let mut written = vec![check_path];
+    if let Some(profile) = &profile {
+        let (json_path, html_path) = (args.out.join("profile.json"), args.out.join("report.html"));
+        json::write(profile, &json_path)?;
+        html::write(profile, &html_path)?;
+        written.extend([json_path, html_path]);
+    }
+    if !args.quiet {
+        print!("{}", check_terminal::render(&report));
+        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        println!("\nwrote {}", names.join(", "));
+    }
+    Ok(report.summary.all_passed())
 }
 
 fn run_migrate(url: &str) -> Result<(), WorkerError> {
