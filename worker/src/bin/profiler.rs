@@ -18,6 +18,9 @@ use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, 
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
+#[path = "profiler/verb_cli.rs"]
+mod verb_cli;
+
 /// Profile data tables: row counts, nulls, distinct values, quantiles, histograms, top values and
 /// content types of every column, into profile.json and an HTML report.
 ///
@@ -26,6 +29,12 @@ use uuid::Uuid;
 /// Exit codes: 0 success, 2 bad input, 3 source unreadable, 4 output not written, 1 internal error,
 /// 5 a rule of `check` failed or could not be evaluated, 6 drift at or above `diff --fail-on`'s
 /// severity.
+///
+/// Sources by URI (docs/sources.md): athena://[CATALOG/]DATABASE.TABLE[?workgroup=..&output=s3://..],
+/// redshift://WORKGROUP/DATABASE/SCHEMA.TABLE (or cluster:ID, with ?secret=ARN or ?user=USER),
+/// iceberg+glue://NAMESPACE.TABLE, iceberg+rest://HOST[:PORT]/NAMESPACE.TABLE. Their failures exit
+/// with 2 when the request or permissions must change, 3 when AWS is unreachable or throttles or a
+/// query runs past --timeout, 130 when Ctrl-C stopped the running query.
 #[derive(Parser)]
 #[command(name = "profiler", version)]
 struct Cli {
@@ -55,12 +64,30 @@ enum Command {
     /// Compare profile B with an earlier profile A of the same table (drift): writes diff.json and
     /// diff.html, prints the findings; exit code 6 with --fail-on when a finding is that severe.
     Diff(Box<DiffArgs>),
-    /// Print the JSON Schema of profile.json (with --diff: of diff.json).
+    /// With a source URI: its columns (name, source type, Arrow type, nullability). Without one:
+    /// print the JSON Schema of profile.json (with --diff: of diff.json).
     Schema {
         /// Print the schema of the comparison document diff.json instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "uri")]
         diff: bool,
+        /// The source whose columns to list (docs/sources.md).
+        uri: Option<String>,
+        /// With a URI: print JSON instead of a table.
+        #[arg(long, requires = "uri")]
+        json: bool,
+        #[command(flatten)]
+        query: verb_cli::QueryArgs,
     },
+    /// Check that a source can be profiled, step by step (Athena: workgroup, result location,
+    /// database, table; Redshift: secret, a query, schema, table; Iceberg: catalog, metadata;
+    /// files: files, footers); a failed step says what went wrong and what to fix. Exit code 0
+    /// when every step passed, else 2 (fix the request or permissions) or 3 (unreachable).
+    TestConnection(Box<verb_cli::VerbArgs>),
+    /// Count a source's rows: from metadata where it has them (Parquet footers, an Iceberg
+    /// snapshot's summary), else COUNT(*) on the engine.
+    Count(Box<verb_cli::VerbArgs>),
+    /// Print a source's first rows, as a table or (--json) JSON lines.
+    Sample(Box<verb_cli::SampleArgs>),
     /// Apply the profile store's migrations to a Postgres database (safe to run again).
     Migrate {
         /// postgres://user:password@host:port/database[?sslmode=require]
@@ -187,6 +214,12 @@ struct ProfileArgs {
     /// Top values reported per string column.
     #[arg(long, default_value_t = 10)]
     top_k: usize,
+    /// Athena / Redshift: profile a sample pulled back (of --sample-rows rows, default 100000, or
+    /// --sample-fraction) instead of by pushdown, the default.
+    #[arg(long)]
+    sample: bool,
+    #[command(flatten)]
+    query: verb_cli::QueryArgs,
     /// Do not print the summary table.
     #[arg(short, long)]
     quiet: bool,
@@ -222,10 +255,16 @@ fn main() -> ExitCode {
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         },
-        Command::Schema { diff } => {
+        Command::Schema { uri: Some(uri), json, query, .. } => {
+            return verb_cli::schema(&verb_cli::VerbArgs { uri, json, query });
+        }
+        Command::Schema { diff, uri: None, .. } => {
             print!("{}", if diff { diff_json::schema() } else { json::schema() });
             Ok(())
         }
+        Command::TestConnection(args) => return verb_cli::test_connection(&args),
+        Command::Count(args) => return verb_cli::count(&args),
+        Command::Sample(args) => return verb_cli::sample(&args),
         Command::Migrate { database_url } => run_migrate(&database_url),
     };
     match result {
@@ -268,6 +307,12 @@ fn source_spec(
 }
 
 fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
+    // Athena and Redshift tables are profiled by their engine; a catalog's Iceberg table by URI
+    // becomes --catalog and namespace.table.
+    let args = match verb_cli::resolve_source(args)? {
+        verb_cli::Resolved::Sql(uri, args) => return verb_cli::profile_sql_table(uri, &args),
+        verb_cli::Resolved::Files(args) => *args,
+    };
     let source = source_spec(
         &args.source,
         args.catalog.as_deref(),

@@ -18,6 +18,7 @@ pub use count::{CountMethod, RowCount, count};
 pub use profile::profile_sql;
 pub use sample::{MAX_SAMPLE_ROWS, Sample, sample};
 pub use schema::{SchemaColumn, TableSchema, schema};
+pub use target::refuse_s3_parquet;
 
 use crate::connector::statement::PollPolicy;
 

@@ -3,8 +3,10 @@
 
 use std::fs::File;
 
-use arrow_array::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_cast::cast;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use profiler_crds::Sampling;
 use serde::Serialize;
@@ -51,15 +53,17 @@ impl Sample {
     pub fn to_json_lines(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
-            let object: serde_json::Map<String, serde_json::Value> = self
+            // Built by hand to keep the columns in table order.
+            let fields: Vec<String> = self
                 .columns
                 .iter()
                 .zip(row)
                 .map(|(name, value)| {
-                    (name.clone(), value.clone().map_or(serde_json::Value::Null, serde_json::Value::String))
+                    let value = value.clone().map_or(serde_json::Value::Null, serde_json::Value::String);
+                    format!("{}:{value}", serde_json::Value::String(name.clone()))
                 })
                 .collect();
-            out.push_str(&serde_json::Value::Object(object).to_string());
+            out.push_str(&format!("{{{}}}", fields.join(",")));
             out.push('\n');
         }
         out
@@ -149,8 +153,18 @@ fn parquet_sample(location: &str, n: usize) -> Result<(Vec<String>, Vec<Vec<Opti
 /// Up to `limit` rows of `batch` as text.
 fn text_rows(batch: &RecordBatch, limit: usize) -> Result<Vec<Vec<Option<String>>>, String> {
     let options = FormatOptions::default();
-    let formatters: Vec<ArrayFormatter> = batch
+    // Named time zones need a time zone database to print; the instants print in UTC instead.
+    let columns: Vec<ArrayRef> = batch
         .columns()
+        .iter()
+        .map(|a| match a.data_type() {
+            DataType::Timestamp(unit, Some(tz)) if !tz.starts_with(['+', '-']) => {
+                cast(a, &DataType::Timestamp(*unit, Some("+00:00".into()))).map_err(|e| e.to_string())
+            }
+            _ => Ok(a.clone()),
+        })
+        .collect::<Result<_, _>>()?;
+    let formatters: Vec<ArrayFormatter> = columns
         .iter()
         .map(|a| ArrayFormatter::try_new(a.as_ref(), &options))
         .collect::<Result<_, _>>()
@@ -158,8 +172,7 @@ fn text_rows(batch: &RecordBatch, limit: usize) -> Result<Vec<Vec<Option<String>
     let rows = batch.num_rows().min(limit);
     (0..rows)
         .map(|i| {
-            batch
-                .columns()
+            columns
                 .iter()
                 .zip(&formatters)
                 .map(|(array, f)| {

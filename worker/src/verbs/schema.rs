@@ -133,9 +133,14 @@ fn parquet_columns(location: &str) -> Result<Vec<SchemaColumn>, WorkerError> {
 /// A Parquet column's type in words: physical type and logical type, or the group's annotation.
 fn parquet_type(t: &ParquetType) -> String {
     let info = t.get_basic_info();
-    let annotation = info.logical_type_ref().map(|l| format!("{l:?}")).or_else(|| {
-        (info.converted_type() != parquet::basic::ConvertedType::NONE).then(|| info.converted_type().to_string())
-    });
+    // The converted type's short name when the writer set one (UTF8, TIMESTAMP_MICROS, DECIMAL),
+    // else the logical type.
+    let converted = info.converted_type();
+    let annotation = if converted != parquet::basic::ConvertedType::NONE {
+        Some(converted.to_string())
+    } else {
+        info.logical_type_ref().map(|l| format!("{l:?}"))
+    };
     let base = match t {
         ParquetType::PrimitiveType { physical_type, .. } => physical_type.to_string(),
         ParquetType::GroupType { .. } => "group".to_owned(),

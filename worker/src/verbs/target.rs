@@ -47,12 +47,12 @@ impl Target {
 }
 
 /// Parquet on S3 is not read by this build: say so, and what to do instead.
-pub(crate) fn refuse_s3_parquet(location: &str) -> Result<(), WorkerError> {
+pub fn refuse_s3_parquet(location: &str) -> Result<(), WorkerError> {
     if is_s3(location) {
-        return Err(WorkerError::NotSupported(format!(
-            "Parquet files on S3 ({location}); copy them locally (aws s3 cp --recursive) or query them through \
-             Athena (athena://DATABASE.TABLE). Iceberg tables on S3 are read: name their *.metadata.json or their \
-             catalog (iceberg+glue://)"
+        return Err(WorkerError::InvalidRequest(format!(
+            "{location}: Parquet files on S3 are not read by this build; copy them locally (aws s3 cp \
+             --recursive) or query them through Athena (athena://DATABASE.TABLE). Iceberg tables on S3 are \
+             read: name their *.metadata.json or their catalog (iceberg+glue://NAMESPACE.TABLE)"
         )));
     }
     Ok(())
