@@ -92,6 +92,15 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// A check (check.json) that the store cannot keep as it is: a number that JSON cannot hold,
+    /// a summary that disagrees with the results, a rule name used twice.
+    #[error("check field {field} cannot be stored: {reason}")]
+    InvalidCheck {
+        /// Field path within the check, e.g. `results[2].observedValue` or `summary.failed`.
+        field: String,
+        /// Why.
+        reason: String,
+    },
     /// A row read back from the store that does not form a valid profile.
     #[error("stored profile is inconsistent at {field}: {reason}")]
     Corrupt {
