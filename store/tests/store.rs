@@ -476,6 +476,7 @@ async fn a_columns_history_by_field_id_follows_renames() {
         if i == 2 {
             let amount = profile.columns.iter_mut().find(|c| c.name == "amount").unwrap();
             amount.name = "amount_eur".into();
+            profile.alerts = profiler_engine::alerts(&profile);
         }
         store_profile(&store, &job("team-a", &format!("orders-{i}")), &profile).await;
     }
@@ -566,12 +567,18 @@ async fn iceberg_figures_and_decimals_the_store_cannot_keep_exactly_are_refused_
 const ICEBERG_LAYOUT: i64 = 20261202120000;
 /// The migration that added drift comparisons.
 const PROFILE_COMPARISONS: i64 = 20261202130000;
+/// The migration that added alerts.
+const PROFILE_ALERTS: i64 = 20261202140000;
+/// The migration that added verified rules.
+const RULE_CHECKS: i64 = 20261202150000;
 
 #[tokio::test]
 async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     let (store, config) = migrated_store().await;
-    // What the previous release wrote: no field ids, no exact decimals, no Iceberg read info.
+    // What the previous release wrote: no field ids, no exact decimals, no Iceberg read info, no
+    // alerts.
     let mut old = engine_profile("db.orders", "2026-11-03T12:00:00.000Z");
+    old.alerts.clear();
     for column in &mut old.columns {
         column.field_id = None;
         if let Some(numeric) = column.numeric.as_mut() {
@@ -582,9 +589,12 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     // Back to the schema before the Iceberg layout and decimals (and the comparisons after them),
     // with the profile in it.
     let rewound: Vec<i64> = MIGRATOR.iter().map(|m| m.version).filter(|v| *v >= ICEBERG_LAYOUT).collect();
-    assert_eq!(rewound, [ICEBERG_LAYOUT, PROFILE_COMPARISONS]);
+    assert_eq!(rewound, [ICEBERG_LAYOUT, PROFILE_COMPARISONS, PROFILE_ALERTS, RULE_CHECKS]);
     sqlx::raw_sql(
-        "drop table profiler.comparison_findings;
+        "drop table profiler.rule_results;
+         drop table profiler.rule_checks;
+         drop table profiler.profile_alerts;
+         drop table profiler.comparison_findings;
          drop table profiler.profile_comparisons;
          drop table profiler.partition_counts;
          alter table profiler.column_profiles drop column field_id, drop column decimal_precision,

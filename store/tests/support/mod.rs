@@ -357,7 +357,7 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
 }
 
 /// Every table of the profile store.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 12] = [
     "profile_jobs",
     "profile_runs",
     "table_profiles",
@@ -369,6 +369,7 @@ pub const TABLES: [&str; 11] = [
     "partition_counts",
     "profile_comparisons",
     "comparison_findings",
+    "profile_alerts",
 ];
 
 /// Records `job` (if new), starts its attempt `attempt` at `started_at`, writes `profile` and
