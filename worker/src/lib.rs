@@ -10,6 +10,7 @@ pub mod datagen;
 pub mod drift;
 pub mod error;
 pub mod job_document;
+pub mod mcp;
 pub mod progress;
 pub mod quality;
 pub mod report;

@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand};
 use profiler_crds::{DriftThresholds, Sampling, Severity};
 use profiler_engine::{CompareError, ProfileOptions, compare, merge_profiles};
 use profiler_store::{DatabaseConfig, Store};
+use profiler_worker::mcp::McpOptions;
+use profiler_worker::mcp::limits::LimitsConfig;
 use profiler_worker::quality::check as check_json;
 use profiler_worker::quality::read::read_rule_set;
 use profiler_worker::report::{check_terminal, diff_html, diff_json, diff_terminal, html, json, terminal};
@@ -94,6 +96,41 @@ enum Command {
         #[arg(long, env = "PROFILER_DATABASE_URL", hide_env_values = true)]
         database_url: String,
     },
+    /// Serve the profiler's tools to AI agents over the Model Context Protocol on stdin/stdout,
+    /// within the limits set by --config and the flags (docs/agents.md).
+    Mcp(Box<McpArgs>),
+}
+
+/// Limits of `profiler mcp`; lists add to the --config file's, values replace its values.
+#[derive(Args)]
+struct McpArgs {
+    /// JSON file of limits: allowedSources, allowedDirs, maxSampleRows, readOnly,
+    /// queryTimeoutSecs, outputDir (docs/agents.md).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// A source URI prefix or glob agents may name (repeatable), matched against the canonical
+    /// URI, e.g. 'athena://AwsDataCatalog/analytics.*'.
+    #[arg(long = "allow-source", value_name = "PREFIX|GLOB")]
+    allow_source: Vec<String>,
+    /// A directory whose files agents may read (repeatable).
+    #[arg(long = "allow-dir", value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
+    /// Most rows get_sample returns (default 100, at most 10000).
+    #[arg(long)]
+    max_sample_rows: Option<usize>,
+    /// true (default): nothing is recorded in the profile store; files are written only under
+    /// --output-dir.
+    #[arg(long, value_name = "true|false")]
+    read_only: Option<bool>,
+    /// Seconds a tool's queries may run before they are stopped (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    query_timeout: Option<u64>,
+    /// Directory where the profile and diff tools write their documents.
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
+    /// Record profile runs in this Postgres profile store (needs --read-only false).
+    #[arg(long, hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 /// Exit code of `profiler diff --fail-on S` when a finding of severity S or higher exists.
@@ -266,6 +303,7 @@ fn main() -> ExitCode {
         Command::Count(args) => return verb_cli::count(&args),
         Command::Sample(args) => return verb_cli::sample(&args),
         Command::Migrate { database_url } => run_migrate(&database_url),
+        Command::Mcp(args) => return run_mcp(*args),
     };
     match result {
         Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
@@ -476,6 +514,29 @@ fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
         println!("\nwrote {}", names.join(", "));
     }
     Ok(report.summary.all_passed())
+}
+
+/// `profiler mcp`: serves until the client disconnects.
+fn run_mcp(args: McpArgs) -> ExitCode {
+    let options = McpOptions {
+        config: args.config,
+        flags: LimitsConfig {
+            allowed_sources: args.allow_source,
+            allowed_dirs: args.allow_dir,
+            max_sample_rows: args.max_sample_rows,
+            read_only: args.read_only,
+            query_timeout_secs: args.query_timeout,
+            output_dir: args.output_dir,
+        },
+        database_url: args.database_url,
+    };
+    match profiler_worker::mcp::run(options) {
+        Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
 }
 
 fn run_migrate(url: &str) -> Result<(), WorkerError> {
