@@ -2,11 +2,16 @@
 //! summary line. Iceberg tables are scanned by the engine (or read from their manifests), Athena
 //! and Redshift tables profiled by pushdown or sample; the outputs are keyed by job uid
 //! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
+//!
+//! A job with rules (`spec.rules`) has them verified in the same scan and check.json written
+//! beside profile.json. A failed rule does not fail the run: the task succeeds and its summary
+//! (`check`) says which rules did not pass.
 
 use profiler_crds::comparison::ProfileComparison;
+use profiler_crds::quality::{CheckReport, RuleSet};
 use profiler_crds::{
-    DatabaseRef, JobDocument, JobSource, QueryMethod, SamplingReport, SourceInfo, SourceKind, TASK_RESULT_OBJECT,
-    TableProfile, TaskError, TaskResult, TaskSummary,
+    CheckResult, DatabaseRef, JobDocument, JobSource, QueryMethod, SamplingReport, SourceInfo, SourceKind,
+    TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult, TaskSummary,
 };
 use profiler_engine::ProfileOptions;
 use profiler_store::DatabaseConfig;
@@ -48,6 +53,7 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
         profile_uri: Some(u.summary.profile_uri.clone()),
         report_uri: Some(u.summary.report_uri.clone()),
         comparison: u.comparison.as_ref().zip(u.summary.drift.as_ref()).map(|(c, d)| (c, d.baseline.as_str())),
+        check: u.check.as_ref(),
     })?;
     Ok(uploaded.summary)
 }
@@ -87,10 +93,12 @@ async fn sql_profile<S: SqlSource>(
     }
 }
 
-/// A profile written to S3, with its comparison with the job's baseline.
+/// A profile written to S3, with its comparison with the job's baseline and its check of the
+/// job's rules.
 struct Uploaded {
     profile: TableProfile,
     comparison: Option<ProfileComparison>,
+    check: Option<CheckReport>,
     summary: TaskSummary,
 }
 
@@ -101,7 +109,7 @@ fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
         top_k: doc.metrics.top_k as usize,
         ..ProfileOptions::default()
     };
-    let profile = match &doc.source {
+    let (profile, check) = match &doc.source {
         // The scan runs its own runtime and threads, outside this one.
         JobSource::Iceberg(iceberg) => {
             let request = ProfileRequest {
@@ -116,11 +124,24 @@ fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
                 options,
                 threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             };
-            crate::run::profile(&request, &Progress::default())?
+            let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
+            (output.profile, output.check)
         }
-        JobSource::Athena(_) | JobSource::Redshift(_) => runtime.block_on(sql_table_profile(doc, &options))?,
+        JobSource::Athena(_) | JobSource::Redshift(_) => {
+            let profile = runtime.block_on(sql_table_profile(doc, &options))?;
+            let check = doc.rules.as_ref().map(|rules| sql_rules_not_verified(rules, &profile));
+            (profile, check)
+        }
     };
-    runtime.block_on(upload(doc, profile))
+    runtime.block_on(upload(doc, profile, check))
+}
+
+/// The check of `rules` on an Athena or Redshift table: not verified by this build (every rule
+/// not evaluated, with the reason), so the job says so rather than passing silently.
+fn sql_rules_not_verified(rules: &RuleSet, profile: &TableProfile) -> CheckReport {
+    let reason = "rules are not verified on Athena and Redshift tables by this worker yet";
+    let results = rules.rules.iter().map(|rule| profiler_engine::quality::check::not_evaluated(rule, reason)).collect();
+    RunStart::now().check_report(profile.source.clone(), profile.row_count, results)
 }
 
 /// Profiles an Athena or Redshift table.
@@ -150,9 +171,9 @@ async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Resul
     Ok(start.document(source, mode, sampling, bytes_scanned, columns))
 }
 
-/// Writes profile.json and report.html under the attempt's prefix and, when the job has a drift
-/// baseline, diff.json and diff.html; returns the summary.
-async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<Uploaded, WorkerError> {
+/// Writes profile.json and report.html under the attempt's prefix, check.json when the job has
+/// rules and, when it has a drift baseline, diff.json and diff.html; returns the summary.
+async fn upload(doc: &JobDocument, profile: TableProfile, check: Option<CheckReport>) -> Result<Uploaded, WorkerError> {
     let config = crate::aws::sdk_config().await;
     let client = crate::aws::s3_client(&config);
     let sink = S3Sink::new(client.clone(), doc.output.bucket.clone(), doc.output_prefix());
@@ -163,6 +184,16 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<Uploaded, Wo
     let report = html::render_with_comparison(&profile, drift.as_ref().map(|d| &d.result));
     let report_uri = sink.put("report.html", report.into_bytes(), "text/html; charset=utf-8").await?;
     info!(profile_uri, report_uri, "outputs written");
+    let check_result = match &check {
+        Some(report) => {
+            let json = serde_json::to_vec_pretty(report)
+                .map_err(|e| WorkerError::S3Output { uri: sink.uri(CHECK_OBJECT), message: e.to_string() })?;
+            let check_uri = sink.put(CHECK_OBJECT, json, "application/json").await?;
+            info!(check_uri, summary = report.summary.describe(), "rules verified");
+            Some(CheckResult::new(report.summary.clone(), check_uri))
+        }
+        None => None,
+    };
     let (comparison, drift) = match drift {
         Some(DriftOutcome { comparison, result }) => (comparison, Some(result)),
         None => (None, None),
@@ -175,10 +206,13 @@ async fn upload(doc: &JobDocument, profile: TableProfile) -> Result<Uploaded, Wo
         report_uri,
         duration_ms: profile.duration_ms,
         drift,
-        check: None,
+        check: check_result,
     };
-    Ok(Uploaded { profile, comparison, summary })
+    Ok(Uploaded { profile, comparison, check, summary })
 }
+
+/// Object name of the check of the job's rules under the attempt's output prefix.
+pub const CHECK_OBJECT: &str = "check.json";
 
 /// The result of a finished run, as printed and as stored in `result.json`.
 pub fn result_of(outcome: &Result<TaskSummary, WorkerError>) -> TaskResult {

@@ -392,6 +392,7 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         profile_uri: file_uri(json),
         report_uri: file_uri(html),
         comparison: None,
+        check: None,
     })?;
     if let Some(uid) = stored_as
         && !args.quiet

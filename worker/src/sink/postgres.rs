@@ -1,8 +1,10 @@
-//! Records a profiling run in the profile store: the job, its run (attempt), the whole profile
-//! and the outcome. Used by the CLI's `--database-url` and by the Fargate worker.
+//! Records a profiling run in the profile store: the job, its run (attempt), the whole profile,
+//! its comparison and its check when it has them, and the outcome. Used by the CLI's
+//! `--database-url` and by the Fargate worker.
 
 use chrono::Utc;
 use profiler_crds::comparison::ProfileComparison;
+use profiler_crds::quality::CheckReport;
 use profiler_crds::{JobPhase, TableProfile};
 use profiler_store::{DatabaseConfig, FailureKind, JobRecord, RunKey, RunOutcome, RunStatus, Store};
 use tokio::runtime::Runtime;
@@ -12,7 +14,8 @@ use uuid::Uuid;
 use crate::error::{WorkerError, exit_code};
 
 /// What a successful run leaves to record: its profile, the URIs of its files and, when it was
-/// compared with a baseline, the comparison and the baseline's URI.
+/// compared with a baseline, the comparison and the baseline's URI, and when it verified rules,
+/// their check.
 pub struct RunOutputs<'a> {
     /// The profile.
     pub profile: &'a TableProfile,
@@ -22,6 +25,8 @@ pub struct RunOutputs<'a> {
     pub report_uri: Option<String>,
     /// The comparison with the baseline and the baseline profile's URI.
     pub comparison: Option<(&'a ProfileComparison, &'a str)>,
+    /// The verified rules (check.json), when the run had rules.
+    pub check: Option<&'a CheckReport>,
 }
 
 /// Which job and attempt a run belongs to.
@@ -77,9 +82,11 @@ impl RunRecorder {
     }
 
     /// Writes the profile (and the comparison with its baseline, linked to the baseline's run
-    /// when the store holds it) and marks the run and the job Succeeded.
+    /// when the store holds it, and the check of its rules) and marks the run and the job
+    /// Succeeded. The comparison and the check are in S3 already; a store that refuses them does
+    /// not undo the run.
     pub fn succeed(mut self, outputs: RunOutputs<'_>) -> Result<(), WorkerError> {
-        let RunOutputs { profile, profile_uri, report_uri, comparison } = outputs;
+        let RunOutputs { profile, profile_uri, report_uri, comparison, check } = outputs;
         let finished_at = Utc::now();
         let outcome = RunOutcome { status: RunStatus::Succeeded, finished_at, error: None, profile_uri, report_uri };
         self.job.phase = JobPhase::Succeeded;
@@ -97,6 +104,11 @@ impl RunRecorder {
                 if let Err(e) = recorded.await {
                     warn!(error = %e, baseline_uri, "could not record the comparison in the profile store");
                 }
+            }
+            if let Some(check) = check
+                && let Err(e) = store.record_check(run, check, finished_at).await
+            {
+                warn!(error = %e, "could not record the check of the rules in the profile store");
             }
             store.finish_run(run, &outcome).await?;
             store.record_job(&job).await

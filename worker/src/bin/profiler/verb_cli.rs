@@ -244,6 +244,7 @@ pub fn profile_sql_table(mut uri: SourceUri, args: &ProfileArgs) -> Result<(), W
         profile_uri: file_uri(json),
         report_uri: file_uri(html),
         comparison: None,
+        check: None,
     })?;
     if let Some(uid) = stored_as
         && !args.quiet
