@@ -30,7 +30,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{Api, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
-use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_REQUESTS_PER_SECOND};
+use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUESTS_PER_SECOND};
 use profiler_crds::JobPhase;
 use profiler_crds::resources::{ProfileJob, ProfileSchedule};
 use serde_json::{Value, json};
@@ -81,6 +81,19 @@ fn peak_memory_mib(pid: u32) -> Option<f64> {
     let kib: f64 =
         status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// `profiler_operator_aws_request_seconds_total` by (operation, stage).
+fn aws_stage_seconds(port: u16) -> BTreeMap<(String, String), f64> {
+    let text = http_get(port, "/metrics").unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("profiler_operator_aws_request_seconds_total{operation=\"")?;
+            let (operation, rest) = rest.split_once("\",stage=\"")?;
+            let (stage, value) = rest.split_once("\"} ")?;
+            Some(((operation.to_owned(), stage.to_owned()), value.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 /// `profiler_operator_aws_calls_total` by "Service Operation".
@@ -232,6 +245,20 @@ async fn main() {
         })
     };
 
+    // StartExecutions sent so far, sampled every second: the rate at which the controller
+    // issued them, whatever the endpoint did with them.
+    let start_samples: Arc<Mutex<Vec<(SystemTime, f64)>>> = Arc::default();
+    let sampler = {
+        let samples = start_samples.clone();
+        tokio::spawn(async move {
+            loop {
+                let sent = tokio::task::spawn_blocking(move || aws_calls(port)).await.unwrap_or_default();
+                let starts = sent.get("SFN StartExecution").copied().unwrap_or(0.0);
+                samples.lock().await.push((SystemTime::now(), starts));
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    };
     let source = {
         let mut s = glue_source("orders");
         s["iceberg"]["metadataOnly"] = json!(true);
@@ -296,8 +323,10 @@ async fn main() {
     // Let the last reconciles (status, store) settle, then read the counters.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let after = aws_calls(port);
+    let stages = aws_stage_seconds(port);
     let peak = peak_memory_mib(pid);
     watch.abort();
+    sampler.abort();
     let starts = execution_starts(&machine).await;
 
     let seen = seen.lock().await;
@@ -331,6 +360,40 @@ async fn main() {
     let calls: BTreeMap<&String, f64> =
         after.iter().map(|(k, v)| (k, v - before.get(k).copied().unwrap_or(0.0))).filter(|(_, v)| *v > 0.0).collect();
     let per_job = calls.values().sum::<f64>() / total as f64;
+    let start_key = "SFN StartExecution".to_owned();
+    let start_calls = calls.get(&start_key).copied().unwrap_or(0.0);
+    let base_starts = before.get(&start_key).copied().unwrap_or(0.0);
+    // The controller's issuing of StartExecution (counted when a reconcile hands the request to
+    // the AWS client, before the in-flight queue and the budget): when the last one was issued
+    // (first sample at the final count), and the highest rate over any 5 s.
+    let (mut last_issued, mut peak_issue_rate) = (f64::NAN, 0.0f64);
+    {
+        let samples = start_samples.lock().await;
+        let final_count = samples.last().map_or(0.0, |s| s.1);
+        if final_count > base_starts
+            && let Some((at, _)) = samples.iter().find(|(_, n)| *n >= final_count)
+        {
+            last_issued = seconds_between(burst, *at);
+        }
+        for (i, (at, n)) in samples.iter().enumerate() {
+            if let Some((later, m)) = samples[i..].iter().find(|(t, _)| seconds_between(*at, *t) >= 5.0) {
+                peak_issue_rate = peak_issue_rate.max((m - n) / seconds_between(*at, *later));
+            }
+        }
+    }
+    // The rate at which the endpoint accepted them (its own start dates).
+    let accepted_rate = {
+        let first = starts.values().min();
+        let last = starts.values().max();
+        match (first, last) {
+            (Some(first), Some(last)) if last > first => starts.len() as f64 / seconds_between(*first, *last),
+            _ => f64::NAN,
+        }
+    };
+    let stage_mean = |stage: &str| {
+        stages.get(&("StartExecution".to_owned(), stage.to_owned())).copied().unwrap_or(0.0) / start_calls.max(1.0)
+    };
+    let (slot_wait, budget_wait, service) = (stage_mean("slot"), stage_mean("budget"), stage_mean("service"));
 
     println!();
     let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
@@ -356,8 +419,9 @@ async fn main() {
         println!("  ECS tasks run the real profiler-task (an Iceberg metadata-only profile)");
     }
     println!(
-        "  controller defaults (AWS budget {} requests/s, burst {}), listing of running executions reused 5 s",
-        DEFAULT_REQUESTS_PER_SECOND, DEFAULT_BURST
+        "  controller defaults (AWS budget {} requests/s, burst {}, {} requests in flight), listing of running \
+         executions reused 5 s",
+        DEFAULT_REQUESTS_PER_SECOND, DEFAULT_BURST, DEFAULT_MAX_IN_FLIGHT
     );
     println!("  burst applied in {applied_in:.1} s; all terminal after {all_terminal:.1} s");
     println!("  terminal phases: {by_phase:?} ({} of {total})", seen.terminal.len());
@@ -390,6 +454,27 @@ async fn main() {
         Some(mib) => row("controller peak memory (MiB, VmHWM)", mib, &format!("< {PEAK_MEMORY_TARGET_MIB}")),
         None => println!("  controller peak memory: /proc not readable"),
     }
+    // What bounds the start figures: the controller's budget, or the endpoint it sends to.
+    let budget_bound = (total as f64 - f64::from(DEFAULT_BURST)).max(0.0) / DEFAULT_REQUESTS_PER_SECOND;
+    println!("  StartExecution, the controller's side and the endpoint's (per call, means):");
+    row("last StartExecution issued by a reconcile, after T0 (s)", last_issued, "-");
+    row("StartExecutions issued a second, peak over 5 s", peak_issue_rate, "-");
+    row("waiting for a budget token (controller) (s)", budget_wait, "-");
+    row(&format!("waiting for one of {DEFAULT_MAX_IN_FLIGHT} in-flight slots (endpoint) (s)"), slot_wait, "-");
+    row("sent until answered (endpoint service time) (s)", service, "-");
+    row("StartExecutions accepted a second by the endpoint", accepted_rate, &format!("quota {DEFAULT_REQUESTS_PER_SECOND}"));
+    row(&format!("budget alone: {total} starts after T0 (s), arithmetic"), budget_bound, &format!("<= {LAST_START_TARGET_S}"));
+    let endpoint_bound = slot_wait + service > 10.0 * budget_wait.max(0.001);
+    println!(
+        "  bound by: {}",
+        if endpoint_bound {
+            "the endpoint (moto): StartExecutions waited for moto's answers, not for the controller's budget, \
+             so the start figures above are moto's throughput; the controller's budget alone would send them \
+             within the arithmetic figure"
+        } else {
+            "the controller's AWS budget"
+        }
+    );
     println!("  AWS calls during the run, by operation:");
     for (operation, count) in &calls {
         println!("    {operation:<40} {count:>8.0} ({:.2} per job)", count / total as f64);

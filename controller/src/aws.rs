@@ -2,8 +2,15 @@
 //! Pod Identity in a cluster), one request rate limit shared by all clients (`rate_limit`),
 //! adaptive retry (slows a client down further when AWS throttles), and an interceptor that
 //! counts every call, and every throttled answer, in the metrics.
+//!
+//! The SDK's stalled-stream protection is kept for response bodies but not for request bodies:
+//! it starts an upload's clock before the HTTP client is called, so a request that waits in the
+//! rate limit's queue for more than its grace period (5 s) looked stalled and failed, and was
+//! sent again although AWS had never seen it. The controller's request bodies are small JSON
+//! documents, sent at once when their turn comes.
 
 use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -37,6 +44,7 @@ impl Aws {
         let mut config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
             .http_client(profiler_aws::https_client())
             .retry_config(RetryConfig::adaptive().with_max_attempts(5))
+            .stalled_stream_protection(StalledStreamProtectionConfig::enabled().upload_enabled(false).build())
             .load()
             .await;
         if let Some(http) = config.http_client() {
