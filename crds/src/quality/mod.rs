@@ -227,6 +227,11 @@ impl RuleSet {
     pub fn new() -> Self {
         RuleSet { format_version: RULE_SET_FORMAT_VERSION, table: None, suggested_from: None, rules: Vec::new() }
     }
+
+    /// The rule set as a `rules.yaml` document (what [`parse_rule_set`] reads back).
+    pub fn to_yaml(&self) -> Result<String, serde_yaml::Error> {
+        serde_yaml::to_string(self)
+    }
 }
 
 impl Default for RuleSet {

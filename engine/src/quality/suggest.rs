@@ -306,10 +306,14 @@ impl Column<'_> {
         let c = self.c;
         let d = c.distinct.as_ref()?;
         let n = c.non_null as f64;
-        if self.sampled
-            || c.non_null < 2
-            || !matches!(c.kind, ColumnKind::Numeric | ColumnKind::Temporal | ColumnKind::String | ColumnKind::Binary)
-        {
+        // Keys are integers, strings or bytes: all-distinct floats, decimals or times are
+        // measurements that happen not to repeat, and repeat as the table grows.
+        let key_type = match c.kind {
+            ColumnKind::Numeric => is_integer_type(&c.data_type),
+            ColumnKind::String | ColumnKind::Binary => true,
+            _ => false,
+        };
+        if self.sampled || c.non_null < 2 || !key_type {
             return None;
         }
         let consistent = if d.exact { d.estimate == n } else { d.lower_bound <= n && n <= d.upper_bound };

@@ -20,6 +20,8 @@ use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, 
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
+#[path = "profiler/quality_cli.rs"]
+mod quality_cli;
 #[path = "profiler/verb_cli.rs"]
 mod verb_cli;
 
@@ -53,6 +55,13 @@ enum Command {
     /// writes check.json (with --profile also profile.json and report.html from the same scan);
     /// exit code 5 when a rule fails or cannot be evaluated.
     Check(Box<CheckArgs>),
+    /// Recommend data quality rules from a profile.json: writes rules.yaml (docs/rules.md), with
+    /// --export also DQDL, a Great Expectations suite or Soda checks, and prints the rules.
+    Suggest(Box<quality_cli::SuggestArgs>),
+    /// Rule set files: `rules export` writes one as DQDL, a Great Expectations suite or Soda
+    /// checks; `rules validate` checks one (exit code 2 naming the rule and field).
+    #[command(subcommand)]
+    Rules(quality_cli::RulesCommand),
     /// Merge two profile.json files of disjoint parts of one table.
     Merge {
         /// First profile.
@@ -72,6 +81,12 @@ enum Command {
         /// Print the schema of the comparison document diff.json instead.
         #[arg(long, conflicts_with = "uri")]
         diff: bool,
+        /// Print the schema of a rule set (rules.yaml) instead.
+        #[arg(long, conflicts_with_all = ["uri", "diff", "check"])]
+        rules: bool,
+        /// Print the schema of a check result (check.json) instead.
+        #[arg(long, conflicts_with_all = ["uri", "diff"])]
+        check: bool,
         /// The source whose columns to list (docs/sources.md).
         uri: Option<String>,
         /// With a URI: print JSON instead of a table.
@@ -286,6 +301,8 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::from(RULES_FAILED),
             Err(e) => Err(e),
         },
+        Command::Suggest(args) => quality_cli::run_suggest(&args),
+        Command::Rules(command) => quality_cli::run_rules(&command),
         Command::Merge { a, b, output } => run_merge(&a, &b, &output),
         Command::Diff(args) => match run_diff(&args) {
             Ok(true) => return ExitCode::from(DRIFT_FOUND),
@@ -294,6 +311,14 @@ fn main() -> ExitCode {
         },
         Command::Schema { uri: Some(uri), json, query, .. } => {
             return verb_cli::schema(&verb_cli::VerbArgs { uri, json, query });
+        }
+        Command::Schema { rules: true, uri: None, .. } => {
+            print!("{}", profiler_worker::quality::schema::rules());
+            Ok(())
+        }
+        Command::Schema { check: true, uri: None, .. } => {
+            print!("{}", check_json::schema());
+            Ok(())
         }
         Command::Schema { diff, uri: None, .. } => {
             print!("{}", if diff { diff_json::schema() } else { json::schema() });
