@@ -60,7 +60,7 @@ pub enum AlertKind {
     /// non-empty values outside the most common content type family, above the threshold).
     MixedTypes,
     /// Metadata-mode min/max of a string or binary column, which writers may truncate (figure:
-    /// length in characters of the longer bound, at least the threshold).
+    /// length of the longer bound in characters, bytes for binary, at least the threshold).
     TruncatedBounds,
     /// The profile describes a sample (figure: rows profiled / rows read, below the threshold 1).
     Sampled,
