@@ -278,7 +278,7 @@ async fn athena(mut steps: Steps, source: &AthenaSource, poll: &PollPolicy) -> C
     let connector = AthenaConnector::new(client, source.clone(), poll.clone());
     match table_columns(
         &connector,
-        &format!("SHOW TABLES IN {database} lists the tables; names are case-sensitive here only when quoted"),
+        &format!("SHOW TABLES IN {database} lists the tables (the Glue catalog keeps names in lower case)"),
     )
     .await
     {
