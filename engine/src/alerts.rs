@@ -123,7 +123,13 @@ impl Column<'_> {
     fn push(&mut self, kind: AlertKind, figure: f64, threshold: f64, message: String) {
         if figure.is_finite() && threshold.is_finite() {
             let column = Some(self.column.name.clone());
-            self.out.push(Alert { kind, column, figure, threshold, message: format!("{}: {message}", self.column.name) });
+            self.out.push(Alert {
+                kind,
+                column,
+                figure,
+                threshold,
+                message: format!("{}: {message}", self.column.name),
+            });
         }
     }
 
@@ -286,7 +292,8 @@ impl Column<'_> {
         let zeros = of(n.zeros);
         if n.zeros > 0 && zeros > self.thresholds.zeros {
             let threshold = self.thresholds.zeros;
-            let message = format!("{} zeros, {} of the values (threshold {})", n.zeros, percent(zeros), percent(threshold));
+            let message =
+                format!("{} zeros, {} of the values (threshold {})", n.zeros, percent(zeros), percent(threshold));
             self.push(AlertKind::Zeros, zeros, threshold, message);
         }
         let infinite = n.positive_infinity + n.negative_infinity;

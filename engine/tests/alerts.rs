@@ -33,8 +33,8 @@ fn profile_sampled(columns: Vec<(&str, ArrayRef)>, sampling: Sampling) -> TableP
         columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect::<Vec<_>>(),
     ));
     let batch = RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a)| a).collect()).unwrap();
-    let out = scan(schema, vec![Chunk(vec![batch])], sampling, &ProfileOptions::default(), 1, &AtomicU64::new(0))
-        .unwrap();
+    let out =
+        scan(schema, vec![Chunk(vec![batch])], sampling, &ProfileOptions::default(), 1, &AtomicU64::new(0)).unwrap();
     let mut p = document(out.columns, ProfileMode::Scan, sampling, out.rows_read, out.rows_profiled);
     p.alerts = alerts(&p);
     p
@@ -54,7 +54,13 @@ fn document(
     TableProfile {
         format_version: PROFILE_FORMAT_VERSION,
         profiler_version: "test".into(),
-        source: SourceInfo { kind: SourceKind::Parquet, location: "mem".into(), files: 1, snapshot_id: None, iceberg: None },
+        source: SourceInfo {
+            kind: SourceKind::Parquet,
+            location: "mem".into(),
+            files: 1,
+            snapshot_id: None,
+            iceberg: None,
+        },
         mode,
         sampling: SamplingReport { sampling, rows_read, rows_profiled },
         row_count: rows_profiled,
@@ -177,11 +183,14 @@ fn imbalanced_categories() {
     let p = profile(vec![
         ("skewed_flag", bools(95)),
         ("fair_flag", bools(85)),
-        ("status", strings((0..100).map(|i| match i {
-            0..=1 => "failed",
-            2..=3 => "pending",
-            _ => "ok",
-        }))),
+        (
+            "status",
+            strings((0..100).map(|i| match i {
+                0..=1 => "failed",
+                2..=3 => "pending",
+                _ => "ok",
+            })),
+        ),
     ]);
     let flag = find(&p, "skewed_flag", AlertKind::Imbalanced).expect("95/5");
     // 1 − H/ln 2 with H the entropy of (0.95, 0.05).
@@ -239,7 +248,8 @@ fn zeros_and_infinities() {
 
 #[test]
 fn empty_strings() {
-    let with_empty = |empty: usize| strings((0..100).map(move |i| if i < empty { String::new() } else { format!("w{}", i % 7) }));
+    let with_empty =
+        |empty: usize| strings((0..100).map(move |i| if i < empty { String::new() } else { format!("w{}", i % 7) }));
     let p = profile(vec![("two", with_empty(2)), ("one", with_empty(1))]);
     let e = find(&p, "two", AlertKind::EmptyStrings).expect("2% empty");
     assert_eq!((e.figure, e.threshold), (0.02, DEFAULT_EMPTY_STRINGS));
@@ -248,7 +258,8 @@ fn empty_strings() {
 
 #[test]
 fn mixed_content_types() {
-    let numbers_with = |text: usize| strings((0..100).map(move |i| if i < text { "n/a".to_owned() } else { format!("{}", i % 9) }));
+    let numbers_with =
+        |text: usize| strings((0..100).map(move |i| if i < text { "n/a".to_owned() } else { format!("{}", i % 9) }));
     let p = profile(vec![
         ("two_text", numbers_with(2)),
         ("one_text", numbers_with(1)),
@@ -272,7 +283,8 @@ fn truncated_metadata_bounds() {
         let mut c = ColumnProfile::with_counts(name.into(), "Utf8".into(), ColumnKind::String, 100, 0);
         c.min = Some(min.into());
         c.max = Some(max.into());
-        c.metadata = Some(MetadataStats { files_with_stats: 2, files: 2, nan_count: None, bounds_may_be_truncated: true });
+        c.metadata =
+            Some(MetadataStats { files_with_stats: 2, files: 2, nan_count: None, bounds_may_be_truncated: true });
         c
     };
     let mut p = document(

@@ -38,8 +38,10 @@ pub(crate) fn alert_rows(p: &TableProfile) -> Result<Vec<AlertRow>, StoreError> 
             });
         }
         rows.push(AlertRow {
-            position: i32::try_from(index)
-                .map_err(|_| StoreError::InvalidValue { field: "alerts".into(), reason: "more than 2^31 alerts".into() })?,
+            position: i32::try_from(index).map_err(|_| StoreError::InvalidValue {
+                field: "alerts".into(),
+                reason: "more than 2^31 alerts".into(),
+            })?,
             kind: alert.kind.as_str().to_owned(),
             column_name: alert.column.clone(),
             figure: alert.figure,

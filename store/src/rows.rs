@@ -13,10 +13,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, SecondsFormat, Utc};
 use profiler_crds::{
-    Alert, BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DecimalStats, DistinctCount, Distribution,
-    HistogramBin, IcebergReadInfo, InferredType, ListStats, MetadataStats, Moments, NumericStats, PartitionCount,
-    PartitionSpecInfo, Partitioning, ProfileMode, Quantile, Sampling, SamplingReport, SourceInfo, SourceKind,
-    TableProfile, TemporalStats, TextStats, ValueCount,
+    Alert, BooleanStats, ColumnKind, ColumnProfile, ColumnSketches, ContentType, DecimalStats, DistinctCount,
+    Distribution, HistogramBin, IcebergReadInfo, InferredType, ListStats, MetadataStats, Moments, NumericStats,
+    PartitionCount, PartitionSpecInfo, Partitioning, ProfileMode, Quantile, Sampling, SamplingReport, SourceInfo,
+    SourceKind, TableProfile, TemporalStats, TextStats, ValueCount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -26,9 +26,14 @@ async fn alerts_are_one_row_each_and_read_back_with_the_profile() {
     .await
     .unwrap();
     assert_eq!(rows.len(), profile.alerts.len());
-    for ((position, kind, column, figure, threshold, message), (i, alert)) in rows.iter().zip(profile.alerts.iter().enumerate()) {
+    for ((position, kind, column, figure, threshold, message), (i, alert)) in
+        rows.iter().zip(profile.alerts.iter().enumerate())
+    {
         assert_eq!(*position as usize, i);
-        assert_eq!((kind.as_str(), column, *figure, *threshold, message), (alert.kind.as_str(), &alert.column, alert.figure, alert.threshold, &alert.message));
+        assert_eq!(
+            (kind.as_str(), column, *figure, *threshold, message),
+            (alert.kind.as_str(), &alert.column, alert.figure, alert.threshold, &alert.message)
+        );
     }
     // SQL over alerts: the all-null columns of a namespace.
     let all_null: Vec<String> = sqlx::query_scalar(
@@ -85,7 +90,11 @@ async fn adding_alerts_to_a_store_that_holds_profiles_keeps_them() {
     old.alerts.clear();
     store_profile(&store, &job("team-a", "events"), &old).await;
     sqlx::raw_sql("drop table profiler.profile_alerts").execute(store.pool()).await.unwrap();
-    sqlx::query("delete from _sqlx_migrations where version = $1").bind(PROFILE_ALERTS).execute(store.pool()).await.unwrap();
+    sqlx::query("delete from _sqlx_migrations where version = $1")
+        .bind(PROFILE_ALERTS)
+        .execute(store.pool())
+        .await
+        .unwrap();
     assert!(MIGRATOR.iter().any(|m| m.version == PROFILE_ALERTS), "a migration of this binary");
     assert!(matches!(Store::open(&config).await.unwrap_err(), StoreError::SchemaBehind { .. }));
 

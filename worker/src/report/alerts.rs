@@ -27,7 +27,9 @@ pub fn threshold(alert: &Alert) -> String {
 /// What the alert says, without the column name its message starts with.
 pub fn detail(alert: &Alert) -> &str {
     match &alert.column {
-        Some(column) => alert.message.strip_prefix(column.as_str()).and_then(|m| m.strip_prefix(": ")).unwrap_or(&alert.message),
+        Some(column) => {
+            alert.message.strip_prefix(column.as_str()).and_then(|m| m.strip_prefix(": ")).unwrap_or(&alert.message)
+        }
         None => &alert.message,
     }
 }
@@ -42,7 +44,11 @@ fn value(kind: AlertKind, x: f64) -> String {
         | AlertKind::MixedTypes
         | AlertKind::Sampled => {
             let p = x * 100.0;
-            if p != 0.0 && p.abs() < 1.0 { format!("{p:.2}%") } else { format!("{}%", short_number((p * 10.0).round() / 10.0)) }
+            if p != 0.0 && p.abs() < 1.0 {
+                format!("{p:.2}%")
+            } else {
+                format!("{}%", short_number((p * 10.0).round() / 10.0))
+            }
         }
         AlertKind::Imbalanced | AlertKind::Skewed => format!("{x:.2}"),
         AlertKind::Constant | AlertKind::Unique | AlertKind::HighCardinality | AlertKind::TruncatedBounds => {

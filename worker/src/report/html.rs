@@ -5,7 +5,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use profiler_crds::{Alert, ColumnProfile, DriftResult, HistogramBin, ProfileMode, TableProfile, ValueCount, alert_counts};
+use profiler_crds::{
+    Alert, ColumnProfile, DriftResult, HistogramBin, ProfileMode, TableProfile, ValueCount, alert_counts,
+};
 
 use super::alerts as report_alerts;
 use super::{bound, describe_sampling, short_number, sum_text, truncate};
@@ -145,9 +147,7 @@ fn alerts_section(h: &mut String, alerts: &[Alert]) {
             escape(kind.label())
         );
     }
-    h.push_str(
-        "</div><table><tr><th>column</th><th>alert</th><th>figure</th><th>threshold</th><th>what</th></tr>",
-    );
+    h.push_str("</div><table><tr><th>column</th><th>alert</th><th>figure</th><th>threshold</th><th>what</th></tr>");
     for a in alerts {
         let column = match &a.column {
             Some(c) => format!("<a href=\"#col-{}\">{}</a>", anchor(c), escape(c)),

@@ -100,7 +100,11 @@ pub(crate) mod tests {
                 iceberg: None,
             },
             mode: ProfileMode::Scan,
-            sampling: SamplingReport { sampling: Sampling::Reservoir { size: 10, seed: 1 }, rows_read: 40, rows_profiled: 10 },
+            sampling: SamplingReport {
+                sampling: Sampling::Reservoir { size: 10, seed: 1 },
+                rows_read: 40,
+                rows_profiled: 10,
+            },
             row_count: 10,
             column_count: 1,
             bytes_scanned: None,
