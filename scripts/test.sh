@@ -124,6 +124,9 @@ postgres_start
 # moto runs each ECS task of the controller's end-to-end test as the local profiler-task process.
 moto_start "$PY"
 
+step "Tool server for agents: profiler mcp through the MCP Python client (tests/mcp)"
+PROFILER_TEST_PROFILER_BIN="$CARGO_TARGET_DIR/debug/profiler" "$PY" -m unittest discover -s "$ROOT/tests/mcp"
+
 step "cargo test"
 # --no-fail-fast: every test binary runs, so one run shows every failure.
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$CARGO_TARGET_DIR/test-output.txt"

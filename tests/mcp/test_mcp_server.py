@@ -80,8 +80,8 @@ class McpServerTest(unittest.IsolatedAsyncioTestCase):
         return [
             "mcp",
             "--allow-dir", self.data,
-            "--allow-source", "athena://AwsDataCatalog/mcp_db.*",
-            "--allow-source", "redshift://mcp-wg/dev/public.mcp_*",
+            "--allow-source", "athena://AwsDataCatalog/mcp_*",
+            "--allow-source", "redshift://mcp-wg/*/public.mcp_*",
             "--max-sample-rows", str(MAX_SAMPLE),
             "--query-timeout", "120",
             "--output-dir", self.out,
@@ -166,6 +166,27 @@ class McpServerTest(unittest.IsolatedAsyncioTestCase):
                                                        "thresholds": {"rowCountWarning": 0.5}})
             self.assertFalse(same["summary"]["drift"])
 
+    async def test_suggest_and_check_rules(self):
+        async with self.session() as session:
+            tools = {t.name for t in (await session.list_tools()).tools}
+            if "suggest_rules" not in tools:
+                self.skipTest("this build has no suggest_rules")
+            profile = await self.call_ok(session, "profile", {"source": self.orders})
+            suggested = await self.call_ok(session, "suggest_rules", {"profile": profile["profileJson"]})
+            self.assertGreater(suggested["ruleCount"], 0)
+            self.assertEqual(len(suggested["ruleSet"]["rules"]), suggested["ruleCount"])
+            types = {r["type"] for r in suggested["ruleSet"]["rules"]}
+            self.assertIn("rowCount", types)
+            self.assertTrue(os.path.exists(suggested["rulesYaml"]))
+            held = await self.call_ok(session, "check_rules", {"source": self.orders, "rules": suggested["rulesYaml"]})
+            summary = held["report"]["summary"]
+            self.assertEqual((summary["rules"], summary["failed"]), (suggested["ruleCount"], 0), held["report"])
+            self.assertTrue(os.path.exists(held["checkJson"]))
+            broken = await self.call_ok(session, "check_rules", {"source": self.orders_later, "rules": suggested["rulesYaml"]})
+            self.assertGreater(broken["report"]["summary"]["failed"], 0)
+            await self.call_refused(session, "check_rules", {"source": self.secret, "rules": suggested["rulesYaml"]}, "refused")
+            await self.call_refused(session, "suggest_rules", {"profile": self.secret}, "refused")
+
     async def test_connector_verbs_on_local_parquet(self):
         async with self.session() as session:
             connection = await self.call_ok(session, "test_connection", {"source": self.orders})
@@ -236,6 +257,110 @@ class McpServerTest(unittest.IsolatedAsyncioTestCase):
                     self.assertEqual(len(sample["rows"]), 3)
                     await self.call_refused(session, "get_sample", {"source": self.secret, "rows": 4}, "maximum of 3")
                     await self.call_refused(session, "get_schema", {"source": self.orders}, "outside")
+
+
+def moto_post(path, body):
+    request = urllib.request.Request(MOTO + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status // 100 == 2, response.status
+
+
+def queue_athena(*results):
+    """Queues moto's answers to the next Athena queries (a header row, then rows; None is NULL)."""
+    def row(values):
+        return {"Data": [{} if v is None else {"VarCharValue": v} for v in values]}
+    moto_post("/moto-api/static/athena/query-results", {
+        "account_id": "123456789012", "region": "us-east-1",
+        "results": [{"rows": [row(r) for r in rows]} for rows in results],
+    })
+
+
+ATHENA_COLUMNS = [["column_name", "data_type", "is_nullable"], ["id", "bigint", "NO"], ["status", "varchar", "YES"]]
+
+
+@unittest.skipUnless(PROFILER and MOTO, "PROFILER_TEST_PROFILER_BIN and PROFILER_TEST_MOTO_URL are not set")
+class McpServerOnMotoTest(McpServerTest):
+    """The connector tools against moto's Athena (queued results) and Redshift Data API (statements
+    run on the test Postgres), through the same server and limits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import boto3
+        kwargs = {"endpoint_url": MOTO, "region_name": "us-east-1", "aws_access_key_id": "test",
+                  "aws_secret_access_key": "test"}
+        cls.athena_db = f"mcp_db_{os.getpid()}"
+        boto3.client("s3", **kwargs).create_bucket(Bucket="mcp-results")
+        boto3.client("athena", **kwargs).start_query_execution(
+            QueryString=f"CREATE DATABASE {cls.athena_db}", WorkGroup="primary",
+            ResultConfiguration={"OutputLocation": "s3://mcp-results/q/"})
+        cls.secret_arn = boto3.client("secretsmanager", **kwargs).create_secret(
+            Name=f"mcp/redshift-{os.getpid()}", SecretString=json.dumps({"username": "u", "password": "p"}))["ARN"]
+
+    # The local cases run once, in McpServerTest.
+    test_lists_the_tools_with_input_schemas = None
+    test_profile_and_diff_local_parquet = None
+    test_suggest_and_check_rules = None
+    test_connector_verbs_on_local_parquet = None
+    test_refusals_are_tool_errors_and_the_server_keeps_serving = None
+    test_profile_needs_an_output_directory = None
+    test_bad_limits_stop_the_server_with_exit_code_2 = None
+    test_limits_from_a_config_file = None
+
+    async def test_athena_tools(self):
+        uri = f"athena://{self.athena_db}.orders?output=s3://mcp-results/q/"
+        async with self.session() as session:
+            queue_athena(ATHENA_COLUMNS)
+            connection = await self.call_ok(session, "test_connection", {"source": uri})
+            self.assertTrue(connection["ok"], connection)
+            self.assertEqual([s["name"] for s in connection["steps"]], ["workgroup", "result location", "database", "table"])
+            queue_athena(ATHENA_COLUMNS)
+            schema = await self.call_ok(session, "get_schema", {"source": uri})
+            self.assertEqual([(c["name"], c["sourceType"]) for c in schema["columns"]], [("id", "bigint"), ("status", "varchar")])
+            queue_athena([["rows"], ["1234"]])
+            count = await self.call_ok(session, "get_row_count", {"source": uri})
+            self.assertEqual((count["rows"], count["method"]), (1234, "query"))
+            queue_athena(ATHENA_COLUMNS, [["id", "status"], ["1", "new"], ["2", None]])
+            sample = await self.call_ok(session, "get_sample", {"source": uri, "rows": 2})
+            self.assertEqual(sample["rows"], [["1", "new"], ["2", None]])
+            await self.call_refused(session, "get_sample", {"source": uri, "rows": MAX_SAMPLE + 1}, "maximum")
+
+    @unittest.skipUnless(DATABASE, "PROFILER_TEST_DATABASE_URL is not set (Redshift runs on the test Postgres)")
+    async def test_redshift_tools(self):
+        import pg8000.native
+        from urllib.parse import urlparse
+        server = urlparse(DATABASE)
+        connect = dict(user=server.username, password=server.password, host=server.hostname, port=server.port)
+        database = f"mcp_{os.getpid()}"
+        admin = pg8000.native.Connection(database=server.path.lstrip("/") or "postgres", **connect)
+        admin.run(f"drop database if exists {database}")
+        admin.run(f"create database {database}")
+        admin.close()
+        conn = pg8000.native.Connection(database=database, **connect)
+        conn.run("create table public.mcp_orders (id bigint not null, status text, amount numeric(10,2))")
+        conn.run("insert into public.mcp_orders select i, (array['new','paid'])[1 + i % 2], "
+                 "case when i % 10 = 0 then null else i * 1.5 end from generate_series(1, 300) as i")
+        conn.close()
+        uri = f"redshift://mcp-wg/{database}/public.mcp_orders?secret={self.secret_arn}"
+        async with self.session() as session:
+            connection = await self.call_ok(session, "test_connection", {"source": uri})
+            self.assertTrue(connection["ok"], connection)
+            schema = await self.call_ok(session, "get_schema", {"source": uri})
+            self.assertEqual([c["name"] for c in schema["columns"]], ["id", "status", "amount"])
+            count = await self.call_ok(session, "get_row_count", {"source": uri})
+            self.assertEqual(count["rows"], 300)
+            sample = await self.call_ok(session, "get_sample", {"source": uri, "rows": 5})
+            self.assertEqual(len(sample["rows"]), 5)
+            profile = await self.call_ok(session, "profile", {"source": uri})
+            self.assertEqual((profile["rows"], profile["mode"]), (300, "pushdown"))
+            amount = next(c for c in profile["columns"] if c["name"] == "amount")
+            self.assertEqual(amount["nulls"], 30)
+            sampled = await self.call_ok(session, "profile", {"source": uri, "sample_rows": 50})
+            self.assertEqual(sampled["mode"], "scan")
+            self.assertLessEqual(sampled["rows"], 50)
+            await self.call_refused(session, "get_schema", {"source": f"redshift://mcp-wg/{database}/public.other"},
+                                    "not allowed")
 
 
 if __name__ == "__main__":

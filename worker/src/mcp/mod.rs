@@ -7,6 +7,7 @@ mod connector;
 pub mod error;
 pub mod limits;
 mod profiling;
+mod rules;
 pub mod summary;
 
 use std::path::PathBuf;
@@ -44,7 +45,11 @@ impl ProfilerServer {
         if limits.read_only && store.is_some() {
             return Err(McpError::StoreWhileReadOnly);
         }
-        Ok(Self { limits: Arc::new(limits), store, tool_router: Self::connector_router() + Self::profiling_router() })
+        Ok(Self {
+            limits: Arc::new(limits),
+            store,
+            tool_router: Self::connector_router() + Self::profiling_router() + Self::rules_router(),
+        })
     }
 
     /// Names of the tools served.

@@ -203,12 +203,12 @@ fn write_profile(profile: TableProfile, dir: &Path) -> Result<(TableProfile, Pat
     Ok((profile, json_path, html_path))
 }
 
-fn create(dir: &Path) -> Result<(), WorkerError> {
+pub(super) fn create(dir: &Path) -> Result<(), WorkerError> {
     std::fs::create_dir_all(dir).map_err(|e| WorkerError::Output { path: dir.to_owned(), reason: e.to_string() })
 }
 
 /// A fresh directory under `out` for one call: `NAME-YYYYMMDDTHHMMSSZ-XXXXXXXX`.
-fn run_dir(out: &Path, name: &str) -> PathBuf {
+pub(super) fn run_dir(out: &Path, name: &str) -> PathBuf {
     let id = Uuid::new_v4().simple().to_string();
     out.join(format!("{name}-{}-{}", Utc::now().format("%Y%m%dT%H%M%SZ"), &id[..8]))
 }
