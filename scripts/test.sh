@@ -119,6 +119,9 @@ export PROFILER_TEST_CONTROLLER_BIN="$CARGO_TARGET_DIR/debug/profiler-controller
 step "Helm chart, manifests, admission parity, release files, docs, IAM policies (tests/chart)"
 "$PY" -m unittest discover -s "$ROOT/tests/chart"
 
+step "Rule set exports read by their tools: DQDL grammar, Great Expectations, Soda on DuckDB (tests/exports)"
+PROFILER_TEST_PROFILER_BIN="$CARGO_TARGET_DIR/debug/profiler" "$PY" -m unittest discover -s "$ROOT/tests/exports"
+
 step "PostgreSQL for the profile store tests, moto for AWS"
 postgres_start
 # moto runs each ECS task of the controller's end-to-end test as the local profiler-task process.
