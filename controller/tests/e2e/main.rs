@@ -8,5 +8,6 @@ mod evolution;
 mod lifecycle;
 mod profile_jobs;
 mod restart;
+mod rules;
 mod schedules;
 mod support;
