@@ -44,6 +44,14 @@ limit: the others stay PENDING, in order, until a slot frees (a stopped PENDING 
 - StartExecution without a name gets a UUID, as on AWS (moto named every such execution "None").
 Execute mode keeps its own state machines: switch it on before creating them.
 
+**Step Functions at scale** (the controller's scale benchmark starts thousands of executions; the
+answers are moto's, only cheaper to compute): a state machine definition is parsed once per
+definition text, not once per execution, and a JSONPath once per path; the boto3 clients
+executions use to call moto itself (ECS RunTask/DescribeTasks, S3 GetObject) are made once per
+region and service, not once per call (so they also keep their connections); StartExecution's name
+check and DescribeExecution find an execution through an index by name and ARN, and ECS
+DescribeTasks of one task ARN finds the task directly, instead of scanning every execution or task.
+
 Usage: python moto_launcher.py HOST PORT
 """
 
@@ -629,6 +637,119 @@ def start_execution(self, state_machine_arn, name=None, *args, **kwargs):
 
 
 sfn_parser_models.StepFunctionsParserBackend.start_execution = start_execution
+
+
+# --- Step Functions at scale: the same answers, without per-execution work that grows ----------
+
+import functools  # noqa: E402
+
+from moto.stepfunctions import models as sfn_models  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client  # noqa: E402
+from moto.stepfunctions.parser.backend import execution_worker as sfn_execution_worker  # noqa: E402
+
+_PARSED = {}  # definition text -> its evaluation entry point (components keep no per-run state)
+_PARSED_LOCK = threading.Lock()
+
+
+def _get_evaluation_entrypoint(self):
+    definition = self._evaluation_details.state_machine_details.definition
+    with _PARSED_LOCK:
+        program = _PARSED.get(definition)
+    if program is None:
+        program = asl_parser.AmazonStateLanguageParser.parse(definition)[0]
+        with _PARSED_LOCK:
+            _PARSED[definition] = program
+    return program
+
+
+sfn_execution_worker.ExecutionWorker._get_evaluation_entrypoint = _get_evaluation_entrypoint
+
+_original_boto_client_for = sfn_boto_client.boto_client_for
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_boto_client(region, service, intercepting):
+    # botocore clients are thread-safe; the interception flag is part of the key, as it decides
+    # the endpoint.
+    return _original_boto_client_for(region=region, service=service)
+
+
+def boto_client_for(region, service, state_credentials=None):
+    # moto's own function makes a client from the region and service only (the state's
+    # credentials are not used: every client signs with the same test keys).
+    from moto.core.models import botocore_stubber
+
+    return _cached_boto_client(region, service, botocore_stubber.enabled)
+
+
+for _module in list(sys.modules.values()):
+    if getattr(_module, "boto_client_for", None) is _original_boto_client_for:
+        _module.boto_client_for = boto_client_for
+sfn_boto_client.boto_client_for = boto_client_for  # for modules imported later
+
+# JSONPath expressions are parsed once per path (jsonpath_ng builds its lexer and parser tables for
+# each parse; the parsed expression is immutable).
+json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)
+
+_original_describe_tasks = ecs_models.EC2ContainerServiceBackend.describe_tasks
+
+
+def describe_tasks(self, cluster_str, tasks):
+    # One task named by its full ARN (what a state machine's runTask.sync asks every 0.5 s) is
+    # looked up directly instead of matched against every task of every cluster.
+    if tasks and len(tasks) == 1:
+        self._get_cluster(cluster_str)
+        for cluster_tasks in self.tasks.values():
+            task = cluster_tasks.get(tasks[0])
+            if task is not None:
+                task.advance()
+                return [task]
+    return _original_describe_tasks(self, cluster_str, tasks)
+
+
+ecs_models.EC2ContainerServiceBackend.describe_tasks = describe_tasks
+
+_INDEX_LOCK = threading.Lock()
+_INDEXES = {}  # state machine ARN -> [its executions list, entries indexed, by name, by ARN]
+
+
+def _execution_index(state_machine):
+    """(by name, by ARN) of a state machine's executions, brought up to date with its list (which
+    moto only appends to; a replaced list is indexed afresh). Kept outside the state machine:
+    StartExecution deep-copies it."""
+    with _INDEX_LOCK:
+        executions = state_machine.executions
+        index = _INDEXES.get(state_machine.arn)
+        if index is None or index[0] is not executions:
+            index = _INDEXES[state_machine.arn] = [executions, 0, {}, {}]
+        _, seen, by_name, by_arn = index
+        for execution in executions[seen:]:
+            by_name.setdefault(execution.name, execution)
+            by_arn.setdefault(execution.execution_arn, execution)
+        index[1] = len(executions)
+        return by_name, by_arn
+
+
+def _handle_name_input_idempotency(self, name, execution_input):
+    execution = _execution_index(self)[0].get(name)
+    if execution is None:
+        return None
+    if execution_input == execution.execution_input and execution.status == "RUNNING":
+        return execution
+    raise sfn_models.ExecutionAlreadyExists("Execution Already Exists: '" + execution.execution_arn + "'")
+
+
+def describe_execution(self, execution_arn):
+    self._validate_execution_arn(execution_arn)
+    state_machine = self._get_state_machine_for_execution(execution_arn)
+    execution = _execution_index(state_machine)[1].get(execution_arn)
+    if execution is None:
+        raise sfn_models.ExecutionDoesNotExist("Execution Does Not Exist: '" + execution_arn + "'")
+    return execution
+
+
+sfn_models.StateMachine._handle_name_input_idempotency = _handle_name_input_idempotency
+sfn_models.StepFunctionBackend.describe_execution = describe_execution
 
 
 if __name__ == "__main__":
