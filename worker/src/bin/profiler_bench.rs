@@ -2,8 +2,10 @@
 //!
 //! `profiler-bench run` generates a 5,000,000-row x 8-column Parquet file (and a 20M-row one for
 //! the memory check), then prints, from one run on this machine: bare Parquet decode time with
-//! arrow-rs, the full profile time, DuckDB's SUMMARIZE time on the same file, the ratios against
-//! the targets, and the profiler's peak memory at 5M and 20M rows.
+//! arrow-rs, the full profile time, the time to verify a representative rule set (every rule
+//! type, every column: worker/tests/rules/orders.yaml) alone and together with the profile in one
+//! scan, DuckDB's SUMMARIZE time on the same file, the ratios against the targets, and the
+//! profiler's peak memory at 5M and 20M rows.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -14,8 +16,13 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use profiler_crds::Sampling;
+use profiler_crds::quality::{RuleSet, parse_rule_set};
 use profiler_engine::ProfileOptions;
-use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, datagen, profile};
+use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, datagen, profile, profile_and_check};
+
+/// The representative rule set of the verification figure: every rule type on every column of
+/// the generated orders table.
+const ORDERS_RULES: &str = include_str!("../../tests/rules/orders.yaml");
 
 #[derive(Parser)]
 #[command(name = "profiler-bench", about = "Speed and memory benchmark of the profiler")]
@@ -122,7 +129,19 @@ fn bare_decode(path: &Path, threads: usize) -> Result<f64, String> {
     Ok(start.elapsed().as_secs_f64())
 }
 
+/// How one timed run reads the file.
+#[derive(Clone, Copy)]
+enum Work<'a> {
+    Profile,
+    Check(&'a RuleSet),
+    ProfileAndCheck(&'a RuleSet),
+}
+
 fn profile_once(path: &Path, threads: usize) -> Result<f64, WorkerError> {
+    timed(path, threads, Work::Profile)
+}
+
+fn timed(path: &Path, threads: usize, work: Work<'_>) -> Result<f64, WorkerError> {
     let request = ProfileRequest {
         source: SourceSpec::Parquet { location: path.to_string_lossy().into_owned() },
         columns: None,
@@ -132,8 +151,24 @@ fn profile_once(path: &Path, threads: usize) -> Result<f64, WorkerError> {
         threads,
     };
     let start = Instant::now();
-    let p = profile(&request, &Progress::default())?;
-    std::hint::black_box(p);
+    match work {
+        Work::Profile => {
+            std::hint::black_box(profile(&request, &Progress::default())?);
+        }
+        Work::Check(rules) => {
+            let report = check(&request, rules, &Progress::default())?;
+            if !report.summary.all_passed() {
+                return Err(WorkerError::InvalidRequest(format!(
+                    "the bench rules did not pass: {}",
+                    report.summary.describe()
+                )));
+            }
+            std::hint::black_box(report);
+        }
+        Work::ProfileAndCheck(rules) => {
+            std::hint::black_box(profile_and_check(&request, Some(rules), &Progress::default())?);
+        }
+    }
     Ok(start.elapsed().as_secs_f64())
 }
 
@@ -191,10 +226,14 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
     let decode2 = best(repeat, || bare_decode(&path, 2))?;
     // Profile and DuckDB runs alternate, so a burst of load from elsewhere on the machine falls
     // on both sides alike.
+    let rules = parse_rule_set(ORDERS_RULES, "worker/tests/rules/orders.yaml").map_err(|e| e.to_string())?;
     let mut prof = f64::INFINITY;
+    let (mut verify, mut both) = (f64::INFINITY, f64::INFINITY);
     let mut duck: Result<f64, String> = Ok(f64::INFINITY);
     for _ in 0..repeat {
         prof = prof.min(profile_once(&path, 2).map_err(|e| e.to_string())?);
+        verify = verify.min(timed(&path, 2, Work::Check(&rules)).map_err(|e| e.to_string())?);
+        both = both.min(timed(&path, 2, Work::ProfileAndCheck(&rules)).map_err(|e| e.to_string())?);
         if let Ok(best) = &duck {
             duck = duckdb_summarize(python, &path).map(|d| best.min(d));
         }
@@ -205,6 +244,9 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
     println!("{:<44} {:>9.3}", "bare Parquet decode, arrow-rs, 1 thread", decode1);
     println!("{:<44} {:>9.3}", "bare Parquet decode, arrow-rs, 2 threads", decode2);
     println!("{:<44} {:>9.3}", "profiler full profile, 2 threads", prof);
+    let verify_label = format!("rule verification ({} rules), 2 threads", rules.rules.len());
+    println!("{:<44} {:>9.3}", verify_label, verify);
+    println!("{:<44} {:>9.3}", "profile + verification in one scan, 2 threads", both);
     match &duck {
         Ok(d) => println!("{:<44} {:>9.3}", "DuckDB SUMMARIZE, 2 threads", d),
         Err(e) => println!("{:<44} {:>9}  ({e})", "DuckDB SUMMARIZE, 2 threads", "n/a"),
@@ -235,6 +277,15 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
         verdict(over_decode <= 3.0)
     );
     println!("{:<44} {:>8.2}x {:>10}", "profile / bare decode (2 threads)", prof / decode2, "-");
+    let over_profile = verify / prof;
+    println!(
+        "{:<44} {:>8.2}x {:>10} {:>6}",
+        "rule verification / profile",
+        over_profile,
+        "<= 1.2x",
+        verdict(over_profile <= 1.2)
+    );
+    println!("{:<44} {:>8.2}x {:>10}", "(profile + verification) / profile", both / prof, "-");
 
     println!();
     println!("{:<44} {:>9} {:>9} {:>10} {:>6}", "peak memory (separate process)", "MiB", "seconds", "target", "met");

@@ -160,7 +160,8 @@ fn figure(f: f64) -> String {
     if f < 1.0 && text == "1.0000" {
         "0.9999+".into()
     } else {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        let trimmed = text.trim_end_matches('0');
+        if trimmed.ends_with('.') { format!("{trimmed}0") } else { trimmed.to_owned() }
     }
 }
 
