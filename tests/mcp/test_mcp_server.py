@@ -193,6 +193,8 @@ class McpServerTest(unittest.IsolatedAsyncioTestCase):
             self.assertTrue(connection["ok"], connection)
             schema = await self.call_ok(session, "get_schema", {"source": self.orders})
             self.assertEqual([c["name"] for c in schema["columns"]], ["id", "amount", "status"])
+            by_uri = await self.call_ok(session, "get_row_count", {"source": f"file://{self.orders}"})
+            self.assertEqual(by_uri["rows"], ROWS)
             count = await self.call_ok(session, "get_row_count", {"source": os.path.join(self.data, "*.parquet")})
             self.assertEqual(count["rows"], ROWS * 3)
             sample = await self.call_ok(session, "get_sample", {"source": self.orders, "rows": MAX_SAMPLE})

@@ -83,9 +83,14 @@ impl ProfilerServer {
 }
 
 impl ProfilerServer {
-    /// The source `text` names, if it parses and the limits allow it.
+    /// The source `text` names, if it parses and the limits allow it (`file://PATH` as `PATH`).
     pub(super) fn allowed(&self, text: &str) -> Result<SourceUri, ToolError> {
-        let uri = SourceUri::parse(text).map_err(WorkerError::from)?;
+        let uri = match SourceUri::parse(text).map_err(WorkerError::from)? {
+            SourceUri::Files(location) => {
+                SourceUri::Files(location.strip_prefix("file://").map(str::to_owned).unwrap_or(location))
+            }
+            other => other,
+        };
         self.limits.check_source(&uri)?;
         Ok(uri)
     }
