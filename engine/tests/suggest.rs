@@ -10,7 +10,8 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use profiler_crds::TableProfile;
-use profiler_crds::quality::{RULE_NAME, Rule, RuleSet, RuleType, validate_rule_set};
+use profiler_crds::quality::{RULE_NAME, Rule, RuleOutcome, RuleSet, RuleType, validate_rule_set};
+use profiler_engine::quality::check::RuleChecker;
 use profiler_engine::quality::suggest::{SuggestOptions, rule_name, suggest};
 use profiler_engine::{ProfileOptions, TableProfiler};
 
@@ -352,4 +353,36 @@ fn holds(r: &Rule, values: &Values) -> bool {
 fn names_follow_the_column_and_type() {
     assert_eq!(rule_name(Some("Amount (EUR)"), RuleType::NonNegative), "amount__eur-non-negative");
     assert_eq!(rule_name(Some("a.b"), RuleType::ContentType), "a_b-content-type");
+}
+
+/// The names of the rules the check engine fails (or cannot evaluate) on rows `range` of `o`.
+fn failing(set: &RuleSet, o: &Orders, range: std::ops::Range<usize>) -> Vec<String> {
+    let mut checker = RuleChecker::new(&schema(), &set.rules);
+    for start in range.clone().step_by(8192) {
+        checker.update(&batch(o, start..(start + 8192).min(range.end))).unwrap();
+    }
+    checker.finish().into_iter().filter(|r| r.outcome != RuleOutcome::Passed).map(|r| r.name).collect()
+}
+
+#[test]
+fn the_check_engine_passes_the_other_half_and_catches_each_breakage() {
+    let o = orders(ROWS, 12);
+    let half = ROWS / 2;
+    let set = suggest(&profile(&o, 0..half, half as u64), &SuggestOptions::default()).unwrap();
+    assert_eq!(failing(&set, &o, half..ROWS), Vec::<String>::new(), "no false alarm on the clean half");
+
+    let broken = |change: &dyn Fn(&mut Orders)| {
+        let mut copy = orders(ROWS, 12);
+        change(&mut copy);
+        failing(&set, &copy, half..ROWS)
+    };
+    assert_eq!(
+        broken(&|o| (half..half + 500).for_each(|i| o.status[i] = None)),
+        ["status-completeness"],
+        "nulls injected"
+    );
+    assert_eq!(broken(&|o| o.amount[half + 3] = Some(5_000.0)), ["amount-range"], "out of range");
+    assert_eq!(broken(&|o| o.status[half + 4] = Some("lost".into())), ["status-allowed-values"], "a new category");
+    assert_eq!(broken(&|o| o.id[half + 5] = o.id[half + 6]), ["id-uniqueness"], "a duplicate key");
+    assert_eq!(broken(&|o| o.day[half + 7] = Some(25_000)), ["day-range"], "a date years after the others");
 }
