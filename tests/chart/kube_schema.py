@@ -145,7 +145,8 @@ def _message(error):
 
 
 def _set_errors(schema, value, path=()):
-    """`x-kubernetes-list-type: set`: the API server refuses a repeated item."""
+    """`x-kubernetes-list-type: set` and `map`: the API server refuses a repeated item (of a
+    map list: a repeated key)."""
     out = []
     if isinstance(value, dict) and schema.get("type") == "object":
         for name, prop in schema.get("properties", {}).items():
@@ -158,6 +159,14 @@ def _set_errors(schema, value, path=()):
                 if item in seen:
                     out.append(f'{_path(path + (i,))}: Duplicate value: "{item}"')
                 seen.append(item)
+        if schema.get("x-kubernetes-list-type") == "map":
+            keys = schema.get("x-kubernetes-list-map-keys", [])
+            seen = []
+            for i, item in enumerate(value):
+                key = {k: item.get(k) for k in keys} if isinstance(item, dict) else item
+                if key in seen:
+                    out.append(f"{_path(path + (i,))}: Duplicate value: {key}")
+                seen.append(key)
         for i, item in enumerate(value):
             out.extend(_set_errors(schema.get("items", {}), item, path + (i,)))
     return out

@@ -99,7 +99,7 @@ def sampling(rng):
 
 def mutate_job(rng, spec):
     source = next(iter(spec["source"].values()))
-    choice = rng.randrange(14)
+    choice = rng.randrange(15)
     if choice <= 3:
         paths = list(string_paths(spec["source"]))
         put(spec["source"], rng.choice(paths), rng.choice(STRINGS))
@@ -132,6 +132,8 @@ def mutate_job(rng, spec):
             source.pop("auth", None)
     elif choice == 13:
         spec["drift"] = drift(rng)
+    elif choice == 14:
+        spec["rules"] = rules(rng)
     elif choice == 12 and "iceberg" in spec["source"]:
         source["catalog"] = rng.choice([
             {"glue": {"catalogId": rng.choice(STRINGS)}},
@@ -169,6 +171,73 @@ def drift(rng):
                 ["info", "warning", "critical", "fatal"])
         out["thresholds"] = thresholds
     return out
+
+
+RULE_TYPES = ["rowCount", "completeness", "uniqueness", "allowedValues", "range", "nonNegative", "stringLength",
+              "contentType"]
+RULE_NAMES = ["r", "amount-range", "a_b", "x" * 63, "x" * 64, "Bad-Name", "a-", "-a", "a b", "é", "9lives"]
+RULE_NUMBERS = [0, 0.0, 0.5, 1, 1.0, 1.5, 2, -1, -0.5, 10, 1e9, 1e15, 3.25]
+TIME_BOUNDS = ["2024-01-01", "2024-01-01T10:00:00Z", "2024-01-01 10:00", "2024-01-01T10:00:00.123456789+02:00",
+               "2024-1-1", "yesterday", "2024-01-01T10:00:00+0200", "2024-01-01T10:00:00.1234567890Z"]
+CONFIG_MAP_KEYS = ["rules.yaml", "checks.json", "a", "rules/yaml", "", "x" * 253, "x" * 254, "r ules", "._-"]
+
+
+def rule(rng, i):
+    """One inline rule: a valid one of a random type, then zero to two fields set to something
+    the type may or may not take (a field it does not take, a bound out of range, min > max, a
+    bad name, column, value or time bound, both bound pairs, a missing required field)."""
+    ty = rng.choice(RULE_TYPES)
+    out = {"name": f"r{i}", "type": ty}
+    if ty != "rowCount":
+        out["column"] = "amount"
+    if ty in ("rowCount", "range", "stringLength"):
+        out["min"] = 1
+    if ty == "allowedValues":
+        out["values"] = ["new", "paid"]
+    if ty == "contentType":
+        out["contentType"] = "email"
+    for _ in range(rng.randint(0, 2)):
+        field = rng.choice(["name", "column", "min", "max", "values", "earliest", "latest", "contentType", "drop",
+                            "rationale"])
+        if field == "name":
+            out["name"] = rng.choice(RULE_NAMES + [rng.choice(STRINGS)])
+        elif field == "column":
+            out["column"] = rng.choice(STRINGS)
+        elif field in ("min", "max"):
+            out[field] = rng.choice(RULE_NUMBERS)
+        elif field == "values":
+            out["values"] = rng.choice([[], ["a"], [""], [rng.choice(STRINGS)], ["x" * 1024], ["x" * 1025],
+                                        [str(v) for v in range(1000)], [str(v) for v in range(1001)]])
+        elif field in ("earliest", "latest"):
+            out[field] = rng.choice(TIME_BOUNDS)
+        elif field == "contentType":
+            out["contentType"] = rng.choice(["email", "uuid", "date", "phone"])
+        elif field == "rationale":
+            out["rationale"] = rng.choice(STRINGS)
+        else:
+            out.pop(rng.choice([k for k in out if k != "type"]), None)
+    return out
+
+
+def rules(rng):
+    """spec.rules: inline rules (valid or not, names unique or repeated), a ConfigMap reference
+    (good or bad name and key), both, neither, or an empty list."""
+    shape = rng.randrange(8)
+    if shape == 0:
+        ref = {"name": rng.choice(["orders-rules", "rules.v1"] + STRINGS)}
+        if rng.random() < 0.5:
+            ref["key"] = rng.choice(CONFIG_MAP_KEYS)
+        return {"configMapRef": ref}
+    if shape == 1:
+        return {}
+    if shape == 2:
+        return {"inline": [rule(rng, 0)], "configMapRef": {"name": "orders-rules"}}
+    if shape == 3:
+        return {"inline": []}
+    inline = [rule(rng, i) for i in range(rng.randint(1, 4))]
+    if len(inline) > 1 and rng.random() < 0.15:
+        inline[-1]["name"] = inline[0].get("name", "r0")
+    return {"inline": inline}
 
 
 def job(spec, i):
@@ -344,6 +413,49 @@ class AdmissionParityTest(unittest.TestCase):
         accepted = self.check(objects)
         self.assertGreater(accepted, len(objects) // 5, "too few valid schedules generated")
         self.assertLess(accepted, len(objects) * 4 // 5, "too few invalid schedules generated")
+
+    def test_every_rule_shape_is_judged_alike(self):
+        """Each rule type valid, then each way a rule or spec.rules can be wrong, one at a time."""
+        base = {
+            "rowCount": {"min": 1, "max": 10},
+            "completeness": {"column": "amount", "min": 0.99},
+            "uniqueness": {"column": "id"},
+            "allowedValues": {"column": "status", "values": ["new", "paid"]},
+            "range": {"column": "created_at", "earliest": "2024-01-01", "latest": "2025-01-01T00:00:00Z"},
+            "nonNegative": {"column": "amount"},
+            "stringLength": {"column": "note", "max": 20},
+            "contentType": {"column": "email", "contentType": "email", "min": 0.9},
+        }
+        good = [{"name": f"r{i}", "type": ty, **fields} for i, (ty, fields) in enumerate(base.items())]
+        broken = [
+            {"name": "r", "type": "rowCount", "column": "id", "min": 1},  # a field the type does not take
+            {"name": "r", "type": "completeness"},  # column missing
+            {"name": "r", "type": "completeness", "column": "a", "min": 1.5},  # not a fraction
+            {"name": "r", "type": "rowCount", "min": 1.5},  # not a whole number
+            {"name": "r", "type": "rowCount", "min": -1},
+            {"name": "r", "type": "range", "column": "a", "min": 5, "max": 1},  # min > max
+            {"name": "r", "type": "range", "column": "a"},  # no bound
+            {"name": "r", "type": "range", "column": "a", "min": 1, "earliest": "2024-01-01"},  # both pairs
+            {"name": "r", "type": "range", "column": "a", "earliest": "yesterday"},
+            {"name": "r", "type": "allowedValues", "column": "a"},  # values missing
+            {"name": "r", "type": "allowedValues", "column": "a", "values": []},
+            {"name": "r", "type": "allowedValues", "column": "a", "values": ["x" * 1025]},
+            {"name": "r", "type": "contentType", "column": "a"},  # contentType missing
+            {"name": "r", "type": "nonNegative", "column": "a", "values": ["1"]},
+            {"name": "Bad Name", "type": "nonNegative", "column": "a"},
+            {"name": "r", "type": "nonNegative", "column": ""},
+            {"name": "r", "type": "unknown", "column": "a"},
+        ]
+        specs = [{"inline": good}, {"inline": good[:1]}, {"configMapRef": {"name": "orders-rules"}},
+                 {"configMapRef": {"name": "orders-rules", "key": "checks.json"}}]
+        bad_specs = [{"inline": [r]} for r in broken] + [
+            {"inline": [good[0], good[0]]},  # a repeated name
+            {"inline": []}, {}, {"inline": good[:1], "configMapRef": {"name": "r"}},
+            {"configMapRef": {"name": "Orders"}}, {"configMapRef": {"name": "r", "key": "a/b"}},
+        ]
+        source = {"iceberg": {"catalog": {"glue": {}}, "namespace": "lake", "table": "orders"}}
+        objects = [job({"source": source, "rules": r}, i) for i, r in enumerate(specs + bad_specs)]
+        self.assertEqual(self.check(objects), len(specs), "exactly the good rule specs are admitted")
 
     def test_examples_are_judged_alike(self):
         import glob

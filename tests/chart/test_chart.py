@@ -45,6 +45,7 @@ JOB_RULES = {
     ("profiler.dev", "profileschedules/status"): {"patch"},
     ("profiler.dev", "profileschedules/finalizers"): {"update"},
     ("events.k8s.io", "events"): {"create", "patch"},
+    ("", "configmaps"): {"get"},
 }
 RUNTIME_RULES = {
     ("profiler.dev", "profilerruntimes"): {"get", "list", "watch"},
@@ -210,7 +211,10 @@ class ChartTest(unittest.TestCase):
                 for key in ("verbs", "resources", "apiGroups"):
                     self.assertNotIn("*", r.get(key, []), f"{d['kind']} {d['metadata']['name']}: {key} has *")
                 self.assertNotIn("nonResourceURLs", r)
-                self.assertFalse({"secrets", "pods", "configmaps"} & set(r.get("resources", [])))
+                self.assertFalse({"secrets", "pods"} & set(r.get("resources", [])))
+                if "configmaps" in r.get("resources", []):
+                    # A job's rules (spec.rules.configMapRef): read one by name, nothing else.
+                    self.assertEqual((r["resources"], r["verbs"]), (["configmaps"], ["get"]))
 
     def test_rbac_cluster_wide_is_exactly_what_the_controller_uses(self):
         docs = self.rendered["default"]

@@ -73,6 +73,9 @@ class MonitoringTest(unittest.TestCase):
         drift = alerts["ProfilerDriftDetected"]["expr"]
         self.assertIn('profiler_operator_drift_comparisons_total{outcome="drift"}', drift)
         self.assertIn("DriftNotCompared", alerts["ProfilerDriftNotCompared"]["annotations"]["description"])
+        rules = alerts["ProfilerRulesFailed"]
+        self.assertIn('profiler_operator_rule_checks_total{outcome="failed"}', rules["expr"])
+        self.assertIn("reason=RulesFailed", rules["annotations"]["description"])
         # Prometheus templates survive Helm's rendering.
         self.assertIn("{{ $labels.kind }}", alerts["ProfilerReconcileErrors"]["annotations"]["summary"])
 

@@ -89,6 +89,11 @@ API server allows only to who may update the schedule's finalizers. */}}
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
+# A ProfileJob's rules in a ConfigMap of its namespace (spec.rules.configMapRef), read when an
+# attempt is submitted: get only (no list or watch).
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get"]
 {{- end }}
 
 {{/* The RBAC rules on the cluster-scoped ProfilerRuntimes. */}}
