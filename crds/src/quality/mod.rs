@@ -228,14 +228,90 @@ impl RuleSet {
         RuleSet { format_version: RULE_SET_FORMAT_VERSION, table: None, suggested_from: None, rules: Vec::new() }
     }
 
-    /// The rule set as a `rules.yaml` document (what [`parse_rule_set`] reads back).
+    /// The rule set as a `rules.yaml` document (what [`parse_rule_set`] reads back). Every
+    /// string is double-quoted, so YAML 1.1 readers too read `no`, `on` or `2024-01-01` as text.
     pub fn to_yaml(&self) -> Result<String, serde_yaml::Error> {
-        serde_yaml::to_string(self)
+        let mut out = String::new();
+        yaml_block(&serde_yaml::to_value(self)?, 0, &mut out);
+        Ok(out)
     }
 }
 
 impl Default for RuleSet {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// `value` (a mapping or sequence, fields in declaration order) in YAML block style at `indent`
+/// spaces; strings in JSON's double-quoted syntax, which is YAML's too.
+fn yaml_block(value: &serde_yaml::Value, indent: usize, out: &mut String) {
+    use serde_yaml::Value;
+    let pad = " ".repeat(indent);
+    let inline = |v: &Value| match v {
+        Value::Mapping(m) if m.is_empty() => Some("{}".to_owned()),
+        Value::Sequence(a) if a.is_empty() => Some("[]".to_owned()),
+        Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_) => None,
+        Value::String(text) => Some(serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())),
+        // Floats without exponent and with a point, as YAML 1.1 readers need them.
+        Value::Number(n) => Some(match n.as_f64().filter(|_| n.is_f64()) {
+            Some(x) if x.is_finite() && x.fract() == 0.0 => format!("{x:.1}"),
+            Some(x) if x.is_finite() => format!("{x}"),
+            _ => n.to_string(),
+        }),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some("null".to_owned()),
+    };
+    match value {
+        Value::Mapping(map) => {
+            for (key, v) in map {
+                let key = key.as_str().unwrap_or_default();
+                match inline(v) {
+                    Some(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
+                    None => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        yaml_block(v, if v.is_sequence() { indent } else { indent + 2 }, out);
+                    }
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                match inline(item) {
+                    Some(text) => out.push_str(&format!("{pad}- {text}\n")),
+                    None => {
+                        let mut nested = String::new();
+                        yaml_block(item, indent + 2, &mut nested);
+                        out.push_str(&format!("{pad}- {}", nested.get(indent + 2..).unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", inline(other).unwrap_or_default())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_quotes_every_string_and_reads_back() {
+        let mut set = RuleSet::new();
+        set.table = Some("s3://b/orders.parquet".into());
+        let mut rule = Rule::new("v-allowed-values", RuleType::AllowedValues);
+        rule.column = Some("we\"ird: name".into());
+        rule.values = Some(["no", "on", "2024-01-01", "1", "~", "it's \"x\"", "é"].map(String::from).to_vec());
+        let mut rows = Rule::new("row-count", RuleType::RowCount);
+        (rows.min, rows.max) = (Some(10.0), Some(1e20));
+        set.rules = vec![rows, rule];
+        let yaml = set.to_yaml().unwrap();
+        assert!(
+            yaml.starts_with("formatVersion: 1\ntable: \"s3://b/orders.parquet\"\nrules:\n- name: \"row-count\"\n"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("  values:\n  - \"no\"\n  - \"on\"\n"), "{yaml}");
+        assert!(yaml.contains("  max: 100000000000000000000.0\n"), "{yaml}");
+        assert_eq!(parse_rule_set(&yaml, "test").unwrap(), set);
     }
 }
