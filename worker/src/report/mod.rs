@@ -2,7 +2,6 @@
 
 pub mod alerts;
 pub mod check_terminal;
-pub mod check_terminal;
 pub mod diff_html;
 pub mod diff_json;
 pub mod diff_terminal;
