@@ -76,7 +76,7 @@ fn aws_env(endpoint: &str) {
 }
 
 /// One test at a time talks to moto's Athena (its result queue is shared) or sets the environment.
-static AWS_ENV: Mutex<()> = Mutex::new(());
+static AWS_ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn poll() -> PollPolicy {
     verbs::poll_policy(Duration::from_millis(20), Duration::from_secs(60))
@@ -162,7 +162,7 @@ fn athena_columns() -> Vec<Vec<&'static str>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn athena_verbs_on_moto() {
-    let _env = AWS_ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let _env = AWS_ENV.lock().await;
     aws_env(&moto());
     let database = athena_setup().await;
     // The table's name is hostile; the URI carries it percent-encoded.
@@ -624,7 +624,7 @@ fn iceberg_verbs_on_a_local_table() {
 
 #[test]
 fn iceberg_verbs_through_glue_on_moto() {
-    let _env = AWS_ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let _env = AWS_ENV.blocking_lock();
     let python = std::env::var("PROFILER_TEST_PYTHON").unwrap();
     let dir = std::env::temp_dir().join(format!("verbs-glue-{}", std::process::id()));
     let bucket = format!("verbs-glue-{}", std::process::id());

@@ -22,6 +22,12 @@ use crate::source::iceberg::IcebergSource;
 use crate::source::parquet::resolve_files;
 use crate::source::uri::SourceUri;
 
+/// Rows as text, NULL as `None`.
+pub type TextRows = Vec<Vec<Option<String>>>;
+
+/// Column names and their rows.
+type Columns = (Vec<String>, TextRows);
+
 /// Most rows one sample returns.
 pub const MAX_SAMPLE_ROWS: usize = 10_000;
 
@@ -34,7 +40,7 @@ pub struct Sample {
     /// Column names.
     pub columns: Vec<String>,
     /// Rows, values as text (NULL as `None`).
-    pub rows: Vec<Vec<Option<String>>>,
+    pub rows: TextRows,
 }
 
 impl Sample {
@@ -112,10 +118,7 @@ pub async fn sample(uri: &SourceUri, n: usize, poll: &PollPolicy) -> Result<Samp
 }
 
 /// `SELECT <columns> FROM <table> LIMIT n`, every name quoted by the dialect.
-async fn sql_sample<S: SqlSource>(
-    source: &S,
-    n: usize,
-) -> Result<(Vec<String>, Vec<Vec<Option<String>>>), WorkerError> {
+async fn sql_sample<S: SqlSource>(source: &S, n: usize) -> Result<Columns, WorkerError> {
     let columns = super::schema::sql_columns(source).await?;
     let names: Vec<String> = columns.into_iter().map(|c| c.name).collect();
     let sql =
@@ -126,7 +129,7 @@ async fn sql_sample<S: SqlSource>(
 }
 
 /// The first `n` rows of the files, in file order.
-fn parquet_sample(location: &str, n: usize) -> Result<(Vec<String>, Vec<Vec<Option<String>>>), WorkerError> {
+fn parquet_sample(location: &str, n: usize) -> Result<Columns, WorkerError> {
     let mut columns = None;
     let mut rows = Vec::new();
     for path in resolve_files(location)? {
@@ -151,7 +154,7 @@ fn parquet_sample(location: &str, n: usize) -> Result<(Vec<String>, Vec<Vec<Opti
 }
 
 /// Up to `limit` rows of `batch` as text.
-fn text_rows(batch: &RecordBatch, limit: usize) -> Result<Vec<Vec<Option<String>>>, String> {
+fn text_rows(batch: &RecordBatch, limit: usize) -> Result<TextRows, String> {
     let options = FormatOptions::default();
     // Named time zones need a time zone database to print; the instants print in UTC instead.
     let columns: Vec<ArrayRef> = batch
