@@ -462,8 +462,16 @@ async fn main() {
     row("waiting for a budget token (controller) (s)", budget_wait, "-");
     row(&format!("waiting for one of {DEFAULT_MAX_IN_FLIGHT} in-flight slots (endpoint) (s)"), slot_wait, "-");
     row("sent until answered (endpoint service time) (s)", service, "-");
-    row("StartExecutions accepted a second by the endpoint", accepted_rate, &format!("quota {DEFAULT_REQUESTS_PER_SECOND}"));
-    row(&format!("budget alone: {total} starts after T0 (s), arithmetic"), budget_bound, &format!("<= {LAST_START_TARGET_S}"));
+    row(
+        "StartExecutions accepted a second by the endpoint",
+        accepted_rate,
+        &format!("quota {DEFAULT_REQUESTS_PER_SECOND}"),
+    );
+    row(
+        &format!("budget alone: {total} starts after T0 (s), arithmetic"),
+        budget_bound,
+        &format!("<= {LAST_START_TARGET_S}"),
+    );
     let endpoint_bound = slot_wait + service > 10.0 * budget_wait.max(0.001);
     println!(
         "  bound by: {}",

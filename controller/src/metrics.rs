@@ -330,9 +330,18 @@ mod tests {
         let summary = CheckSummary { rules: 12, passed: 10, failed: 1, errors: 1, failing: vec![] };
         metrics.count_check("team-a", &summary);
         let text = metrics.encode();
-        assert!(text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"passed\"} 10"), "{text}");
-        assert!(text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"error\"} 1"), "{text}");
-        assert!(text.contains("profiler_operator_rule_checks_total{namespace=\"team-a\",outcome=\"failed\"} 1"), "{text}");
+        assert!(
+            text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"passed\"} 10"),
+            "{text}"
+        );
+        assert!(
+            text.contains("profiler_operator_rule_results_total{namespace=\"team-a\",outcome=\"error\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("profiler_operator_rule_checks_total{namespace=\"team-a\",outcome=\"failed\"} 1"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -689,7 +689,10 @@ sfn_boto_client.boto_client_for = boto_client_for  # for modules imported later
 
 # JSONPath expressions are parsed once per path (jsonpath_ng builds its lexer and parser tables for
 # each parse; the parsed expression is immutable).
+from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path  # noqa: E402
+
 json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)
+sfn_result_path.parse = functools.lru_cache(maxsize=4096)(sfn_result_path.parse)
 
 _original_describe_tasks = ecs_models.EC2ContainerServiceBackend.describe_tasks
 

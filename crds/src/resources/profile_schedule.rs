@@ -8,8 +8,8 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use super::profile_job::{MAX_SECONDS, ProfileJobSpec};
-use crate::{CheckResult, DriftResult};
 use crate::rules;
+use crate::{CheckResult, DriftResult};
 
 /// Most finished jobs a history limit may keep.
 pub const MAX_HISTORY_LIMIT: u32 = 100;

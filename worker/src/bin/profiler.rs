@@ -16,7 +16,9 @@ use profiler_worker::quality::read::read_rule_set;
 use profiler_worker::report::{check_terminal, diff_html, diff_json, diff_terminal, html, json, terminal};
 use profiler_worker::sink::{RunIdentity, RunOutputs, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
-use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, exit_code, profile, profile_and_check};
+use profiler_worker::{
+    ProfileRequest, Progress, SourceSpec, WorkerError, check, exit_code, profile, profile_and_check,
+};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
@@ -190,7 +192,6 @@ struct CheckArgs {
     #[arg(short, long)]
     quiet: bool,
 }
-
 
 #[derive(Args)]
 struct DiffArgs {
@@ -490,6 +491,29 @@ fn file_uri(path: &Path) -> Option<String> {
     std::fs::canonicalize(path).ok().map(|p| format!("file://{}", p.display()))
 }
 
+/// `profiler mcp`: serves until the client disconnects.
+fn run_mcp(args: McpArgs) -> ExitCode {
+    let options = McpOptions {
+        config: args.config,
+        flags: LimitsConfig {
+            allowed_sources: args.allow_source,
+            allowed_dirs: args.allow_dir,
+            max_sample_rows: args.max_sample_rows,
+            read_only: args.read_only,
+            query_timeout_secs: args.query_timeout,
+            output_dir: args.output_dir,
+        },
+        database_url: args.database_url,
+    };
+    match profiler_worker::mcp::run(options) {
+        Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
 /// Verifies the rule set against the source, writes check.json (and, with --profile, the profile
 /// of the same scan), prints the table; true when every rule passed.
 fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
@@ -540,29 +564,6 @@ fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
         println!("\nwrote {}", names.join(", "));
     }
     Ok(report.summary.all_passed())
-}
-
-/// `profiler mcp`: serves until the client disconnects.
-fn run_mcp(args: McpArgs) -> ExitCode {
-    let options = McpOptions {
-        config: args.config,
-        flags: LimitsConfig {
-            allowed_sources: args.allow_source,
-            allowed_dirs: args.allow_dir,
-            max_sample_rows: args.max_sample_rows,
-            read_only: args.read_only,
-            query_timeout_secs: args.query_timeout,
-            output_dir: args.output_dir,
-        },
-        database_url: args.database_url,
-    };
-    match profiler_worker::mcp::run(options) {
-        Ok(()) => ExitCode::from(exit_code::SUCCESS as u8),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code() as u8)
-        }
-    }
 }
 
 fn run_migrate(url: &str) -> Result<(), WorkerError> {

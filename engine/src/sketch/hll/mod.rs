@@ -17,8 +17,8 @@ use crate::error::EngineError;
 
 mod dense;
 
-use dense::{DenseHll8, hash_of, value_hash};
 pub(crate) use dense::murmur3_x64_128;
+use dense::{DenseHll8, hash_of, value_hash};
 
 /// Distinct-count sketch (HLL_8) over the bytes of non-null values.
 #[derive(Debug, Clone)]
