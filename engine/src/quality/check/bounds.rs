@@ -157,7 +157,7 @@ pub fn parse_time(text: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
     let rest = rest.strip_prefix(['T', ' '])?;
     let (clock, offset) = match rest.find(['Z', '+', '-']) {
         Some(i) if &rest[i..] == "Z" => (&rest[..i], Some(utc())),
-        Some(i) => (&rest[..i], Some(parse_offset(rest[i..].as_bytes())?)),
+        Some(i) => (&rest[..i], Some(parse_offset(&rest.as_bytes()[i..])?)),
         None => (rest, None),
     };
     let time = ["%H:%M:%S%.f", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(clock, f).ok())?;
