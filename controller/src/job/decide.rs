@@ -19,7 +19,7 @@ pub enum ExecutionState {
     /// Running.
     Running,
     /// Finished; the worker's summary when the output could be read.
-    Succeeded(Option<TaskSummary>),
+    Succeeded(Option<Box<TaskSummary>>),
     /// Failed with the Fail state's error and cause.
     Failed {
         /// `badInput`, `transient`, `internal`, `WorkerLost`, `ECS.…`, `States.…`.
@@ -93,7 +93,7 @@ pub enum Decision {
     /// The execution runs (phase Running); look again later.
     Follow,
     /// The attempt produced the profile.
-    Succeed(TaskSummary),
+    Succeed(Box<TaskSummary>),
     /// The attempt failed for a retryable reason and attempts are left.
     Retry {
         /// The attempt to submit next.
@@ -367,8 +367,8 @@ mod tests {
 
     #[test]
     fn success_carries_the_workers_summary() {
-        let d = decide_with(&spec(), &status(JobPhase::Running, 1), ExecutionState::Succeeded(Some(summary())));
-        assert_eq!(d, Decision::Succeed(summary()));
+        let d = decide_with(&spec(), &status(JobPhase::Running, 1), ExecutionState::Succeeded(Some(Box::new(summary()))));
+        assert_eq!(d, Decision::Succeed(Box::new(summary())));
         assert_eq!(phase_after(&d, JobPhase::Running), JobPhase::Succeeded);
     }
 

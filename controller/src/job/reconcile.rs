@@ -106,7 +106,7 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
         Decision::Submit { attempt } => this.submit(attempt, None, runtime, next).await,
         Decision::Retry { next_attempt, message } => this.submit(next_attempt, Some(message), runtime, next).await,
         Decision::Follow => this.follow(next).await,
-        Decision::Succeed(summary) => this.succeed(summary, next).await,
+        Decision::Succeed(summary) => this.succeed(*summary, next).await,
         Decision::Fail { reason, message } => this.fail(reason, message, next).await,
         Decision::StopForDeadline { message } => this.stop_for_deadline(message, next).await,
     }

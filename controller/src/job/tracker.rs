@@ -73,7 +73,7 @@ impl ExecutionTracker {
             S::Running | S::PendingRedrive => ExecutionState::Running,
             S::Succeeded => {
                 let summary = described.output().and_then(|o| match serde_json::from_str::<TaskResult>(o) {
-                    Ok(TaskResult::Succeeded(summary)) => Some(summary),
+                    Ok(TaskResult::Succeeded(summary)) => Some(Box::new(summary)),
                     _ => None,
                 });
                 ExecutionState::Succeeded(summary)
