@@ -3,32 +3,32 @@
 //! and Redshift tables profiled by pushdown or sample; the outputs are keyed by job uid
 //! and attempt, so a rerun of the same attempt overwrites rather than duplicates.
 //!
-//! A job with rules (`spec.rules`) has them verified in the same scan and check.json written
-//! beside profile.json. A failed rule does not fail the run: the task succeeds and its summary
+//! A job with rules (`spec.rules`) has them verified in the same scan (on Athena and Redshift, by
+//! pushdown in the profile's aggregate query, or in one query of their own beside a sample) and
+//! check.json written beside profile.json. A failed rule does not fail the run: the task succeeds and its summary
 //! (`check`) says which rules did not pass.
 
 use profiler_crds::comparison::ProfileComparison;
-use profiler_crds::quality::{CheckReport, RuleSet};
+use profiler_crds::quality::CheckReport;
 use profiler_crds::{
-    CheckResult, DatabaseRef, JobDocument, JobSource, QueryMethod, SamplingReport, SourceInfo, SourceKind,
-    TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult, TaskSummary,
+    CheckResult, DatabaseRef, JobDocument, JobSource, TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult,
+    TaskSummary,
 };
 use profiler_engine::ProfileOptions;
 use profiler_store::DatabaseConfig;
 use tracing::{info, info_span};
 use uuid::Uuid;
 
-use crate::connector::athena::AthenaConnector;
-use crate::connector::profile::{self, SqlProfile, SqlSource};
-use crate::connector::redshift::RedshiftConnector;
 use crate::connector::statement::PollPolicy;
 use crate::drift::{DriftOutcome, compare_with_baseline};
 use crate::error::WorkerError;
 use crate::report::html;
-use crate::run::{ProfileRequest, Progress, RunStart};
+use crate::run::{ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
 use crate::sink::{RunIdentity, RunOutputs, RunRecorder, failure_kind, record_outcome};
 use crate::source::SourceSpec;
+use crate::source::uri::SourceUri;
+use crate::verbs::{SqlRequest, profile_and_check_sql};
 
 /// Runs the job: connects to the store first (so a database problem stops the run before any
 /// query), profiles, writes the outputs, records the outcome.
@@ -79,20 +79,6 @@ fn database_config(reference: Option<&DatabaseRef>) -> Result<Option<DatabaseCon
     }
 }
 
-/// Profiles a SQL engine's table by pushdown or by sample.
-async fn sql_profile<S: SqlSource>(
-    source: &S,
-    method: QueryMethod,
-    doc: &JobDocument,
-    options: &ProfileOptions,
-) -> Result<SqlProfile, WorkerError> {
-    // The job document refused pushdown with sampling when it was read.
-    match method {
-        QueryMethod::Pushdown => profile::pushdown(source, doc.columns.as_deref(), doc.metrics.top_k).await,
-        QueryMethod::Sample => profile::sample(source, doc.columns.as_deref(), doc.sampling, options).await,
-    }
-}
-
 /// A profile written to S3, with its comparison with the job's baseline and its check of the
 /// job's rules.
 struct Uploaded {
@@ -127,48 +113,24 @@ fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
             let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
             (output.profile, output.check)
         }
-        JobSource::Athena(_) | JobSource::Redshift(_) => {
-            let profile = runtime.block_on(sql_table_profile(doc, &options))?;
-            let check = doc.rules.as_ref().map(|rules| sql_rules_not_verified(rules, &profile));
-            (profile, check)
+        JobSource::Athena(athena) => runtime.block_on(sql_table(SourceUri::Athena(athena.clone()), doc, &options))?,
+        JobSource::Redshift(redshift) => {
+            runtime.block_on(sql_table(SourceUri::Redshift(redshift.clone()), doc, &options))?
         }
     };
     runtime.block_on(upload(doc, profile, check))
 }
 
-/// The check of `rules` on an Athena or Redshift table: not verified by this build (every rule
-/// not evaluated, with the reason), so the job says so rather than passing silently.
-fn sql_rules_not_verified(rules: &RuleSet, profile: &TableProfile) -> CheckReport {
-    let reason = "rules are not verified on Athena and Redshift tables by this worker yet";
-    let results = rules.rules.iter().map(|rule| profiler_engine::quality::check::not_evaluated(rule, reason)).collect();
-    RunStart::now().check_report(profile.source.clone(), profile.row_count, results)
-}
-
-/// Profiles an Athena or Redshift table.
-async fn sql_table_profile(doc: &JobDocument, options: &ProfileOptions) -> Result<TableProfile, WorkerError> {
-    let config = crate::aws::sdk_config().await;
-    let start = RunStart::now();
-    let (kind, location, profiled) = match &doc.source {
-        JobSource::Athena(athena) => {
-            let connector =
-                AthenaConnector::new(crate::aws::athena_client(&config), athena.clone(), PollPolicy::default());
-            let profiled = sql_profile(&connector, athena.method, doc, options).await?;
-            (SourceKind::Athena, connector.location(), profiled)
-        }
-        JobSource::Redshift(redshift) => {
-            let connector =
-                RedshiftConnector::new(crate::aws::redshift_client(&config), redshift.clone(), PollPolicy::default());
-            let profiled = sql_profile(&connector, redshift.method, doc, options).await?;
-            (SourceKind::Redshift, connector.location(), profiled)
-        }
-        JobSource::Iceberg(_) => {
-            return Err(WorkerError::InvalidRequest("an Iceberg table is not a SQL source".into()));
-        }
-    };
-    let SqlProfile { mode, rows_read, rows_profiled, columns, bytes_scanned } = profiled;
-    let source = SourceInfo { kind, location, files: 0, snapshot_id: None, iceberg: None };
-    let sampling = SamplingReport { sampling: doc.sampling, rows_read, rows_profiled };
-    Ok(start.document(source, mode, sampling, bytes_scanned, columns))
+/// Profiles an Athena or Redshift table by its method (the job document refused pushdown with
+/// sampling when it was read) and verifies the job's rules on every row by pushdown.
+async fn sql_table(
+    uri: SourceUri,
+    doc: &JobDocument,
+    options: &ProfileOptions,
+) -> Result<(TableProfile, Option<CheckReport>), WorkerError> {
+    let request =
+        SqlRequest { columns: doc.columns.as_deref(), sampling: doc.sampling, options, rules: doc.rules.as_ref() };
+    profile_and_check_sql(&uri, &request, &PollPolicy::default()).await
 }
 
 /// Writes profile.json and report.html under the attempt's prefix, check.json when the job has

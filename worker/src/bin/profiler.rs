@@ -159,7 +159,8 @@ const RULES_FAILED: u8 = 5;
 #[derive(Args)]
 struct CheckArgs {
     /// The source, as `profile` takes it: Parquet file, directory or glob; an Iceberg table
-    /// directory or *.metadata.json file; or, with --catalog, namespace.table.
+    /// directory or *.metadata.json file; with --catalog, namespace.table; or an athena:// or
+    /// redshift:// table, whose rules run by pushdown in one query (docs/rules.md).
     source: String,
     /// The rule set (rules.yaml, or the same document as JSON).
     #[arg(long)]
@@ -188,6 +189,8 @@ struct CheckArgs {
     /// Scan threads (default: the number of CPUs).
     #[arg(long)]
     threads: Option<usize>,
+    #[command(flatten)]
+    query: verb_cli::QueryArgs,
     /// Do not print the table.
     #[arg(short, long)]
     quiet: bool,
@@ -518,6 +521,10 @@ fn run_mcp(args: McpArgs) -> ExitCode {
 /// of the same scan), prints the table; true when every rule passed.
 fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
     let rules = read_rule_set(&args.rules).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
+    if let Some(uri) = verb_cli::sql_table(&args.source, args.catalog.is_some())? {
+        let (report, profile) = verb_cli::check_sql_table(&uri, args, &rules)?;
+        return write_check(args, &report, profile.as_ref());
+    }
     let source = source_spec(
         &args.source,
         args.catalog.as_deref(),
@@ -547,19 +554,29 @@ fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
         result
     })?;
     let report = report.ok_or_else(|| WorkerError::InvalidRequest("the run produced no check report".into()))?;
+    write_check(args, &report, profile.as_ref())
+}
+
+/// Writes check.json (and the profile's documents when there is one), prints the table; true when
+/// every rule passed.
+fn write_check(
+    args: &CheckArgs,
+    report: &profiler_crds::quality::CheckReport,
+    profile: Option<&profiler_crds::TableProfile>,
+) -> Result<bool, WorkerError> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
     let check_path = args.out.join("check.json");
-    check_json::write(&report, &check_path)?;
+    check_json::write(report, &check_path)?;
     let mut written = vec![check_path];
-    if let Some(profile) = &profile {
+    if let Some(profile) = profile {
         let (json_path, html_path) = (args.out.join("profile.json"), args.out.join("report.html"));
         json::write(profile, &json_path)?;
         html::write(profile, &html_path)?;
         written.extend([json_path, html_path]);
     }
     if !args.quiet {
-        print!("{}", check_terminal::render(&report));
+        print!("{}", check_terminal::render(report));
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         println!("\nwrote {}", names.join(", "));
     }

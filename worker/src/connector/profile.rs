@@ -1,14 +1,17 @@
 //! Profiling a table of a SQL engine, the same way for every engine: by pushdown (one aggregate
 //! query, exact quantiles where the engine needs a query per column, a bounded top-k query per
 //! low-cardinality string column) or by sample (rows pulled back and profiled by the engine).
+//! Data quality rules are verified by pushdown on every row: in the same aggregate query as the
+//! profile's, or (beside a sample, or without a profile) alone in one query over the whole table.
 
+use profiler_crds::quality::{Rule, RuleResult};
 use profiler_crds::{ColumnKind, ColumnProfile, Distribution, ProfileMode, Sampling};
 use profiler_engine::{ProfileOptions, TableProfiler};
 use tracing::info;
 
 use super::rows;
 use super::sql::{
-    AggregatePlan, Dialect, SqlColumn, SqlError, TableRef, parse_quantiles, parse_top_values, quantile_query,
+    AggregatePlan, Dialect, RulePlan, SqlColumn, SqlError, TableRef, parse_quantiles, parse_top_values, quantile_query,
     sample_query, top_values_query,
 };
 use super::statement::Row;
@@ -48,14 +51,21 @@ pub struct SqlProfile {
     pub columns: Vec<ColumnProfile>,
     /// Bytes the engine reports it scanned (0 when it does not say).
     pub bytes_scanned: u64,
+    /// The rules' results, when rules were given.
+    pub rules: Option<RuleCheck>,
 }
 
-/// The columns to profile: all, or the selected ones in the selected order.
-async fn selected_columns<S: SqlSource>(
-    source: &S,
-    selected: Option<&[String]>,
-    scanned: &mut u64,
-) -> Result<Vec<SqlColumn>, WorkerError> {
+/// Rules verified by pushdown on every row of a table.
+#[derive(Debug, Clone)]
+pub struct RuleCheck {
+    /// Rows the rules were evaluated on (the table's).
+    pub rows: u64,
+    /// One result per rule, in the rule set's order.
+    pub results: Vec<RuleResult>,
+}
+
+/// Every column of the table, in order; an error when the table has none (does not exist).
+async fn table_columns<S: SqlSource>(source: &S, scanned: &mut u64) -> Result<Vec<SqlColumn>, WorkerError> {
     let columns = source.columns(scanned).await?;
     if columns.is_empty() {
         return Err(WorkerError::TableNotFound {
@@ -63,8 +73,13 @@ async fn selected_columns<S: SqlSource>(
             reason: "information_schema lists no columns for it".into(),
         });
     }
+    Ok(columns)
+}
+
+/// The columns to profile: all, or the selected ones in the selected order.
+fn selected_columns(columns: &[SqlColumn], selected: Option<&[String]>) -> Result<Vec<SqlColumn>, WorkerError> {
     match selected {
-        None => Ok(columns),
+        None => Ok(columns.to_vec()),
         Some(names) => names
             .iter()
             .map(|n| {
@@ -77,24 +92,31 @@ async fn selected_columns<S: SqlSource>(
     }
 }
 
-/// Profiles by pushdown.
+/// Profiles by pushdown; `rules` are verified in the same aggregate query.
 pub(crate) async fn pushdown<S: SqlSource>(
     source: &S,
     selected: Option<&[String]>,
     top_k: u32,
+    rules: Option<&[Rule]>,
 ) -> Result<SqlProfile, WorkerError> {
     let (d, table) = (source.dialect(), source.table());
     let mut scanned = 0;
-    let columns = selected_columns(source, selected, &mut scanned).await?;
-    let plan = AggregatePlan::new(d, &table, &columns)?;
+    let all = table_columns(source, &mut scanned).await?;
+    let columns = selected_columns(&all, selected)?;
+    // The rules may name any column of the table, not only the profiled ones.
+    let rule_plan = rules.map(|rules| RulePlan::new(d, &all, rules)).transpose()?;
+    let extra = rule_plan.as_ref().map(RulePlan::select_items).unwrap_or_default();
+    let plan = AggregatePlan::with_extra(d, &table, &columns, &extra)?;
     let rows = source.run("compute the aggregates", &plan.sql, &mut scanned).await?;
-    let row = rows.first().ok_or_else(|| WorkerError::Connector {
-        source_name: source.location(),
-        step: "compute the aggregates",
-        message: "the aggregate query returned no row".into(),
-        transient: true,
-    })?;
+    let row = rows.first().ok_or_else(|| no_row(source, "compute the aggregates"))?;
     let (row_count, mut profiles) = plan.parse(row)?;
+    let rules = match &rule_plan {
+        Some(rule_plan) => {
+            let (rows, results) = rule_plan.parse(plan.extra_values(row))?;
+            Some(RuleCheck { rows, results })
+        }
+        None => None,
+    };
     for profile in &mut profiles {
         let has_values = profile.non_null > 0;
         if let Some(numeric) = profile.numeric.as_mut().filter(|n| n.distribution.is_none() && has_values) {
@@ -122,20 +144,55 @@ pub(crate) async fn pushdown<S: SqlSource>(
         rows_profiled: row_count,
         columns: profiles,
         bytes_scanned: scanned,
+        rules,
     })
 }
 
+/// Verifies `rules` on every row of the table in one aggregate query, without profiling.
+pub(crate) async fn check_rules<S: SqlSource>(source: &S, rules: &[Rule]) -> Result<RuleCheck, WorkerError> {
+    let mut scanned = 0;
+    let columns = table_columns(source, &mut scanned).await?;
+    rules_query(source, &columns, rules, &mut scanned).await
+}
+
+/// The rules' aggregate alone, over the whole table.
+async fn rules_query<S: SqlSource>(
+    source: &S,
+    columns: &[SqlColumn],
+    rules: &[Rule],
+    scanned: &mut u64,
+) -> Result<RuleCheck, WorkerError> {
+    let plan = RulePlan::new(source.dialect(), columns, rules)?;
+    let rows = source.run("verify the rules", &plan.query(&source.table())?, scanned).await?;
+    let row = rows.first().ok_or_else(|| no_row(source, "verify the rules"))?;
+    let (rows, results) = plan.parse(row)?;
+    info!(rows, rules = results.len(), "rules verified by pushdown");
+    Ok(RuleCheck { rows, results })
+}
+
+fn no_row<S: SqlSource>(source: &S, step: &'static str) -> WorkerError {
+    WorkerError::Connector {
+        source_name: source.location(),
+        step,
+        message: "the aggregate query returned no row".into(),
+        transient: true,
+    }
+}
+
 /// Pulls a sample back and profiles it with the engine. A reservoir sample of N rows counts the
-/// rows first, samples at 1.2 × N / rows and keeps at most N.
+/// rows first, samples at 1.2 × N / rows and keeps at most N. `rules` judge every row, never the
+/// sample: they run as one aggregate query over the whole table.
 pub(crate) async fn sample<S: SqlSource>(
     source: &S,
     selected: Option<&[String]>,
     sampling: Sampling,
     options: &ProfileOptions,
+    rules: Option<&[Rule]>,
 ) -> Result<SqlProfile, WorkerError> {
     let (d, table) = (source.dialect(), source.table());
     let mut scanned = 0;
-    let columns = selected_columns(source, selected, &mut scanned).await?;
+    let all = table_columns(source, &mut scanned).await?;
+    let columns = selected_columns(&all, selected)?;
     let row_count = match sampling {
         Sampling::Reservoir { .. } => {
             let sql = format!("SELECT COUNT(*) AS \"rows\" FROM {}", table.quoted(d)?);
@@ -158,6 +215,10 @@ pub(crate) async fn sample<S: SqlSource>(
         profiler.update(&rows::to_batch(d, &schema, chunk, &source.location())?)?;
     }
     info!(sampled = sampled.len(), bytes_scanned = scanned, "sample profiled");
+    let rules = match rules {
+        Some(rules) => Some(rules_query(source, &all, rules, &mut scanned).await?),
+        None => None,
+    };
     let n = sampled.len() as u64;
     Ok(SqlProfile {
         mode: ProfileMode::Scan,
@@ -165,5 +226,6 @@ pub(crate) async fn sample<S: SqlSource>(
         rows_profiled: n,
         columns: profiler.finish(),
         bytes_scanned: scanned,
+        rules,
     })
 }

@@ -19,6 +19,7 @@ use crate::error::WorkerError;
 use crate::quality::check as check_json;
 use crate::quality::read::read_rule_set;
 use crate::report::json;
+use crate::verbs;
 use crate::{ProfileRequest, Progress};
 
 /// Input of `suggest_rules`.
@@ -49,8 +50,9 @@ pub struct Suggestion {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckParams {
-    /// The table: a local Parquet file, directory or glob, an Iceberg table directory, or an
-    /// iceberg+glue:// / iceberg+rest:// / s3:// URI.
+    /// The table: a local Parquet file, directory or glob, an Iceberg table directory, an
+    /// iceberg+glue:// / iceberg+rest:// / s3:// URI, or an athena:// / redshift:// table (its
+    /// rules run by pushdown in one query).
     pub source: String,
     /// Path of the rules.yaml to verify, e.g. a `suggest_rules` result's rulesYaml.
     pub rules: String,
@@ -104,7 +106,8 @@ impl ProfilerServer {
         Ok(Json(suggestion))
     }
 
-    /// Verifies a rule set (rules.yaml) against a table in one scan of every row: each rule's
+    /// Verifies a rule set (rules.yaml) against a table in one scan of every row (Athena and
+    /// Redshift: one aggregate query, contentType rules not evaluated): each rule's
     /// outcome (passed, failed, error) with the observed value, and the counts. Writes check.json
     /// to the output directory when the server has one.
     #[tool(annotations(read_only_hint = false, destructive_hint = false, open_world_hint = true))]
@@ -112,26 +115,27 @@ impl ProfilerServer {
         let uri = self.allowed(&params.source)?;
         let rules_path = PathBuf::from(&params.rules);
         self.limits.check_document(&rules_path)?;
-        let Some(source) = uri.file_spec(None) else {
-            return Err(WorkerError::InvalidRequest(format!(
-                "{uri}: rules are verified by a scan of files or an Iceberg table; Athena and Redshift tables are not \
-                 checked by the tool server"
-            ))
-            .into());
-        };
+        let source = uri.file_spec(None);
         let out = self.limits.output_dir.clone();
+        let handle = tokio::runtime::Handle::current();
         let outcome = self
-            .blocking(move |_poll| {
+            .blocking(move |poll| {
                 let rules = read_rule_set(&rules_path).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
-                let request = ProfileRequest {
-                    source,
-                    columns: None,
-                    sampling: Sampling::Full,
-                    metadata_only: false,
-                    options: ProfileOptions::default(),
-                    threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                let report = match source {
+                    Some(source) => {
+                        let request = ProfileRequest {
+                            source,
+                            columns: None,
+                            sampling: Sampling::Full,
+                            metadata_only: false,
+                            options: ProfileOptions::default(),
+                            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                        };
+                        crate::check(&request, &rules, &Progress::default())?
+                    }
+                    // Athena and Redshift: the rules by pushdown, one query over every row.
+                    None => handle.block_on(verbs::check_sql(&uri, &rules, &poll))?,
                 };
-                let report = crate::check(&request, &rules, &Progress::default())?;
                 let check_json = match out {
                     Some(out) => {
                         let dir = run_dir(&out, "check");

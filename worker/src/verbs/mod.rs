@@ -15,7 +15,7 @@ use std::time::Duration;
 
 pub use connection::{ConnectionReport, Step, StepStatus, test_connection};
 pub use count::{CountMethod, RowCount, count};
-pub use profile::profile_sql;
+pub use profile::{SqlRequest, check_sql, profile_and_check_sql, profile_sql};
 pub use sample::{MAX_SAMPLE_ROWS, Sample, TextRows, sample};
 pub use schema::{SchemaColumn, TableSchema, schema};
 pub use target::refuse_s3_parquet;

@@ -22,8 +22,9 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::Schema;
 use profiler_crds::quality::{Rule, RuleResult};
 
-pub use bounds::{End, TimeBoundError, parse_time, time_bound};
+pub use bounds::{End, TimeBoundError, decimal_bound, integer_range, parse_time, time_bound};
 pub use judge::{MAX_EXAMPLES, Observed, ValueCounts, expected, judge, not_evaluated};
+pub use values::time_label;
 
 use crate::error::EngineError;
 use crate::table::leaf_array;

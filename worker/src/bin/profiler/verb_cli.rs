@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use profiler_crds::quality::{CheckReport, RuleSet};
 use profiler_crds::{IcebergCatalog, QueryMethod, Sampling, TableProfile};
 use profiler_engine::ProfileOptions;
 use profiler_store::DatabaseConfig;
@@ -19,7 +20,7 @@ use profiler_worker::{SourceSpec, WorkerError};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{ProfileArgs, file_uri, job_name_for};
+use super::{CheckArgs, ProfileArgs, file_uri, job_name_for};
 
 /// Rows `profile --sample` pulls back from Athena or Redshift when no size is given.
 const DEFAULT_SQL_SAMPLE_ROWS: u64 = 100_000;
@@ -267,4 +268,44 @@ fn write_outputs(profile: TableProfile, args: &ProfileArgs) -> Result<(TableProf
         println!("\nwrote {} and {}", json_path.display(), html_path.display());
     }
     Ok((profile, json_path, html_path))
+}
+
+/// The Athena or Redshift table `source` names, when it names one (`None` for files, Iceberg
+/// tables, and any source given with --catalog).
+pub fn sql_table(source: &str, with_catalog: bool) -> Result<Option<SourceUri>, WorkerError> {
+    if with_catalog {
+        return Ok(None);
+    }
+    let uri = SourceUri::parse(source)?;
+    Ok(uri.is_sql().then_some(uri))
+}
+
+/// `profiler check` on an Athena or Redshift table: the rules by pushdown in one query over every
+/// row; with --profile, in the profile's own aggregate query.
+pub fn check_sql_table(
+    uri: &SourceUri,
+    args: &CheckArgs,
+    rules: &RuleSet,
+) -> Result<(CheckReport, Option<TableProfile>), WorkerError> {
+    let refused = [(args.format.is_some(), "--format"), (args.snapshot_id.is_some(), "--snapshot-id")];
+    if let Some((_, flag)) = refused.iter().find(|(set, _)| *set) {
+        return Err(WorkerError::InvalidRequest(format!("{flag} does not apply to {uri}")));
+    }
+    let mut uri = uri.clone();
+    uri.set_method(QueryMethod::Pushdown);
+    let runtime = profiler_worker::runtime::multi_thread(2)?;
+    runtime.block_on(async {
+        let policy = args.query.policy(&uri);
+        if args.profile {
+            let options = ProfileOptions::default();
+            let request =
+                verbs::SqlRequest { columns: None, sampling: Sampling::Full, options: &options, rules: Some(rules) };
+            let (profile, report) = verbs::profile_and_check_sql(&uri, &request, &policy).await?;
+            let report =
+                report.ok_or_else(|| WorkerError::InvalidRequest("the run produced no check report".into()))?;
+            Ok((report, Some(profile)))
+        } else {
+            Ok((verbs::check_sql(&uri, rules, &policy).await?, None))
+        }
+    })
 }

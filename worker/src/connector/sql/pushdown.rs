@@ -53,11 +53,25 @@ pub struct AggregatePlan {
     columns: Vec<(SqlColumn, ColumnKind)>,
     /// (column index, metric) of each output after the first (`rows`).
     slots: Vec<(usize, Metric)>,
+    /// Outputs appended after the plan's own (a [`RulePlan`](super::RulePlan)'s).
+    extra: usize,
 }
 
 impl AggregatePlan {
     /// Builds the aggregate query for `columns` of `table`.
     pub fn new(dialect: Dialect, table: &TableRef, columns: &[SqlColumn]) -> Result<Self, SqlError> {
+        Self::with_extra(dialect, table, columns, &[])
+    }
+
+    /// Builds the aggregate query for `columns` of `table` with `extra` select items (aggregates
+    /// with their aliases) after the plan's own, in the same query; read them back with
+    /// [`AggregatePlan::extra_values`].
+    pub fn with_extra(
+        dialect: Dialect,
+        table: &TableRef,
+        columns: &[SqlColumn],
+        extra: &[String],
+    ) -> Result<Self, SqlError> {
         let dbl = dialect.double();
         let mut select = vec!["COUNT(*) AS \"rows\"".to_owned()];
         let mut slots = Vec::new();
@@ -118,11 +132,18 @@ impl AggregatePlan {
             }
             planned.push((column.clone(), kind));
         }
+        select.extend(extra.iter().cloned());
         let sql = format!("SELECT {} FROM {}", select.join(", "), table.quoted(dialect)?);
-        Ok(Self { dialect, sql, columns: planned, slots })
+        Ok(Self { dialect, sql, columns: planned, slots, extra: extra.len() })
     }
 
-    /// Names of the result's columns, in order.
+    /// The values of the extra outputs in a result row (empty when the row is short).
+    pub fn extra_values<'a>(&self, row: &'a [Option<String>]) -> &'a [Option<String>] {
+        row.get(self.slots.len() + 1..).unwrap_or_default()
+    }
+
+    /// Names of the result's columns of the plan's own outputs, in order (the extra outputs
+    /// follow).
     pub fn output_names(&self) -> Vec<String> {
         let mut names = vec!["rows".to_owned()];
         names.extend(self.slots.iter().enumerate().map(|(n, (i, _))| format!("c{i}_{n}")));
@@ -132,8 +153,9 @@ impl AggregatePlan {
     /// Reads the result row (values as text, NULL as `None`) into the row count and one profile
     /// per column. Quantiles are filled for Athena; Redshift's come from [`quantile_query`].
     pub fn parse(&self, row: &[Option<String>]) -> Result<(u64, Vec<ColumnProfile>), SqlError> {
-        if row.len() != self.slots.len() + 1 {
-            return Err(self.bad("row width", format!("{} values for {} outputs", row.len(), self.slots.len() + 1)));
+        let width = self.slots.len() + 1 + self.extra;
+        if row.len() != width {
+            return Err(self.bad("row width", format!("{} values for {width} outputs", row.len())));
         }
         let rows = self.count(row[0].as_deref(), "rows")?;
         let mut values: Vec<Vec<(Metric, Option<&str>)>> = vec![Vec::new(); self.columns.len()];
