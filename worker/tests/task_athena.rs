@@ -323,3 +323,100 @@ async fn large_objects_go_up_in_parts() {
     let err = err.put("x", vec![1, 2, 3], "text/plain").await.unwrap_err().to_string();
     assert!(err.contains("s3://missing-bucket/x") && err.contains("NoSuchBucket"), "{err}");
 }
+
+/// The rules of an Athena job run in the profile's one aggregate query: the query's text carries
+/// them, check.json and the summary judge them.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_athena_job_verifies_its_rules_in_the_aggregate_query() {
+    use profiler_crds::quality::{CheckReport, Rule, RuleOutcome, RuleType};
+    use profiler_worker::connector::sql::{Dialect, RulePlan, SqlColumn};
+
+    let s3 = s3().await;
+    let bucket = format!("rules-{}", std::process::id());
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let rule = |name: &str, rule_type, column: Option<&str>| Rule {
+        column: column.map(str::to_owned),
+        ..Rule::new(name, rule_type)
+    };
+    let rules = vec![
+        Rule { min: Some(500.0), ..rule("enough-rows", RuleType::RowCount, None) },
+        Rule { min: Some(0.99), ..rule("status-complete", RuleType::Completeness, Some("status")) },
+        rule("id-unique", RuleType::Uniqueness, Some("id")),
+        Rule { min: Some(-10.0), max: Some(100.0), ..rule("amount-range", RuleType::Range, Some("amount")) },
+        Rule {
+            content_type: Some(profiler_crds::ContentType::Email),
+            ..rule("status-email", RuleType::ContentType, Some("status"))
+        },
+        rule("gone-complete", RuleType::Completeness, Some("gone")),
+    ];
+    // The rules' outputs as Athena would answer them, by the expression each one is.
+    let columns: Vec<SqlColumn> =
+        schema_result()[1..].iter().map(|r| SqlColumn { name: r[0].to_owned(), data_type: r[1].to_owned() }).collect();
+    let plan = RulePlan::new(Dialect::Athena, &columns, &rules).unwrap();
+    let answers: Vec<&str> = plan
+        .select_items()
+        .iter()
+        .map(|item| match item.split(" AS \"r").next().unwrap() {
+            "COUNT(*)" | "COUNT(\"id\")" | "COUNT(DISTINCT \"id\")" => "1000",
+            "COUNT(\"status\")" => "990",
+            "COUNT(\"amount\")" => "950",
+            e if e.starts_with("SUM(CASE WHEN \"amount\" IS NULL") => "3",
+            e if e.starts_with("SUM(CASE WHEN is_nan") => "1",
+            e if e.starts_with("MIN(") => "-5.5",
+            e if e.starts_with("MAX(") => "99.25",
+            other => panic!("unexpected rule output {other}"),
+        })
+        .collect();
+    let mut aggregate = aggregate_result();
+    aggregate[1].extend(answers.iter().copied());
+    aggregate[0] = vec!["h"; aggregate[1].len()];
+    queue_athena(&[schema_result(), aggregate, top_result()]);
+
+    // Queries of earlier runs on the same moto server are told apart.
+    let athena = aws_sdk_athena::Client::new(&sdk_config().await);
+    let earlier = athena.list_query_executions().send().await.unwrap().query_execution_ids().to_vec();
+    let mut doc: Value = serde_json::from_str(&job(&bucket, None, None)).unwrap();
+    doc["job"]["name"] = json!("orders-rules");
+    doc["rules"] = json!({"formatVersion": 1, "rules": rules});
+    let (output, summary) = run_task(&doc.to_string(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(summary["status"], "succeeded", "a failed rule does not fail the run");
+    assert_eq!(summary["check"]["score"], "3/6");
+    assert_eq!(summary["check"]["summary"]["failing"], json!(["amount-range", "status-email", "gone-complete"]));
+
+    let (body, _) = object(&s3, &bucket, &format!("runs/team-a/orders-rules/{UID}/attempt-1/check.json")).await;
+    let check: CheckReport = serde_json::from_slice(&body).unwrap();
+    assert_eq!(check.row_count, 1000);
+    let outcomes: Vec<(&str, RuleOutcome)> = check.results.iter().map(|r| (r.name.as_str(), r.outcome)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("enough-rows", RuleOutcome::Passed),
+            ("status-complete", RuleOutcome::Passed),
+            ("id-unique", RuleOutcome::Passed),
+            ("amount-range", RuleOutcome::Failed),
+            ("status-email", RuleOutcome::Error),
+            ("gone-complete", RuleOutcome::Error),
+        ]
+    );
+    assert_eq!(check.results[3].observed, "min -5.5, max 99.25; 3 of 950 values out of range (1 NaN)");
+    assert!(check.results[4].error.as_deref().unwrap().contains("profiler check"), "{:?}", check.results[4]);
+    assert!(check.results[5].error.as_deref().unwrap().contains("columns: id, status, amount"));
+
+    // One aggregate query carried the profile's and the rules' expressions.
+    let ids = athena.list_query_executions().send().await.unwrap().query_execution_ids().to_vec();
+    let mut aggregates = Vec::new();
+    for id in ids.into_iter().filter(|id| !earlier.contains(id)) {
+        let execution = athena.get_query_execution().query_execution_id(id).send().await.unwrap();
+        let sql = execution.query_execution().and_then(|e| e.query()).unwrap_or_default().to_owned();
+        if sql.contains("\"r0\"") {
+            aggregates.push(sql);
+        }
+    }
+    assert_eq!(aggregates.len(), 1, "the rules ran in one query: {aggregates:#?}");
+    let sql = &aggregates[0];
+    assert!(sql.contains("approx_distinct(\"status\")"), "the profile's aggregates: {sql}");
+    assert!(sql.contains("COUNT(DISTINCT \"id\") AS \"r"), "{sql}");
+    assert!(sql.contains("WHEN is_nan(CAST(\"amount\" AS DOUBLE)) THEN 1"), "{sql}");
+    assert!(sql.contains("CAST(\"amount\" AS DOUBLE) >= CAST(-1e1 AS DOUBLE)"), "{sql}");
+}
