@@ -36,6 +36,19 @@ pub enum WorkerError {
     /// A directory or glob that contains no Parquet file.
     #[error("{0}: no Parquet files found")]
     NoFiles(String),
+    /// An S3 prefix or glob that selects no Parquet object.
+    #[error(
+        "{location}: no Parquet files found: ListObjectsV2 listed {listed} object(s) under {listed_under}, none a \
+         .parquet file this location names"
+    )]
+    NoParquetObjects {
+        /// The location as given.
+        location: String,
+        /// Objects listed under the prefix.
+        listed: u64,
+        /// The prefix listed, `s3://BUCKET/PREFIX`.
+        listed_under: String,
+    },
     /// A malformed glob pattern.
     #[error("{pattern}: invalid glob pattern: {reason}")]
     BadGlob {
@@ -189,6 +202,7 @@ impl WorkerError {
         match self {
             Self::NotFound(_)
             | Self::NoFiles(_)
+            | Self::NoParquetObjects { .. }
             | Self::BadGlob { .. }
             | Self::SchemaDiffers { .. }
             | Self::UnknownColumn { .. }

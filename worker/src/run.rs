@@ -17,6 +17,7 @@ use tracing::{info, info_span};
 use crate::error::WorkerError;
 use crate::source::iceberg::IcebergSource;
 use crate::source::parquet::ParquetSource;
+use crate::source::s3_storage::has_s3_scheme;
 use crate::source::{SourcePartition, SourceSpec};
 
 /// Everything a run needs to know.
@@ -114,7 +115,13 @@ fn run(
                     "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
                 ));
             }
-            let parquet = ParquetSource::open(location, columns)?;
+            // Objects on S3 are listed and read on an I/O runtime that outlives the scan.
+            let runtime =
+                has_s3_scheme(location).then(|| crate::runtime::multi_thread(request.threads.max(1))).transpose()?;
+            let parquet = match &runtime {
+                Some(runtime) => runtime.block_on(ParquetSource::open_any(location, columns))?,
+                None => ParquetSource::open(location, columns)?,
+            };
             progress.total.store(parquet.total_rows, std::sync::atomic::Ordering::Relaxed);
             let info = SourceInfo {
                 kind: SourceKind::Parquet,
@@ -127,6 +134,10 @@ fn run(
                 parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
             let bytes = partitions.iter().map(SourcePartition::bytes).sum();
             let out = scan_with(parquet.schema.clone(), partitions, &scan_plan(request.sampling), &progress.rows)?;
+            if runtime.is_some() {
+                let fetched = parquet.fetched();
+                info!(requests = fetched.requests, bytes = fetched.bytes, "fetched from S3");
+            }
             (info, ProfileMode::Scan, out, bytes)
         }
         SourceSpec::Iceberg { location, snapshot_id, catalog } => {

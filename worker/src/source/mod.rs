@@ -1,4 +1,4 @@
-//! Where a profile's data comes from: Parquet files or an Iceberg table (local or on S3).
+//! Where a profile's data comes from: Parquet files or an Iceberg table, local or on S3.
 
 pub mod catalog;
 pub mod iceberg;
@@ -16,9 +16,10 @@ use crate::error::WorkerError;
 /// A source as the user names it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceSpec {
-    /// A Parquet file, a directory of Parquet files, or a glob.
+    /// Parquet files: a local file, directory or glob, or on S3 an object, a prefix or a glob
+    /// over keys (`s3://BUCKET/PREFIX/`, `s3://BUCKET/PREFIX/*.parquet`).
     Parquet {
-        /// Path, directory or glob.
+        /// Path, directory, glob or `s3://` location.
         location: String,
     },
     /// An Iceberg table: its metadata JSON file (local or `s3://`) or its local directory, or
@@ -35,7 +36,8 @@ pub enum SourceSpec {
 
 impl SourceSpec {
     /// Picks the source kind from a location: an Iceberg table when it is a `*.metadata.json`
-    /// file or a directory that holds a `metadata/` folder, Parquet otherwise.
+    /// file (local or `s3://`) or a local directory that holds a `metadata/` folder, Parquet
+    /// otherwise (`s3://BUCKET/PREFIX/` included).
     pub fn detect(location: &str, snapshot_id: Option<i64>) -> Self {
         let path = std::path::Path::new(location.strip_prefix("file://").unwrap_or(location));
         let iceberg = location.ends_with(".metadata.json") || (path.is_dir() && path.join("metadata").is_dir());

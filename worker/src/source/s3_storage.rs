@@ -29,10 +29,20 @@ pub fn file_io(client: Client) -> FileIO {
     FileIOBuilder::new(Arc::new(S3StorageFactory { client })).build()
 }
 
+/// Whether `location` starts with an S3 scheme (`s3://`, `s3a://` or `s3n://`), also when it
+/// names a bucket or prefix rather than an object.
+pub fn has_s3_scheme(location: &str) -> bool {
+    strip_scheme(location).is_some()
+}
+
+/// What follows the S3 scheme: `bucket/key`.
+pub(crate) fn strip_scheme(location: &str) -> Option<&str> {
+    ["s3://", "s3a://", "s3n://"].iter().find_map(|scheme| location.strip_prefix(scheme))
+}
+
 /// Bucket and key of an S3 URI.
 pub(crate) fn split(location: &str) -> Option<(&str, &str)> {
-    let rest = ["s3://", "s3a://", "s3n://"].iter().find_map(|scheme| location.strip_prefix(scheme))?;
-    let (bucket, key) = rest.split_once('/')?;
+    let (bucket, key) = strip_scheme(location)?.split_once('/')?;
     (!bucket.is_empty() && !key.is_empty()).then_some((bucket, key))
 }
 
@@ -121,11 +131,13 @@ impl Storage for S3Storage {
     }
 
     async fn read(&self, path: &str) -> Result<Bytes> {
-        S3Object::new(self.client.clone(), path)?.get(None).await
+        let (bucket, key) = parse(path)?;
+        S3Object::at(self.client.clone(), bucket, key).get(None, "read the object").await.map_err(iceberg_error)
     }
 
     async fn reader(&self, path: &str) -> Result<Box<dyn FileRead>> {
-        Ok(Box::new(S3Object::new(self.client.clone(), path)?))
+        let (bucket, key) = parse(path)?;
+        Ok(Box::new(S3Object::at(self.client.clone(), bucket, key)))
     }
 
     async fn write(&self, path: &str, _bs: Bytes) -> Result<()> {
@@ -158,8 +170,9 @@ impl Storage for S3Storage {
     }
 }
 
-/// One object, read whole or by byte range.
-struct S3Object {
+/// One object, read whole or by byte range: Iceberg's files, Parquet files on S3, job documents.
+#[derive(Debug, Clone)]
+pub(crate) struct S3Object {
     client: Client,
     location: String,
     bucket: String,
@@ -167,12 +180,23 @@ struct S3Object {
 }
 
 impl S3Object {
-    fn new(client: Client, location: &str) -> Result<Self> {
-        let (bucket, key) = parse(location)?;
-        Ok(Self { client, location: location.to_owned(), bucket: bucket.to_owned(), key: key.to_owned() })
+    /// The object `key` of `bucket`, read with `client`.
+    pub(crate) fn at(client: Client, bucket: &str, key: &str) -> Self {
+        Self { client, location: format!("s3://{bucket}/{key}"), bucket: bucket.to_owned(), key: key.to_owned() }
     }
 
-    async fn get(&self, range: Option<Range<u64>>) -> Result<Bytes> {
+    /// `s3://bucket/key`.
+    pub(crate) fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The bytes in `range` (the whole object when `None`), read for `step` (named in the error
+    /// with what S3 said).
+    pub(crate) async fn get(
+        &self,
+        range: Option<Range<u64>>,
+        step: &'static str,
+    ) -> std::result::Result<Bytes, WorkerError> {
         let mut request = self.client.get_object().bucket(&self.bucket).key(&self.key);
         if let Some(r) = &range {
             if r.start >= r.end {
@@ -180,27 +204,34 @@ impl S3Object {
             }
             request = request.range(format!("bytes={}-{}", r.start, r.end - 1));
         }
-        let object = request.send().await.map_err(|e| s3_error("GetObject", &self.location, e))?;
-        let body = object.body.collect().await.map_err(|e| {
-            Error::new(ErrorKind::Unexpected, format!("S3 GetObject {}: reading the body failed: {e}", self.location))
-        })?;
+        let broken = |message: String| WorkerError::Connector {
+            source_name: self.location.clone(),
+            step,
+            message,
+            transient: true,
+        };
+        let object =
+            request.send().await.map_err(|e| crate::aws::call_failed(self.location.clone(), step, "S3", &e))?;
+        let body = object.body.collect().await.map_err(|e| broken(format!("the download broke off: {e}")))?;
         let bytes = body.into_bytes();
         if let Some(r) = range
             && bytes.len() as u64 != r.end - r.start
         {
-            return Err(Error::new(
-                ErrorKind::DataInvalid,
-                format!("S3 GetObject {}: asked bytes {}..{}, got {}", self.location, r.start, r.end, bytes.len()),
-            ));
+            return Err(broken(format!("asked S3 for bytes {}..{}, got {} bytes", r.start, r.end, bytes.len())));
         }
         Ok(bytes)
     }
 }
 
+/// A failed read as an Iceberg error; the message keeps S3's code ("NoSuchKey", "AccessDenied").
+fn iceberg_error(error: WorkerError) -> Error {
+    Error::new(ErrorKind::Unexpected, error.to_string())
+}
+
 #[async_trait]
 impl FileRead for S3Object {
     async fn read(&self, range: Range<u64>) -> Result<Bytes> {
-        self.get(Some(range)).await
+        self.get(Some(range), "read the object").await.map_err(iceberg_error)
     }
 }
 
@@ -210,20 +241,8 @@ pub async fn read_object(client: &Client, uri: &str, step: &'static str) -> std:
     let Some((bucket, key)) = split(uri) else {
         return Err(WorkerError::InvalidRequest(format!("{uri:?} is not an s3://bucket/key URI ({step})")));
     };
-    let object = client
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|e| crate::aws::call_failed(uri.into(), step, "S3", &e))?;
-    let body = object.body.collect().await.map_err(|e| WorkerError::Connector {
-        source_name: uri.to_owned(),
-        step,
-        message: format!("the download broke off: {e}"),
-        transient: true,
-    })?;
-    Ok(body.into_bytes().to_vec())
+    let bytes = S3Object::at(client.clone(), bucket, key).get(None, step).await?;
+    Ok(bytes.to_vec())
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `test-connection`: reaches the source and checks, one step at a time, what profiling it
 //! needs (Athena: workgroup, result location, database, table; Redshift: secret, a query,
-//! schema and table; Iceberg: catalog, metadata; files: files, footers). The first failed step
-//! says what went wrong in the service's words and what to fix; the steps after it are skipped.
+//! schema and table; Iceberg: catalog, metadata; files: files, footers; files on S3: bucket,
+//! list objects, files, footers). The first failed step says what went wrong in the service's
+//! words and what to fix; the steps after it are skipped.
 
 use profiler_aws::{AwsCallError, FailureClass, configured_endpoint};
 use profiler_crds::{AthenaSource, IcebergCatalog, RedshiftAuth, RedshiftSource};
@@ -15,7 +16,8 @@ use crate::connector::statement::PollPolicy;
 use crate::error::{WorkerError, exit_code};
 use crate::source::SourceSpec;
 use crate::source::iceberg::IcebergSource;
-use crate::source::parquet::{ParquetSource, resolve_files};
+use crate::source::parquet::{ParquetSource, S3Prefix, resolve_files};
+use crate::source::s3_storage::has_s3_scheme;
 use crate::source::uri::SourceUri;
 
 /// How a step ended.
@@ -187,7 +189,7 @@ pub async fn test_connection(uri: &SourceUri, poll: &PollPolicy) -> Result<Conne
             Some(SourceSpec::Iceberg { location, snapshot_id, catalog }) => {
                 iceberg(steps, &location, snapshot_id, catalog.as_ref()).await
             }
-            Some(SourceSpec::Parquet { location }) => parquet(steps, &location),
+            Some(SourceSpec::Parquet { location }) => parquet(steps, &location).await,
             None => steps.done(),
         },
     })
@@ -457,15 +459,20 @@ async fn iceberg(
     }
 }
 
-fn parquet(mut steps: Steps, location: &str) -> ConnectionReport {
-    if let Err(e) = super::target::refuse_s3_parquet(location) {
-        return steps.fail("files", Failure::worker(&e, "see the message above"), &["footers"]);
+async fn parquet(mut steps: Steps, location: &str) -> ConnectionReport {
+    if has_s3_scheme(location) {
+        return s3_parquet(steps, location).await;
     }
     match resolve_files(location) {
         Ok(files) => steps.pass("files", format!("{} Parquet file(s)", files.len())),
         Err(e) => return steps.fail("files", Failure::worker(&e, "check the path or glob"), &["footers"]),
     }
-    match ParquetSource::open(location, None) {
+    footers(steps, location).await
+}
+
+/// Every footer reads, with one schema.
+async fn footers(mut steps: Steps, location: &str) -> ConnectionReport {
+    match ParquetSource::open_any(location, None).await {
         Ok(source) => {
             steps.pass(
                 "footers",
@@ -474,7 +481,55 @@ fn parquet(mut steps: Steps, location: &str) -> ConnectionReport {
             steps.done()
         }
         Err(e) => {
-            steps.fail("footers", Failure::worker(&e, "profile files of one schema that are readable Parquet"), &[])
+            let fix = "profile files of one schema that are readable Parquet (on S3: grant s3:GetObject on them)";
+            steps.fail("footers", Failure::worker(&e, fix), &[])
         }
     }
+}
+
+const S3_PARQUET_STEPS: [&str; 4] = ["bucket", "list objects", "files", "footers"];
+
+async fn s3_parquet(mut steps: Steps, location: &str) -> ConnectionReport {
+    let rest = |i: usize| &S3_PARQUET_STEPS[i + 1..];
+    let prefix = match S3Prefix::parse(location) {
+        Ok(prefix) => prefix,
+        Err(e) => {
+            let fix = "write the location as s3://BUCKET/PREFIX/ or s3://BUCKET/PREFIX/*.parquet";
+            return steps.fail("bucket", Failure::worker(&e, fix), rest(0));
+        }
+    };
+    let config = crate::aws::sdk_config().await;
+    let client = crate::aws::s3_client(&config);
+    let bucket = prefix.bucket();
+
+    // 1. The bucket exists and answers.
+    if let Err(e) = client.head_bucket().bucket(bucket).send().await {
+        let f = Failure::aws(
+            "S3",
+            "HeadBucket",
+            &e,
+            &format!("s3:ListBucket on arn:aws:s3:::{bucket}"),
+            &format!("bucket {bucket} does not exist: check its name"),
+        );
+        return steps.fail("bucket", f, rest(0));
+    }
+    steps.pass("bucket", format!("{bucket} is reachable"));
+
+    // 2 and 3. The objects may be listed, and the location selects Parquet files among them.
+    let grant = format!("grant s3:ListBucket on arn:aws:s3:::{bucket}");
+    match prefix.list(&client).await {
+        Ok(listing) => {
+            steps.pass("list objects", format!("{} object(s) listed", listing.listed));
+            steps.pass("files", format!("{} Parquet file(s)", listing.objects.len()));
+        }
+        Err(e @ WorkerError::NoParquetObjects { listed, .. }) => {
+            steps.pass("list objects", format!("{listed} object(s) listed"));
+            let fix = "check the prefix or glob: objects ending in .parquet below it (hidden _ and . keys skipped)";
+            return steps.fail("files", Failure::worker(&e, fix), rest(2));
+        }
+        Err(e) => return steps.fail("list objects", Failure::worker(&e, &grant), rest(1)),
+    }
+
+    // 4. Every footer reads, with one schema.
+    footers(steps, location).await
 }

@@ -1,5 +1,5 @@
-//! `count`: a table's rows, from metadata where the source keeps the figure (Parquet footers, an
-//! Iceberg snapshot's summary), else by `COUNT(*)` on the engine or, for an Iceberg snapshot with
+//! `count`: a table's rows, from metadata where the source keeps the figure (Parquet footers,
+//! local or on S3; an Iceberg snapshot's summary), else by `COUNT(*)` on the engine or, for an Iceberg snapshot with
 //! delete files, by reading it.
 
 use serde::Serialize;
@@ -62,7 +62,7 @@ pub async fn count(uri: &SourceUri, poll: &PollPolicy) -> Result<RowCount, Worke
         Target::Athena(c) => sql_count(&c).await?,
         Target::Redshift(c) => sql_count(&c).await?,
         Target::Files(SourceSpec::Parquet { location }) => {
-            let parquet = ParquetSource::open(&location, None)?;
+            let parquet = ParquetSource::open_any(&location, None).await?;
             let files = parquet.file_count();
             (parquet.total_rows, CountMethod::Metadata, format!("footers of {files} Parquet file(s)"))
         }

@@ -18,7 +18,6 @@ pub use count::{CountMethod, RowCount, count};
 pub use profile::{SqlRequest, check_sql, profile_and_check_sql, profile_sql};
 pub use sample::{MAX_SAMPLE_ROWS, Sample, TextRows, sample};
 pub use schema::{SchemaColumn, TableSchema, schema};
-pub use target::refuse_s3_parquet;
 
 use crate::connector::statement::PollPolicy;
 

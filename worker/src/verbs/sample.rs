@@ -1,13 +1,11 @@
 //! `sample`: the first rows of a table (`LIMIT n` on the engines, the first row groups or data
-//! files of files), values as text the way the source renders them, NULL as `None`.
-
-use std::fs::File;
+//! files of files, local or on S3), values as text the way the source renders them, NULL as `None`.
 
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_cast::cast;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
 use profiler_crds::Sampling;
 use serde::Serialize;
 
@@ -19,7 +17,7 @@ use crate::connector::statement::PollPolicy;
 use crate::error::WorkerError;
 use crate::source::SourceSpec;
 use crate::source::iceberg::IcebergSource;
-use crate::source::parquet::resolve_files;
+use crate::source::parquet::{ReadPlan, list_files};
 use crate::source::uri::SourceUri;
 
 /// Rows as text, NULL as `None`.
@@ -84,7 +82,7 @@ pub async fn sample(uri: &SourceUri, n: usize, poll: &PollPolicy) -> Result<Samp
     let (columns, rows) = match Target::open(uri, poll).await? {
         Target::Athena(c) => sql_sample(&c, n).await?,
         Target::Redshift(c) => sql_sample(&c, n).await?,
-        Target::Files(SourceSpec::Parquet { location }) => parquet_sample(&location, n)?,
+        Target::Files(SourceSpec::Parquet { location }) => parquet_sample(&location, n).await?,
         Target::Files(SourceSpec::Iceberg { location, snapshot_id, catalog }) => {
             let table = IcebergSource::open(&location, catalog.as_ref(), snapshot_id, None).await?;
             let columns = table.schema.fields().iter().map(|f| f.name().clone()).collect();
@@ -128,27 +126,33 @@ async fn sql_sample<S: SqlSource>(source: &S, n: usize) -> Result<Columns, Worke
     Ok((names, rows))
 }
 
-/// The first `n` rows of the files, in file order.
-fn parquet_sample(location: &str, n: usize) -> Result<Columns, WorkerError> {
+/// The first `n` rows of the files (local or on S3), in file order; a file's footer is read
+/// only when the rows before it fall short.
+async fn parquet_sample(location: &str, n: usize) -> Result<Columns, WorkerError> {
     let mut columns = None;
-    let mut rows = Vec::new();
-    for path in resolve_files(location)? {
+    let mut rows: TextRows = Vec::new();
+    for file in list_files(location, &Default::default()).await? {
         if rows.len() >= n {
             break;
         }
-        let unreadable =
-            |e: &dyn std::fmt::Display| WorkerError::UnreadableParquet { path: path.clone(), reason: e.to_string() };
-        let file = File::open(&path).map_err(|e| unreadable(&e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(&e))?;
-        if columns.is_none() {
-            columns = Some(builder.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<String>>());
-        }
-        let reader =
-            builder.with_limit(n - rows.len()).with_batch_size(n - rows.len()).build().map_err(|e| unreadable(&e))?;
-        for batch in reader {
-            let batch = batch.map_err(|e| unreadable(&e))?;
-            rows.extend(text_rows(&batch, n - rows.len()).map_err(|e| unreadable(&e))?);
-        }
+        let metadata = file.footer().await?;
+        columns.get_or_insert_with(|| metadata.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>());
+        let want = n - rows.len();
+        let plan = ReadPlan { mask: ProjectionMask::all(), row_groups: None, batch_size: want, limit: Some(want) };
+        let read = tokio::task::spawn_blocking(move || {
+            let mut out: TextRows = Vec::new();
+            file.read(metadata, &plan, &mut |batch| {
+                let rows = text_rows(&batch, want - out.len())
+                    .map_err(|reason| WorkerError::UnreadableParquet { path: file.name(), reason })?;
+                out.extend(rows);
+                Ok(())
+            })?;
+            Ok::<_, WorkerError>(out)
+        });
+        rows.extend(
+            read.await
+                .map_err(|e| WorkerError::Engine(profiler_engine::EngineError::ThreadPanicked(e.to_string())))??,
+        );
     }
     Ok((columns.unwrap_or_default(), rows))
 }

@@ -1,9 +1,8 @@
 //! `schema`: a table's columns with their source type, the Arrow type the profiler reads them
 //! as, and whether they may be null.
 
-use std::fs::File;
+use std::sync::Arc;
 
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::schema::types::Type as ParquetType;
 use serde::Serialize;
 
@@ -15,7 +14,7 @@ use crate::connector::statement::PollPolicy;
 use crate::error::WorkerError;
 use crate::source::SourceSpec;
 use crate::source::iceberg::IcebergSource;
-use crate::source::parquet::resolve_files;
+use crate::source::parquet::list_files;
 use crate::source::uri::SourceUri;
 
 /// A table's columns.
@@ -66,7 +65,7 @@ pub async fn schema(uri: &SourceUri, poll: &PollPolicy) -> Result<TableSchema, W
     let columns = match Target::open(uri, poll).await? {
         Target::Athena(c) => sql_columns(&c).await?,
         Target::Redshift(c) => sql_columns(&c).await?,
-        Target::Files(SourceSpec::Parquet { location }) => parquet_columns(&location)?,
+        Target::Files(SourceSpec::Parquet { location }) => parquet_columns(&location).await?,
         Target::Files(SourceSpec::Iceberg { location, snapshot_id, catalog }) => {
             let table = IcebergSource::open(&location, catalog.as_ref(), snapshot_id, None).await?;
             table
@@ -107,14 +106,11 @@ pub(crate) async fn sql_columns<S: SqlSource>(source: &S) -> Result<Vec<SchemaCo
         .collect())
 }
 
-/// The columns of the first Parquet file `location` names, from its footer.
-fn parquet_columns(location: &str) -> Result<Vec<SchemaColumn>, WorkerError> {
-    let files = resolve_files(location)?;
-    let path = files.first().ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
-    let unreadable =
-        |e: &dyn std::fmt::Display| WorkerError::UnreadableParquet { path: path.clone(), reason: e.to_string() };
-    let file = File::open(path).map_err(|e| unreadable(&e))?;
-    let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| unreadable(&e))?;
+/// The columns of the first Parquet file `location` names (local or on S3), from its footer.
+async fn parquet_columns(location: &str) -> Result<Vec<SchemaColumn>, WorkerError> {
+    let files = list_files(location, &Arc::default()).await?;
+    let first = files.first().ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
+    let metadata = first.footer().await?;
     let roots = metadata.parquet_schema().root_schema().get_fields();
     Ok(metadata
         .schema()

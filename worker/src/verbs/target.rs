@@ -6,7 +6,6 @@ use crate::connector::redshift::RedshiftConnector;
 use crate::connector::statement::PollPolicy;
 use crate::error::WorkerError;
 use crate::source::SourceSpec;
-use crate::source::s3_storage::is_s3;
 use crate::source::uri::SourceUri;
 
 /// What a verb talks to.
@@ -15,12 +14,13 @@ pub(crate) enum Target {
     Athena(AthenaConnector),
     /// A Redshift table.
     Redshift(RedshiftConnector),
-    /// Parquet files or an Iceberg table.
+    /// Parquet files or an Iceberg table, local or on S3.
     Files(SourceSpec),
 }
 
 impl Target {
-    /// Opens `uri`; AWS configuration is loaded only for the SQL engines.
+    /// Opens `uri`; AWS configuration is loaded here only for the SQL engines (files and tables
+    /// on S3 load it when they are read).
     pub(crate) async fn open(uri: &SourceUri, poll: &PollPolicy) -> Result<Self, WorkerError> {
         Ok(match uri {
             SourceUri::Athena(source) => {
@@ -35,25 +35,7 @@ impl Target {
                     poll.clone(),
                 ))
             }
-            other => {
-                let spec = other.file_spec(None).ok_or_else(|| WorkerError::InvalidRequest(format!("{other}")))?;
-                if let SourceSpec::Parquet { location } = &spec {
-                    refuse_s3_parquet(location)?;
-                }
-                Self::Files(spec)
-            }
+            other => Self::Files(other.file_spec(None).ok_or_else(|| WorkerError::InvalidRequest(format!("{other}")))?),
         })
     }
-}
-
-/// Parquet on S3 is not read by this build: say so, and what to do instead.
-pub fn refuse_s3_parquet(location: &str) -> Result<(), WorkerError> {
-    if is_s3(location) {
-        return Err(WorkerError::InvalidRequest(format!(
-            "{location}: Parquet files on S3 are not read by this build; copy them locally (aws s3 cp \
-             --recursive) or query them through Athena (athena://DATABASE.TABLE). Iceberg tables on S3 are \
-             read: name their *.metadata.json or their catalog (iceberg+glue://NAMESPACE.TABLE)"
-        )));
-    }
-    Ok(())
 }

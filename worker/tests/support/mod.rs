@@ -2,6 +2,7 @@
 //! Postgres), the task binary run with the task's environment, and S3 reads.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
@@ -19,6 +20,44 @@ pub fn moto() -> String {
 pub fn server_url() -> String {
     std::env::var("PROFILER_TEST_DATABASE_URL")
         .expect("PROFILER_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts a Postgres for the tests")
+}
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// `profiler ARGS` run from the repository root with `endpoint` as its AWS (static test
+/// credentials, path-style S3) and no profile store.
+pub fn profiler_command(endpoint: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_profiler"));
+    command
+        .args(args)
+        .current_dir(repo_root())
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PROFILER_S3_FORCE_PATH_STYLE", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("PROFILER_DATABASE_URL");
+    command
+}
+
+/// A process's stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A process's stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A process's stdout parsed as one JSON document.
+pub fn json_out(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {} / {}", stdout(o), stderr(o)))
 }
 
 /// Runs `profiler-task` on `job` with moto as its AWS; returns the output and the last stdout

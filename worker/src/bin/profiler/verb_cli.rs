@@ -11,12 +11,12 @@ use profiler_crds::quality::{CheckReport, RuleSet};
 use profiler_crds::{IcebergCatalog, QueryMethod, Sampling, TableProfile};
 use profiler_engine::ProfileOptions;
 use profiler_store::DatabaseConfig;
+use profiler_worker::WorkerError;
 use profiler_worker::connector::statement::{Cancel, PollPolicy};
 use profiler_worker::report::{html, json, terminal};
 use profiler_worker::sink::{RunIdentity, RunOutputs, RunRecorder, record_outcome};
 use profiler_worker::source::uri::SourceUri;
 use profiler_worker::verbs::{self, parse_duration};
-use profiler_worker::{SourceSpec, WorkerError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -185,14 +185,7 @@ pub fn resolve_source(mut args: ProfileArgs) -> Result<Resolved, WorkerError> {
             args.warehouse = warehouse;
             args.source = format!("{namespace}.{table}");
         }
-        SourceUri::Files(location) => {
-            if let Some(SourceSpec::Parquet { .. }) = uri.file_spec(None)
-                && args.format.as_deref() != Some("iceberg")
-            {
-                verbs::refuse_s3_parquet(location)?;
-            }
-        }
-        SourceUri::Athena(_) | SourceUri::Redshift(_) => {}
+        SourceUri::Files(_) | SourceUri::Athena(_) | SourceUri::Redshift(_) => {}
     }
     Ok(Resolved::Files(Box::new(args)))
 }

@@ -1,5 +1,12 @@
-//! Parquet files as a profiling source: a file, a directory (searched recursively) or a glob.
-//! Each row group is one partition of the parallel scan.
+//! Parquet files as a profiling source: local (a file, a directory searched recursively, or a
+//! glob) or on S3 (a prefix, an object, or a glob over keys: [`s3_list`]). Both are read by one
+//! mechanism: footers give the schema and the row groups, each row group is one partition of the
+//! parallel scan, and a partition decodes only the projected columns (on S3 with ranged GETs of
+//! their column chunks: [`s3_read`]).
+
+mod local;
+mod s3_list;
+mod s3_read;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -7,12 +14,22 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, FieldRef, Schema, SchemaRef};
+use futures::{StreamExt, TryStreamExt};
+use parquet::arrow::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderBuilder, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::basic::Encoding;
 use parquet::file::metadata::ColumnChunkMetaData;
 use profiler_engine::EngineError;
+use tokio::runtime::Handle;
 
+pub use local::resolve_files;
+pub use s3_read::{FetchStats, Fetched, S3File};
+
+pub(crate) use self::s3_list::S3Prefix;
+use super::s3_storage::{S3Object, has_s3_scheme};
 use super::select_columns;
 use crate::error::WorkerError;
 
@@ -20,22 +37,132 @@ use crate::error::WorkerError;
 /// maps, folds, Arrow array setup) is small next to per-value work; a few MB per thread.
 pub const BATCH_ROWS: usize = 32_768;
 
+/// Footers of S3 objects fetched at once.
+const FOOTER_CONCURRENCY: usize = 16;
+
+/// One Parquet file: local, or an object on S3.
+#[derive(Debug, Clone)]
+pub enum ParquetFile {
+    /// A local file.
+    Local(PathBuf),
+    /// An object on S3.
+    S3(S3File),
+}
+
+/// What to decode of a file.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadPlan {
+    /// Columns.
+    pub mask: ProjectionMask,
+    /// Row groups; all when `None`.
+    pub row_groups: Option<Vec<usize>>,
+    /// Rows per batch.
+    pub batch_size: usize,
+    /// Most rows; all when `None`.
+    pub limit: Option<usize>,
+}
+
+impl ReadPlan {
+    fn apply<T>(&self, builder: ArrowReaderBuilder<T>) -> ArrowReaderBuilder<T> {
+        let mut builder = builder.with_projection(self.mask.clone()).with_batch_size(self.batch_size);
+        if let Some(row_groups) = &self.row_groups {
+            builder = builder.with_row_groups(row_groups.clone());
+        }
+        if let Some(limit) = self.limit {
+            builder = builder.with_limit(limit);
+        }
+        builder
+    }
+}
+
+impl ParquetFile {
+    /// The file as messages name it: its path or `s3://` URI.
+    pub fn name(&self) -> PathBuf {
+        match self {
+            Self::Local(path) => path.clone(),
+            Self::S3(file) => file.location().into(),
+        }
+    }
+
+    /// The file's footer (on S3, ranged GETs of the object's tail).
+    pub async fn footer(&self) -> Result<ArrowReaderMetadata, WorkerError> {
+        match self {
+            Self::Local(path) => local_footer(path),
+            Self::S3(file) => file.footer().await,
+        }
+    }
+
+    /// Decodes what `plan` selects of the file described by `metadata`, handing each batch to
+    /// `sink`. Blocks: call it outside the async runtime (an S3 file's reads run on the runtime
+    /// it was listed on).
+    pub(crate) fn read(
+        &self,
+        metadata: ArrowReaderMetadata,
+        plan: &ReadPlan,
+        sink: &mut dyn FnMut(RecordBatch) -> Result<(), WorkerError>,
+    ) -> Result<(), WorkerError> {
+        match self {
+            Self::Local(path) => {
+                let file = File::open(path).map_err(|e| unreadable(path, e))?;
+                let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
+                for batch in plan.apply(builder).build().map_err(|e| unreadable(path, e))? {
+                    sink(batch.map_err(|e| unreadable(path, e))?)?;
+                }
+                Ok(())
+            }
+            Self::S3(file) => file.runtime().block_on(async {
+                let error = |e| s3_read::read_error(file.location(), e);
+                let reader = file.reader("read column chunks (GetObject)");
+                let builder = ParquetRecordBatchStreamBuilder::new_with_metadata(reader, metadata);
+                let mut batches = plan.apply(builder).build().map_err(error)?;
+                while let Some(batch) = batches.next().await {
+                    sink(batch.map_err(error)?)?;
+                }
+                Ok(())
+            }),
+        }
+    }
+}
+
+/// The Parquet files `location` names, in order: local files ([`resolve_files`]) or S3 objects
+/// (listed with ListObjectsV2 by the worker's S3 client, sorted by key; their reads run on the
+/// current runtime, which must be multi-threaded, and are counted in `stats`).
+pub async fn list_files(location: &str, stats: &Arc<FetchStats>) -> Result<Vec<ParquetFile>, WorkerError> {
+    if !has_s3_scheme(location) {
+        return Ok(resolve_files(location)?.into_iter().map(ParquetFile::Local).collect());
+    }
+    let prefix = S3Prefix::parse(location)?;
+    let config = crate::aws::sdk_config().await;
+    let client = crate::aws::s3_client(&config);
+    let listing = prefix.list(&client).await?;
+    let runtime = Handle::current();
+    Ok(listing
+        .objects
+        .into_iter()
+        .map(|o| {
+            let object = S3Object::at(client.clone(), prefix.bucket(), &o.key);
+            ParquetFile::S3(S3File::new(object, o.size, runtime.clone(), stats.clone()))
+        })
+        .collect())
+}
+
 /// An opened set of Parquet files sharing one schema.
 #[derive(Debug)]
 pub struct ParquetSource {
-    files: Vec<(PathBuf, ArrowReaderMetadata)>,
+    files: Vec<(ParquetFile, ArrowReaderMetadata)>,
     /// Indices of the selected top-level columns.
     roots: Vec<usize>,
     /// Schema of the batches the partitions yield.
     pub schema: SchemaRef,
     /// Rows in all files.
     pub total_rows: u64,
+    stats: Arc<FetchStats>,
 }
 
 /// One row group of one file.
 #[derive(Debug)]
 pub struct RowGroupPartition {
-    path: PathBuf,
+    file: ParquetFile,
     metadata: ArrowReaderMetadata,
     roots: Vec<usize>,
     row_group: usize,
@@ -48,56 +175,19 @@ fn requested_order(roots: &[usize]) -> Vec<usize> {
     roots.iter().map(|r| sorted.iter().position(|s| s == r).unwrap_or(0)).collect()
 }
 
-/// Expands a file, directory or glob into the Parquet files it names, sorted.
-pub fn resolve_files(location: &str) -> Result<Vec<PathBuf>, WorkerError> {
-    let path = Path::new(location);
-    let mut files = Vec::new();
-    if path.is_file() {
-        files.push(path.to_path_buf());
-    } else if path.is_dir() {
-        collect_dir(path, &mut files)
-            .map_err(|e| WorkerError::UnreadableParquet { path: path.into(), reason: e.to_string() })?;
-        if files.is_empty() {
-            return Err(WorkerError::NoFiles(location.to_owned()));
-        }
-    } else if location.contains(['*', '?', '[']) {
-        let entries = glob::glob(location)
-            .map_err(|e| WorkerError::BadGlob { pattern: location.to_owned(), reason: e.to_string() })?;
-        for entry in entries {
-            let p = entry
-                .map_err(|e| WorkerError::UnreadableParquet { path: e.path().into(), reason: e.error().to_string() })?;
-            if p.is_file() {
-                files.push(p);
-            }
-        }
-        if files.is_empty() {
-            return Err(WorkerError::NoFiles(location.to_owned()));
-        }
-    } else {
-        return Err(WorkerError::NotFound(path.to_path_buf()));
-    }
-    files.sort();
-    Ok(files)
-}
-
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(['.', '_']));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            collect_dir(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// Whether a file or directory name is hidden from a listing (`.crc`, `_SUCCESS`, `_temporary`).
+pub(crate) fn is_hidden(name: &str) -> bool {
+    name.starts_with(['.', '_'])
 }
 
 fn unreadable(path: &Path, e: impl ToString) -> WorkerError {
     WorkerError::UnreadableParquet { path: path.to_path_buf(), reason: e.to_string() }
+}
+
+/// A local file's footer.
+fn local_footer(path: &Path) -> Result<ArrowReaderMetadata, WorkerError> {
+    let file = File::open(path).map_err(|e| unreadable(path, e))?;
+    ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| unreadable(path, e))
 }
 
 /// Whether every data page of a column chunk is dictionary-encoded, by the chunk's page encoding
@@ -118,28 +208,45 @@ fn same_schema(a: &Schema, b: &Schema) -> bool {
 }
 
 impl ParquetSource {
-    /// Opens every file named by `location` (reading only footers) and checks their schemas.
+    /// Opens the local files `location` names (reading only footers) and checks their schemas.
     pub fn open(location: &str, columns: Option<&[String]>) -> Result<Self, WorkerError> {
-        let paths = resolve_files(location)?;
-        let mut files = Vec::with_capacity(paths.len());
-        for path in paths {
-            let file = File::open(&path).map_err(|e| unreadable(&path, e))?;
-            let metadata =
-                ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| unreadable(&path, e))?;
-            if let Some((first, first_meta)) = files.first() {
-                let first_meta: &ArrowReaderMetadata = first_meta;
-                if !same_schema(first_meta.schema(), metadata.schema()) {
-                    return Err(WorkerError::SchemaDiffers { path, first: Path::new(first).to_path_buf() });
-                }
-            }
-            files.push((path, metadata));
+        let mut files = Vec::new();
+        for path in resolve_files(location)? {
+            let footer = local_footer(&path)?;
+            files.push((ParquetFile::Local(path), footer));
         }
-        let full =
-            files.first().map(|(_, m)| m.schema().clone()).ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
+        Self::from_footers(location, files, columns, Arc::default())
+    }
+
+    /// Opens the files `location` names, local or on S3 (their footers fetched a few at a time),
+    /// and checks their schemas. S3 reads run on the current runtime, which must be
+    /// multi-threaded and outlive the partitions.
+    pub async fn open_any(location: &str, columns: Option<&[String]>) -> Result<Self, WorkerError> {
+        if !has_s3_scheme(location) {
+            return Self::open(location, columns);
+        }
+        let stats = Arc::new(FetchStats::default());
+        let files = list_files(location, &stats).await?;
+        let footers: Vec<ArrowReaderMetadata> =
+            futures::stream::iter(&files).map(ParquetFile::footer).buffered(FOOTER_CONCURRENCY).try_collect().await?;
+        Self::from_footers(location, files.into_iter().zip(footers).collect(), columns, stats)
+    }
+
+    fn from_footers(
+        location: &str,
+        files: Vec<(ParquetFile, ArrowReaderMetadata)>,
+        columns: Option<&[String]>,
+        stats: Arc<FetchStats>,
+    ) -> Result<Self, WorkerError> {
+        let (first, first_meta) = files.first().ok_or_else(|| WorkerError::NoFiles(location.to_owned()))?;
+        if let Some((odd, _)) = files.iter().find(|(_, m)| !same_schema(first_meta.schema(), m.schema())) {
+            return Err(WorkerError::SchemaDiffers { path: odd.name(), first: first.name() });
+        }
+        let full = first_meta.schema().clone();
         let roots = select_columns(&full, columns)?;
         let schema = Arc::new(full.project(&roots).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?);
         let total_rows = files.iter().map(|(_, m)| m.metadata().file_metadata().num_rows().max(0) as u64).sum();
-        Ok(Self { files, roots, schema, total_rows })
+        Ok(Self { files, roots, schema, total_rows, stats })
     }
 
     /// Number of files.
@@ -147,13 +254,18 @@ impl ParquetSource {
         self.files.len() as u64
     }
 
+    /// GET requests and bytes fetched from S3 so far (none for local files).
+    pub fn fetched(&self) -> Fetched {
+        self.stats.get()
+    }
+
     /// One partition per row group, in file then row-group order.
     pub fn partitions(&self) -> Vec<RowGroupPartition> {
         self.files
             .iter()
-            .flat_map(|(path, metadata)| {
+            .flat_map(|(file, metadata)| {
                 (0..metadata.metadata().num_row_groups()).map(move |row_group| RowGroupPartition {
-                    path: path.clone(),
+                    file: file.clone(),
                     metadata: metadata.clone(),
                     roots: self.roots.clone(),
                     row_group,
@@ -218,22 +330,18 @@ impl RowGroupPartition {
 
     /// Decodes the row group, handing each batch to `sink`.
     pub fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
-        let file = File::open(&self.path).map_err(|e| unreadable(&self.path, e))?;
-        let mask = ProjectionMask::roots(self.metadata.parquet_schema(), self.roots.iter().copied());
-        let metadata = self.keeping_dictionaries().map_err(|e| unreadable(&self.path, e))?;
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
-            .with_projection(mask)
-            .with_row_groups(vec![self.row_group])
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| unreadable(&self.path, e))?;
+        let name = self.file.name();
+        let plan = ReadPlan {
+            mask: ProjectionMask::roots(self.metadata.parquet_schema(), self.roots.iter().copied()),
+            row_groups: Some(vec![self.row_group]),
+            batch_size: BATCH_ROWS,
+            limit: None,
+        };
+        let metadata = self.keeping_dictionaries().map_err(|e| unreadable(&name, e))?;
         // The reader yields projected columns in file order; the schema lists them as requested.
         let order = requested_order(&self.roots);
-        for batch in reader {
-            let batch = batch.map_err(|e| unreadable(&self.path, e))?;
-            sink(batch.project(&order).map_err(|e| unreadable(&self.path, e))?)?;
-        }
-        Ok(())
+        self.file
+            .read(metadata, &plan, &mut |batch| Ok(sink(batch.project(&order).map_err(|e| unreadable(&name, e))?)?))
     }
 }
 
