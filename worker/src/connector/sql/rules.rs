@@ -534,3 +534,57 @@ fn missing_column(columns: &[SqlColumn], name: &str) -> String {
     let more = if columns.len() > 20 { format!(" and {} more", columns.len() - 20) } else { String::new() };
     format!("column {name:?} is not in the table (columns: {}{more})", shown.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, t: &str) -> SqlColumn {
+        SqlColumn { name: name.into(), data_type: t.into() }
+    }
+
+    #[test]
+    fn athena_rules_use_trino_functions_and_literals() {
+        let columns = [
+            col("x\"; --", "double"),
+            col("at", "timestamp(3) with time zone"),
+            col("b", "varbinary"),
+            col("s", "varchar"),
+        ];
+        let mut range = Rule::new("x-range", RuleType::Range);
+        (range.column, range.max) = (Some("x\"; --".into()), Some(2.5));
+        let mut recent = Rule::new("at-recent", RuleType::Range);
+        (recent.column, recent.earliest) = (Some("at".into()), Some("2024-01-01T02:00:00+02:00".into()));
+        let mut length = Rule::new("b-length", RuleType::StringLength);
+        (length.column, length.min) = (Some("b".into()), Some(2.0));
+        let mut allowed = Rule::new("s-allowed", RuleType::AllowedValues);
+        (allowed.column, allowed.values) = (Some("s".into()), Some(vec!["it's".into(), "a\\b".into()]));
+        let plan = RulePlan::new(Dialect::Athena, &columns, &[range, recent, length, allowed]).unwrap();
+        let sql = plan.query(&TableRef { parts: vec!["db".into(), "t".into()] }).unwrap();
+        let x = "CAST(\"x\"\"; --\" AS DOUBLE)";
+        assert!(sql.contains(&format!("WHEN is_nan({x}) THEN 1 WHEN {x} <= CAST(2.5e0 AS DOUBLE) THEN 0")), "{sql}");
+        assert!(sql.contains("\"at\" >= TIMESTAMP '2024-01-01 00:00:00.000000 UTC'"), "{sql}");
+        assert!(sql.contains("MIN(length(\"b\"))") && sql.contains("length(\"b\") >= 2"), "{sql}");
+        assert!(sql.contains("\"s\" IN ('a\\b', 'it''s')"), "{sql}");
+        assert!(sql.starts_with("SELECT COUNT(*) AS \"r0\", ") && sql.ends_with(" FROM \"db\".\"t\""), "{sql}");
+        assert_eq!(plan.output_names().len(), plan.select_items().len());
+
+        let redshift = RulePlan::new(Dialect::Redshift, &columns, &plan.rules).unwrap();
+        let sql = redshift.query(&TableRef { parts: vec!["t".into()] }).unwrap();
+        assert!(sql.contains("= CAST('NaN' AS DOUBLE PRECISION) THEN 1"), "{sql}");
+        assert!(sql.contains("CAST('2024-01-01 00:00:00.000000+00' AS TIMESTAMPTZ)"), "{sql}");
+        assert!(sql.contains("OCTET_LENGTH(\"b\")") && sql.contains("'a\\\\b'"), "{sql}");
+    }
+
+    #[test]
+    fn results_read_back_and_bad_values_are_named() {
+        let mut complete = Rule::new("s-complete", RuleType::Completeness);
+        complete.column = Some("s".into());
+        let plan = RulePlan::new(Dialect::Athena, &[col("s", "varchar")], &[complete]).unwrap();
+        let (rows, results) = plan.parse(&[Some("10".into()), Some("9.0".into())]).unwrap();
+        assert_eq!((rows, results[0].failing_rows), (10, Some(1)));
+        assert!(plan.parse(&[Some("10".into())]).is_err());
+        let err = plan.parse(&[Some("10".into()), Some("many".into())]).unwrap_err().to_string();
+        assert!(err.contains("many"), "{err}");
+    }
+}
