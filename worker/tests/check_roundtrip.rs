@@ -114,6 +114,10 @@ fn replaced(batch: &RecordBatch, name: &str, column: ArrayRef) -> RecordBatch {
     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap()
 }
 
+/// A broken copy of the clean half: what was broken, the data, the rules that must fail (by
+/// the hand-written set) and the suggested rule that must catch it (type, column).
+type Breakage<'a> = (&'a str, RecordBatch, &'a [&'a str], (RuleType, &'a str));
+
 #[test]
 fn suggested_and_hand_written_rules_pass_on_the_other_half_and_catch_each_breakage() {
     let dir = tmp();
@@ -134,7 +138,7 @@ fn suggested_and_hand_written_rules_pass_on_the_other_half_and_catch_each_breaka
     let amount = b.column_by_name("amount").unwrap().as_primitive::<Float64Type>().clone();
     let status = b.column_by_name("status").unwrap().as_string::<i32>().clone();
     let id = b.column_by_name("id").unwrap().as_primitive::<Int64Type>().clone();
-    let breakages: Vec<(&str, RecordBatch, &[&str], (RuleType, &str))> =
+    let breakages: Vec<Breakage> =
         vec![
             (
                 "nulls injected",

@@ -367,7 +367,8 @@ mod tests {
 
     #[test]
     fn success_carries_the_workers_summary() {
-        let d = decide_with(&spec(), &status(JobPhase::Running, 1), ExecutionState::Succeeded(Some(Box::new(summary()))));
+        let d =
+            decide_with(&spec(), &status(JobPhase::Running, 1), ExecutionState::Succeeded(Some(Box::new(summary()))));
         assert_eq!(d, Decision::Succeed(Box::new(summary())));
         assert_eq!(phase_after(&d, JobPhase::Running), JobPhase::Succeeded);
     }
