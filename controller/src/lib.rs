@@ -7,6 +7,7 @@ pub mod backoff;
 pub mod conditions;
 pub mod crd_yaml;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod job;
 pub mod leader;

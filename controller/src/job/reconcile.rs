@@ -8,8 +8,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::{SignedDuration, Timestamp};
 use kube::api::{Api, DeleteParams};
 use kube::runtime::controller::Action;
-use kube::runtime::events::{Event, EventType, Recorder};
+use kube::runtime::events::{Event, EventType};
 use kube::runtime::finalizer::{Event as Finalizer, finalizer};
+use kube::runtime::reflector::Store;
 use kube::{Client, Resource, ResourceExt};
 use profiler_crds::resources::{ProfileJob, ProfileJobStatus, ProfilerRuntime};
 use profiler_crds::{DriftResult, JobPhase, TaskSummary};
@@ -24,6 +25,7 @@ use crate::aws::{Aws, failed};
 use crate::backoff::ErrorBackoff;
 use crate::conditions::{self, ConditionType, Update, reason};
 use crate::error::Error;
+use crate::events::EventPublisher;
 use crate::metrics::{DriftLabels, Metrics};
 use crate::runtime::ready_runtime;
 use crate::status::patch_status;
@@ -47,12 +49,14 @@ pub struct JobContext {
     pub tracker: ExecutionTracker,
     /// The profile store, when configured.
     pub store: Option<StoreHandle>,
-    /// Events.
-    pub recorder: Recorder,
+    /// Events (without kube's six-minute cache of every Event published: see `events`).
+    pub recorder: EventPublisher,
     /// Metrics.
     pub metrics: Metrics,
     /// Requeue delays after failures.
     pub backoff: ErrorBackoff,
+    /// The watched ProfilerRuntimes, when a runtime controller runs in this process.
+    pub runtimes: Option<Store<ProfilerRuntime>>,
 }
 
 /// Reconciles one ProfileJob.
@@ -84,7 +88,7 @@ type RuntimeLookup = Result<(ProfilerRuntime, String), String>;
 async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Action, Error> {
     let this = JobRef::new(ctx, job)?;
     // The runtime is looked up once per reconcile; every arm uses this answer.
-    let runtime = ready_runtime(&ctx.client, &job.spec.runtime_ref.name).await?;
+    let runtime = ready_runtime(&ctx.client, ctx.runtimes.as_ref(), &job.spec.runtime_ref.name).await?;
     let execution = this.execution(&runtime, deleting).await?;
     let runtime_state = match &runtime {
         Ok(_) => RuntimeState::Ready,

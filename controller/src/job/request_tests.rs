@@ -10,7 +10,7 @@ use http::{Request, Response, StatusCode};
 use kube::Client;
 use kube::client::Body;
 use kube::runtime::controller::Action;
-use kube::runtime::events::{Recorder, Reporter};
+use kube::runtime::events::Reporter;
 use profiler_crds::resources::ProfileJob;
 use serde_json::{Value, json};
 use tower_test::mock;
@@ -19,6 +19,7 @@ use super::reconcile::{FINALIZER, JobContext, reconcile};
 use super::tracker::ExecutionTracker;
 use crate::aws::Aws;
 use crate::backoff::ErrorBackoff;
+use crate::events::EventPublisher;
 use crate::metrics::Metrics;
 use crate::mock_api::{ApiHandle, answer};
 
@@ -38,9 +39,10 @@ fn context(client: Client) -> Arc<JobContext> {
         aws: Aws { sfn: sfn.clone(), ecs, s3 },
         tracker: ExecutionTracker::new(sfn, Duration::from_secs(5)),
         store: None,
-        recorder: Recorder::new(client, Reporter { controller: "test".into(), instance: None }),
+        recorder: EventPublisher::new(client, Reporter { controller: "test".into(), instance: None }),
         metrics: Metrics::default(),
         backoff: ErrorBackoff::default(),
+        runtimes: None,
     })
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::Api;
 use kube::runtime::controller::Action;
+use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Client, ResourceExt};
 use profiler_crds::resources::{ProfilerRuntime, ProfilerRuntimeSpec};
 use tracing::{info, instrument, warn};
@@ -92,20 +93,37 @@ async fn ensure_resources(aws: &Aws, name: &str, spec: &ProfilerRuntimeSpec) -> 
 }
 
 /// The runtime `name` when it exists and is Ready: its spec and state machine ARN; otherwise
-/// why not, for the job's condition.
-pub async fn ready_runtime(client: &Client, name: &str) -> Result<Result<(ProfilerRuntime, String), String>, Error> {
+/// why not, for the job's condition. A runtime Ready in `known` (the runtime controller's store,
+/// kept by its watch) is taken from there: every ProfileJob reconcile needs it, and 10,000 jobs in
+/// flight would otherwise cost 10,000s of GETs. Anything else (not there yet, not Ready there) is
+/// read from the API server, so a runtime that just became Ready is not missed.
+pub async fn ready_runtime(
+    client: &Client,
+    known: Option<&Store<ProfilerRuntime>>,
+    name: &str,
+) -> Result<Result<(ProfilerRuntime, String), String>, Error> {
+    if let Some(runtime) = known.and_then(|store| store.get(&ObjectRef::new(name)))
+        && let Ok(arn) = readiness(&runtime)
+    {
+        return Ok(Ok((ProfilerRuntime::clone(&runtime), arn)));
+    }
     let api: Api<ProfilerRuntime> = Api::all(client.clone());
     let Some(runtime) = api.get_opt(name).await? else {
         return Ok(Err(format!("ProfilerRuntime {name:?} does not exist; create it or set spec.runtimeRef.name")));
     };
+    Ok(readiness(&runtime).map(|arn| (runtime, arn)))
+}
+
+/// The state machine ARN of a Ready runtime, or why it is not Ready.
+fn readiness(runtime: &ProfilerRuntime) -> Result<String, String> {
     let status = runtime.status.clone().unwrap_or_default();
-    match (conditions::is_true(&status.conditions, ConditionType::Ready), status.state_machine_arn.clone()) {
-        (true, Some(arn)) => Ok(Ok((runtime, arn))),
+    match (conditions::is_true(&status.conditions, ConditionType::Ready), status.state_machine_arn) {
+        (true, Some(arn)) => Ok(arn),
         _ => {
             let why = conditions::find(&status.conditions, ConditionType::Ready)
                 .map(|c| c.message.clone())
                 .unwrap_or_else(|| "not reconciled yet".into());
-            Ok(Err(format!("ProfilerRuntime {name:?} is not Ready: {why}")))
+            Err(format!("ProfilerRuntime {:?} is not Ready: {why}", runtime.name_any()))
         }
     }
 }
