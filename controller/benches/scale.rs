@@ -413,7 +413,10 @@ async fn main() {
     if instant {
         println!(
             "  ECS tasks are emulated: each writes a prepared result.json and stops at once (PROFILER_TEST_TASK_MODE=instant); \
-             the worker does not run"
+             the worker does not run. moto still runs the generated state machine for every execution, state by state; \
+             the execution's own calls (ECS RunTask and DescribeTasks, S3 GetObject) reach moto's backends inside its \
+             process instead of over HTTP. Step Functions is moto (one Python process), not AWS: no throttling, and \
+             its answers are far slower than AWS's"
         );
     } else {
         println!("  ECS tasks run the real profiler-task (an Iceberg metadata-only profile)");

@@ -51,6 +51,11 @@ executions use to call moto itself (ECS RunTask/DescribeTasks, S3 GetObject) are
 region and service, not once per call (so they also keep their connections); StartExecution's name
 check and DescribeExecution find an execution through an index by name and ARN, and ECS
 DescribeTasks of one task ARN finds the task directly, instead of scanning every execution or task.
+With PROFILER_TEST_TASK_MODE=instant, an execution's own service calls (RunTask, DescribeTasks,
+GetObject) are dispatched to moto's backends in this process (moto's in-process mock) instead of
+as HTTP requests to this server: the state machine runs state by state as before, without three
+round trips per execution through the server's listen backlog. The server finds each request's
+backend from its host name once per host name, not by listing moto's modules on disk per request.
 
 Usage: python moto_launcher.py HOST PORT
 """
@@ -667,11 +672,19 @@ sfn_execution_worker.ExecutionWorker._get_evaluation_entrypoint = _get_evaluatio
 _original_boto_client_for = sfn_boto_client.boto_client_for
 
 
-@functools.lru_cache(maxsize=None)
+_CLIENTS = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
 def _cached_boto_client(region, service, intercepting):
     # botocore clients are thread-safe; the interception flag is part of the key, as it decides
-    # the endpoint.
-    return _original_boto_client_for(region=region, service=service)
+    # the endpoint. Made under a lock: the first executions of a burst all ask at once, and each
+    # would otherwise build its own client (a second of work each when a hundred threads compete).
+    key = (region, service, intercepting)
+    with _CLIENTS_LOCK:
+        if key not in _CLIENTS:
+            _CLIENTS[key] = _original_boto_client_for(region=region, service=service)
+        return _CLIENTS[key]
 
 
 def boto_client_for(region, service, state_credentials=None):
@@ -753,6 +766,36 @@ def describe_execution(self, execution_arn):
 
 sfn_models.StateMachine._handle_name_input_idempotency = _handle_name_input_idempotency
 sfn_models.StepFunctionBackend.describe_execution = describe_execution
+
+# Instant tasks: an execution's service calls (ECS RunTask and DescribeTasks, S3 GetObject) are
+# dispatched to moto's backends inside this process, as moto does under its in-process mock,
+# instead of as HTTP requests to this same server. The state machine still runs state by state in
+# moto's interpreter and every call gets moto's answer; it only no longer queues behind the
+# controller's requests in the server's listen backlog and threads (three round trips per
+# execution). Tasks that run a real worker keep the HTTP path.
+if os.environ.get(TASK_MODE_ENV) == "instant":
+    from moto.core.models import botocore_stubber
+
+    # The clients then address AWS's own host names, which the stubber recognises (moto's
+    # AWS_ENDPOINT_URL, kept for worker processes, would send them over HTTP); no process starts.
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    botocore_stubber.enabled = True
+
+# Every request's backend is found from its host name under the server's one lock, and moto lists
+# its own modules on disk for each (list_of_moto_modules): the answer per host name is remembered.
+from moto.moto_server import werkzeug_app  # noqa: E402
+
+_original_backend_for_host = werkzeug_app.DomainDispatcherApplication.get_backend_for_host
+_BACKEND_FOR_HOST = {}
+
+
+def get_backend_for_host(self, host):
+    if host not in _BACKEND_FOR_HOST:
+        _BACKEND_FOR_HOST[host] = _original_backend_for_host(self, host)
+    return _BACKEND_FOR_HOST[host]
+
+
+werkzeug_app.DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
 
 
 if __name__ == "__main__":
