@@ -216,6 +216,7 @@ _WORKERS_LOCK = threading.Lock()
 _MAX_RUNNING = int(os.environ.get("PROFILER_TEST_MAX_RUNNING_TASKS") or 0)
 _SLOTS = threading.Semaphore(_MAX_RUNNING) if _MAX_RUNNING > 0 else None
 _QUEUED = {}  # task ARN -> task waiting for a slot
+_STARTING = set()  # task ARNs given a slot whose process is being started
 
 
 def _now():
@@ -308,6 +309,8 @@ def _start_worker(backend, task):
         _SLOTS.acquire()
         with _WORKERS_LOCK:
             still_queued = _QUEUED.pop(task.task_arn, None) is not None
+            if still_queued:
+                _STARTING.add(task.task_arn)
         if not still_queued:  # stopped while PENDING
             _SLOTS.release()
             return
@@ -352,6 +355,8 @@ def _launch(task, binary, arguments, environment):
         process = subprocess.Popen([binary, *arguments], env=environment, start_new_session=True)
     except OSError as error:
         print(f"moto_launcher: cannot start {binary}: {error}", file=sys.stderr)
+        with _WORKERS_LOCK:
+            _STARTING.discard(task.task_arn)
         task.stop_code = "TaskFailedToStart"
         task.stopped_reason = f"CannotStartContainerError: {error}"
         _finish_task(task, 127)
@@ -361,6 +366,7 @@ def _launch(task, binary, arguments, environment):
         return
     with _WORKERS_LOCK:
         _WORKERS[task.task_arn] = process
+        _STARTING.discard(task.task_arn)
     threading.Thread(target=_reap, args=(task, process), daemon=True).start()
 
 
@@ -548,10 +554,13 @@ def _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn):
     def watch():
         while True:
             with _WORKERS_LOCK:
-                running = task_arn in _WORKERS or task_arn in _QUEUED
+                # A task leaving the queue for a slot is starting: its process is not in _WORKERS
+                # yet, and a stop now would miss it; wait until it is.
+                starting = task_arn in _STARTING
+                running = starting or task_arn in _WORKERS or task_arn in _QUEUED
             if not running:
                 return
-            if not env.is_running():
+            if not env.is_running() and not starting:
                 ecs.stop_task(cluster=cluster_arn, task=task_arn, reason="Step Functions execution stopped or state timed out")
                 return
             time.sleep(0.2)
@@ -571,7 +580,7 @@ def ecs_build_sync_resolver(self, env, resource_runtime_part, normalised_paramet
         # known here, without an HTTP round trip per execution (a thousand executions at once
         # would otherwise flood the server).
         with _WORKERS_LOCK:
-            if task_arn in _QUEUED or task_arn in _WORKERS:
+            if task_arn in _QUEUED or task_arn in _STARTING or task_arn in _WORKERS:
                 return None
         described = ecs.describe_tasks(cluster=cluster_arn, tasks=[task_arn])
         if not described.get("tasks") or described["tasks"][0].get("lastStatus") != "STOPPED":
