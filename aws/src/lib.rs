@@ -3,7 +3,14 @@
 
 mod error;
 
+/// The trait that reads AWS's code and message from a failed call, for code that words failures
+/// of several services alike.
+pub use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 pub use error::{AwsCallError, FailureClass, configured_endpoint, is_throttling_code};
+
+/// The error of a call of any SDK client (each SDK's own `SdkError<E>`).
+pub type SdkError<E> =
+    aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>;
 
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;

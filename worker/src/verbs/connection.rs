@@ -4,7 +4,7 @@
 //! list objects, files, footers). The first failed step says what went wrong in the service's
 //! words and what to fix; the steps after it are skipped.
 
-use profiler_aws::{AwsCallError, FailureClass, configured_endpoint};
+use profiler_aws::{AwsCallError, FailureClass, ProvideErrorMetadata, SdkError, configured_endpoint};
 use profiler_crds::{AthenaSource, IcebergCatalog, RedshiftAuth, RedshiftSource};
 use serde::Serialize;
 
@@ -103,15 +103,9 @@ impl Failure {
 
     /// A failed AWS call: AWS's words, and a fix by the kind of failure (`denied` names the
     /// permission, `missing` what to check when the resource does not exist).
-    fn aws<E>(
-        service: &'static str,
-        operation: &'static str,
-        error: &aws_sdk_s3::error::SdkError<E>,
-        denied: &str,
-        missing: &str,
-    ) -> Self
+    fn aws<E>(service: &'static str, operation: &'static str, error: &SdkError<E>, denied: &str, missing: &str) -> Self
     where
-        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let call = AwsCallError::new(service, operation, configured_endpoint().as_deref(), error);
         let not_found = call.code.as_deref().is_some_and(|c| c.contains("NotFound") || c.contains("NoSuch"))
