@@ -5,57 +5,13 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
 use profiler_crds::{ColumnKind, ProfileMode, SourceKind, TableProfile};
 use profiler_store::{DatabaseConfig, Store};
 use profiler_worker::sink::s3::S3Sink;
 use serde_json::{Value, json};
-use support::{fresh_database, moto, object, run_task, s3, sdk_config};
+use support::{fresh_database, object, queue_athena, run_task, s3, sdk_config};
 
 const UID: &str = "6a1f0e9c-2b7d-4c3e-8f51-0a9b8c7d6e5f";
-
-/// POSTs JSON to moto's control API.
-fn post(path: &str, body: &Value) {
-    let address = moto().trim_start_matches("http://").to_owned();
-    let body = body.to_string();
-    let mut stream = TcpStream::connect(&address).unwrap();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 20") || response.starts_with("HTTP/1.0 20"), "{response}");
-}
-
-/// Queues Athena results (each a header row and data rows) in the order the worker will ask.
-/// `<null>` stands for SQL NULL (a datum without a value, as Athena sends it).
-fn queue_athena(results: &[Vec<Vec<&str>>]) {
-    let results: Vec<Value> = results
-        .iter()
-        .map(|rows| {
-            let rows: Vec<Value> = rows
-                .iter()
-                .map(|row| {
-                    let data: Vec<Value> = row
-                        .iter()
-                        .map(|v| if *v == "<null>" { json!({}) } else { json!({"VarCharValue": v}) })
-                        .collect();
-                    json!({"Data": data})
-                })
-                .collect();
-            json!({"rows": rows})
-        })
-        .collect();
-    post(
-        "/moto-api/static/athena/query-results",
-        &json!({"account_id": "123456789012", "region": "us-east-1", "results": results}),
-    );
-}
 
 fn schema_result() -> Vec<Vec<&'static str>> {
     vec![

@@ -19,7 +19,7 @@ use profiler_worker::source::uri::SourceUri;
 use profiler_worker::verbs::{self, CountMethod, StepStatus};
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
-use support::{json_out, moto, profiler_command as command, sdk_config, stderr, stdout};
+use support::{json_out, moto, profiler_command as command, queue_athena, sdk_config, stderr, stdout};
 
 fn root() -> PathBuf {
     support::repo_root()
@@ -62,46 +62,6 @@ fn enc(name: &str) -> String {
 }
 
 // --- Athena on moto ---------------------------------------------------------------------------
-
-/// POSTs JSON to moto's control API.
-fn post(path: &str, body: &Value) {
-    let address = moto().trim_start_matches("http://").to_owned();
-    let body = body.to_string();
-    let mut stream = TcpStream::connect(&address).unwrap();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 20") || response.starts_with("HTTP/1.0 20"), "{response}");
-}
-
-/// Queues Athena results (a header row, then data rows; `<null>` is NULL) in the order asked.
-fn queue_athena(results: &[Vec<Vec<&str>>]) {
-    let results: Vec<Value> = results
-        .iter()
-        .map(|rows| {
-            let rows: Vec<Value> = rows
-                .iter()
-                .map(|row| {
-                    let data: Vec<Value> = row
-                        .iter()
-                        .map(|v| if *v == "<null>" { json!({}) } else { json!({"VarCharValue": v}) })
-                        .collect();
-                    json!({"Data": data})
-                })
-                .collect();
-            json!({"rows": rows})
-        })
-        .collect();
-    post(
-        "/moto-api/static/athena/query-results",
-        &json!({"account_id": "123456789012", "region": "us-east-1", "results": results}),
-    );
-}
 
 /// A bucket for query results and a database moto's Athena knows; returns the database.
 async fn athena_setup() -> String {

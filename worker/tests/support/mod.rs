@@ -2,12 +2,14 @@
 //! Postgres), the task binary run with the task's environment, and S3 reads.
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use profiler_store::{DatabaseConfig, Store};
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 
 /// Base URL of the moto server.
@@ -119,4 +121,44 @@ pub async fn object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> (Vec<u8
     let o = s3.get_object().bucket(bucket).key(key).send().await.unwrap_or_else(|e| panic!("{key}: {e:?}"));
     let content_type = o.content_type().map(str::to_owned);
     (o.body.collect().await.unwrap().into_bytes().to_vec(), content_type)
+}
+
+/// POSTs JSON to moto's control API (moto's static Athena results, for example).
+pub fn post(path: &str, body: &Value) {
+    let address = moto().trim_start_matches("http://").to_owned();
+    let body = body.to_string();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 20") || response.starts_with("HTTP/1.0 20"), "{response}");
+}
+
+/// Queues Athena results (a header row, then data rows; `<null>` is NULL) in the order asked.
+pub fn queue_athena(results: &[Vec<Vec<&str>>]) {
+    let results: Vec<Value> = results
+        .iter()
+        .map(|rows| {
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|row| {
+                    let data: Vec<Value> = row
+                        .iter()
+                        .map(|v| if *v == "<null>" { json!({}) } else { json!({"VarCharValue": v}) })
+                        .collect();
+                    json!({"Data": data})
+                })
+                .collect();
+            json!({"rows": rows})
+        })
+        .collect();
+    post(
+        "/moto-api/static/athena/query-results",
+        &json!({"account_id": "123456789012", "region": "us-east-1", "results": results}),
+    );
 }
