@@ -37,6 +37,21 @@ pub struct ProfileRequest {
     pub threads: usize,
 }
 
+impl ProfileRequest {
+    /// Every column of `source`, every row, scanned with the default options on `threads`
+    /// threads: what `profiler check` and a benchmark run.
+    pub fn every_row(source: SourceSpec, threads: usize) -> Self {
+        Self {
+            source,
+            columns: None,
+            sampling: Sampling::Full,
+            metadata_only: false,
+            options: ProfileOptions::default(),
+            threads,
+        }
+    }
+}
+
 /// Rows read so far and rows expected (0 when unknown), for a progress display.
 #[derive(Debug, Default)]
 pub struct Progress {

@@ -533,14 +533,8 @@ fn run_check(args: &CheckArgs) -> Result<bool, WorkerError> {
         args.format.as_deref(),
         args.snapshot_id,
     )?;
-    let request = ProfileRequest {
-        source,
-        columns: None,
-        sampling: Sampling::Full,
-        metadata_only: false,
-        options: ProfileOptions::default(),
-        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
-    };
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let request = ProfileRequest::every_row(source, threads);
     let progress = Progress::default();
     let done = AtomicBool::new(false);
     let (report, profile) = std::thread::scope(|s| {

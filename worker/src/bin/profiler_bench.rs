@@ -15,9 +15,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use profiler_crds::Sampling;
 use profiler_crds::quality::{RuleSet, parse_rule_set};
-use profiler_engine::ProfileOptions;
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, datagen, profile, profile_and_check};
 
 /// The representative rule set of the verification figure: every rule type on every column of
@@ -142,14 +140,8 @@ fn profile_once(path: &Path, threads: usize) -> Result<f64, WorkerError> {
 }
 
 fn timed(path: &Path, threads: usize, work: Work<'_>) -> Result<f64, WorkerError> {
-    let request = ProfileRequest {
-        source: SourceSpec::Parquet { location: path.to_string_lossy().into_owned() },
-        columns: None,
-        sampling: Sampling::Full,
-        metadata_only: false,
-        options: ProfileOptions::default(),
-        threads,
-    };
+    let request =
+        ProfileRequest::every_row(SourceSpec::Parquet { location: path.to_string_lossy().into_owned() }, threads);
     let start = Instant::now();
     match work {
         Work::Profile => {

@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use profiler_crds::Sampling;
 use profiler_crds::quality::{CheckReport, RuleSet};
-use profiler_engine::ProfileOptions;
 use profiler_engine::quality::suggest::{SuggestOptions, suggest};
 use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{tool, tool_router};
@@ -123,14 +121,8 @@ impl ProfilerServer {
                 let rules = read_rule_set(&rules_path).map_err(|e| WorkerError::InvalidRequest(e.to_string()))?;
                 let report = match source {
                     Some(source) => {
-                        let request = ProfileRequest {
-                            source,
-                            columns: None,
-                            sampling: Sampling::Full,
-                            metadata_only: false,
-                            options: ProfileOptions::default(),
-                            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-                        };
+                        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+                        let request = ProfileRequest::every_row(source, threads);
                         crate::check(&request, &rules, &Progress::default())?
                     }
                     // Athena and Redshift: the rules by pushdown, one query over every row.
