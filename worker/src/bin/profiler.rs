@@ -13,7 +13,7 @@ use profiler_worker::mcp::McpOptions;
 use profiler_worker::mcp::limits::LimitsConfig;
 use profiler_worker::quality::check as check_json;
 use profiler_worker::quality::read::read_rule_set;
-use profiler_worker::report::{check_terminal, diff_html, diff_json, diff_terminal, html, json, terminal};
+use profiler_worker::report::{check_terminal, diff_html, diff_json, diff_terminal, html, json};
 use profiler_worker::sink::{RunIdentity, RunOutputs, RunRecorder, record_outcome};
 use profiler_worker::source::catalog::parse_catalog;
 use profiler_worker::{
@@ -444,17 +444,7 @@ fn profile_and_write(
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     })?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
-    let json_path = args.out.join("profile.json");
-    let html_path = args.out.join("report.html");
-    json::write(&result, &json_path)?;
-    html::write(&result, &html_path)?;
-    if !args.quiet {
-        print!("{}", terminal::render(&result));
-        println!("\nwrote {} and {}", json_path.display(), html_path.display());
-    }
-    Ok((result, json_path, html_path))
+    verb_cli::write_outputs(result, args)
 }
 
 /// What the store keeps as the job's spec for a local run.

@@ -248,8 +248,11 @@ pub fn profile_sql_table(mut uri: SourceUri, args: &ProfileArgs) -> Result<(), W
     Ok(())
 }
 
-/// Writes profile.json and report.html, prints the summary.
-fn write_outputs(profile: TableProfile, args: &ProfileArgs) -> Result<(TableProfile, PathBuf, PathBuf), WorkerError> {
+/// Writes profile.json and report.html into --out, prints the summary (unless --quiet).
+pub fn write_outputs(
+    profile: TableProfile,
+    args: &ProfileArgs,
+) -> Result<(TableProfile, PathBuf, PathBuf), WorkerError> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| WorkerError::Output { path: args.out.clone(), reason: e.to_string() })?;
     let json_path = args.out.join("profile.json");
