@@ -153,6 +153,9 @@ pub fn scan_with<P: Partition>(
                             return Err(e);
                         }
                     }
+                    if let Some(checker) = &mut state.checker {
+                        checker.settle();
+                    }
                     Ok(state)
                 })
             })

@@ -67,7 +67,16 @@ impl DistinctValues {
         }
     }
 
-    /// Folds `other` (same column, other rows) into `self`.
+    /// Sorts what is buffered and merges every partition's runs into one: the end of a scan
+    /// thread's work, so that it runs on the scan's threads and [`merge`](Self::merge) has
+    /// nothing left to copy.
+    pub fn settle(&mut self) {
+        self.narrow.settle();
+        self.wide.settle();
+    }
+
+    /// Folds `other` (same column, other rows) into `self`. The runs are kept side by side, not
+    /// merged: counting their union reads them once.
     pub fn merge(&mut self, other: Self) {
         self.non_null += other.non_null;
         self.narrow.merge(other.narrow);
@@ -140,6 +149,10 @@ impl<K: Key> KeySet<K> {
         }
     }
 
+    fn settle(&mut self) {
+        self.parts.iter_mut().for_each(SortedRuns::settle);
+    }
+
     /// Keys in the set.
     fn distinct(&self) -> u64 {
         self.parts.iter().map(SortedRuns::distinct).sum()
@@ -151,7 +164,8 @@ impl<K: Key> KeySet<K> {
 struct SortedRuns<K> {
     /// Keys not yet sorted.
     pending: Vec<K>,
-    /// Sorted runs without repeats, longest first; each more than twice as long as the next.
+    /// Sorted runs without repeats. While keys arrive, longest first and each more than twice as
+    /// long as the next; after a merge, any lengths (the union is counted, not materialized).
     runs: Vec<Vec<K>>,
 }
 
@@ -203,26 +217,39 @@ impl<K: Key> SortedRuns<K> {
     fn merge(&mut self, mut other: Self) {
         self.pending.append(&mut other.pending);
         self.seal();
-        for run in other.runs {
-            self.push_run(run);
+        self.runs.append(&mut other.runs);
+        self.runs.sort_by_key(|run| std::cmp::Reverse(run.len()));
+    }
+
+    /// Merges the buffer and every run into one run.
+    fn settle(&mut self) {
+        self.seal();
+        while self.runs.len() > 1 {
+            if let (Some(shortest), Some(next)) = (self.runs.pop(), self.runs.pop()) {
+                self.runs.push(merge_unique(next, shortest));
+            }
         }
     }
 
     /// Keys in the set.
     fn distinct(&self) -> u64 {
-        // The runs other than the longest are short (their lengths fall geometrically): merged
-        // into one, their union is counted against the longest in one pass.
-        let mut rest = self.pending.clone();
-        rest.sort_unstable();
-        rest.dedup();
-        let (longest, shorter) = match self.runs.split_first() {
-            Some((longest, shorter)) => (longest.as_slice(), shorter),
-            None => (&[][..], &[][..]),
-        };
-        for run in shorter {
-            rest = merge_unique(rest, run.clone());
+        let mut pending = self.pending.clone();
+        pending.sort_unstable();
+        pending.dedup();
+        let mut runs: Vec<&[K]> = self.runs.iter().map(Vec::as_slice).chain([pending.as_slice()]).collect();
+        runs.retain(|run| !run.is_empty());
+        runs.sort_by_key(|run| std::cmp::Reverse(run.len()));
+        match runs.as_slice() {
+            [] => 0,
+            [only] => only.len() as u64,
+            [a, b] => count_union(a, b),
+            // More runs (a set that was not settled): the shorter ones merged into one, counted
+            // against the longest in one pass.
+            [longest, shorter @ ..] => {
+                let rest = shorter.iter().fold(Vec::new(), |rest, run| merge_unique(rest, run.to_vec()));
+                count_union(longest, &rest)
+            }
         }
-        count_union(longest, &rest)
     }
 }
 
@@ -335,6 +362,15 @@ mod tests {
         for chunk in right.chunks(5000) {
             b.update(&Int64Array::from(chunk.to_vec()), Family::Integer);
         }
+        let unsettled = {
+            let mut a = a.clone();
+            a.merge(b.clone());
+            a.counts_so_far()
+        };
+        assert_eq!(unsettled, (all.len() as u64, expected));
+        a.settle();
+        b.settle();
+        assert!(a.narrow.parts.iter().all(|part| part.runs.len() <= 1 && part.pending.is_empty()));
         a.merge(b);
         assert_eq!(a.counts_so_far(), (all.len() as u64, expected));
         // Merging into an empty set gives the same.

@@ -207,6 +207,13 @@ impl Check {
         }
     }
 
+    /// Finishes what can be finished before the threads' evaluations merge.
+    pub fn settle(&mut self) {
+        if let Check::Distinct(_, set) = self {
+            set.settle();
+        }
+    }
+
     /// Folds `other` (the same rule over other rows) into `self`.
     pub fn merge(&mut self, other: Check) {
         match (self, other) {
@@ -282,13 +289,19 @@ impl ValueCheck {
                     Span::Int(a, b) => (a, b),
                     _ => (i128::MAX, i128::MIN),
                 };
+                let mut outside = 0u64;
                 values::integers(array, |v| {
                     min = min.min(v);
                     max = max.max(v);
-                    if v < lo || v > hi {
-                        fail(counts, || v.to_string());
-                    }
+                    outside += u64::from(v < lo || v > hi);
                 });
+                if outside > 0 {
+                    values::integers(array, |v| {
+                        if v < lo || v > hi {
+                            fail(counts, || v.to_string());
+                        }
+                    });
+                }
                 if min <= max {
                     *span = Span::Int(min, max);
                 }
@@ -299,20 +312,24 @@ impl ValueCheck {
                     Span::Float(a, b) => (a, b),
                     _ => (f64::INFINITY, f64::NEG_INFINITY),
                 };
-                let mut seen = false;
+                // NaN is outside every range and never below `min` or above `max`.
+                let mut outside = 0u64;
                 values::floats(array, |v| {
-                    if v.is_nan() {
-                        counts.nan += 1;
-                        fail(counts, || "NaN".to_owned());
-                        return;
-                    }
-                    seen = true;
-                    min = min.min(v);
-                    max = max.max(v);
-                    if !(v >= lo && v <= hi) {
-                        fail(counts, || v.to_string());
-                    }
+                    min = if v < min { v } else { min };
+                    max = if v > max { v } else { max };
+                    outside += u64::from(!(v >= lo && v <= hi));
                 });
+                if outside > 0 {
+                    values::floats(array, |v| {
+                        if v.is_nan() {
+                            counts.nan += 1;
+                            fail(counts, || "NaN".to_owned());
+                        } else if !(v >= lo && v <= hi) {
+                            fail(counts, || v.to_string());
+                        }
+                    });
+                }
+                let seen = min <= max;
                 if seen || matches!(span, Span::Float(..)) {
                     *span = Span::Float(min, max);
                 }
@@ -344,13 +361,19 @@ impl ValueCheck {
                     Span::Time(a, b) => (a, b),
                     _ => (i64::MAX, i64::MIN),
                 };
+                let mut outside = 0u64;
                 values::times(array, |v| {
                     min = min.min(v);
                     max = max.max(v);
-                    if v < lo || v > hi {
-                        fail(counts, || values::time_label(v, t));
-                    }
+                    outside += u64::from(v < lo || v > hi);
                 });
+                if outside > 0 {
+                    values::times(array, |v| {
+                        if v < lo || v > hi {
+                            fail(counts, || values::time_label(v, t));
+                        }
+                    });
+                }
                 if min <= max {
                     *span = Span::Time(min, max);
                 }
@@ -361,14 +384,22 @@ impl ValueCheck {
                     Span::Length(a, b) => (a, b),
                     _ => (u64::MAX, u64::MIN),
                 };
+                let length = |b: &[u8]| if utf8 { values::chars(b) } else { b.len() as u64 };
+                let mut outside = 0u64;
                 values::bytes(array, |b| {
-                    let n = if utf8 { values::chars(b) } else { b.len() as u64 };
+                    let n = length(b);
                     min = min.min(n);
                     max = max.max(n);
-                    if n < lo || n > hi {
-                        fail(counts, || values::bytes_label(b));
-                    }
+                    outside += u64::from(n < lo || n > hi);
                 });
+                if outside > 0 {
+                    values::bytes(array, |b| {
+                        let n = length(b);
+                        if n < lo || n > hi {
+                            fail(counts, || values::bytes_label(b));
+                        }
+                    });
+                }
                 if min <= max {
                     *span = Span::Length(min, max);
                 }

@@ -86,6 +86,15 @@ impl RuleChecker {
         Ok(())
     }
 
+    /// Finishes the work that can be done before the threads' checkers merge (sorting what the
+    /// uniqueness rules buffered); a scan thread calls it once it has read its last batch, so the
+    /// work runs on every thread rather than after the merge.
+    pub fn settle(&mut self) {
+        for (_, check) in self.checks.iter_mut().flatten() {
+            check.settle();
+        }
+    }
+
     /// Folds `other` (the same rules over other rows) into `self`.
     pub fn merge(&mut self, other: Self) {
         self.rows += other.rows;

@@ -143,10 +143,22 @@ pub fn bytes<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a [u8])) {
     }
 }
 
-/// Characters of UTF-8 bytes (bytes that do not continue a character).
+/// Characters of UTF-8 bytes: the bytes that do not continue a character (`0b10xxxxxx`),
+/// counted eight at a time.
 #[inline]
 pub fn chars(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| (c as i8) >= -0x40).count() as u64
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    let continuing: u32 = words
+        .map(|w| {
+            let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            // A byte continues a character when its top bit is set and the next one is not.
+            (x & !(x << 1) & HIGH).count_ones()
+        })
+        .sum();
+    let continuing = continuing as usize + tail.iter().filter(|&&c| (c as i8) < -0x40).count();
+    (b.len() - continuing) as u64
 }
 
 /// A raw date or timestamp of `data_type` in ISO 8601 (`Z` when the type has a zone).
@@ -186,5 +198,27 @@ pub fn bytes_label(b: &[u8]) -> String {
     match std::str::from_utf8(b) {
         Ok(s) => s.chars().take(64).collect(),
         Err(_) => crate::accumulator::hex(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chars;
+
+    #[test]
+    fn counts_characters_of_utf8() {
+        for text in [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefghi",
+            "é",
+            "naïve café, déjà vu",
+            "日本語のテキストです",
+            "🦀🦀 crabs 🦀",
+            "\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}",
+        ] {
+            assert_eq!(chars(text.as_bytes()), text.chars().count() as u64, "{text:?}");
+        }
     }
 }
