@@ -1,11 +1,17 @@
 //! One outbound rate limit for every AWS client of the process: the SDK's HTTP client is wrapped
 //! so that each request (retries included) first takes one of a fixed number of in-flight slots,
-//! then a token from a shared bucket, and only then goes out. A thousand jobs reconciled at once
-//! queue here instead of meeting AWS throttling, and a slow endpoint holds at most
-//! `max_in_flight` connections (a request waiting for a slot is a small future, not a socket in
-//! the endpoint's listen backlog that times out and is retried). When AWS throttles anyway, the
-//! SDK's adaptive retry slows down further. The time spent in each stage is counted in
+//! then a token from a bucket, and only then goes out. A thousand jobs reconciled at once queue
+//! here instead of meeting AWS throttling, and a slow endpoint holds at most `max_in_flight`
+//! connections (a request waiting for a slot is a small future, not a socket in the endpoint's
+//! listen backlog that times out and is retried). When AWS throttles anyway, the SDK's adaptive
+//! retry slows down further. The time spent in each stage is counted in
 //! `profiler_operator_aws_request_seconds_total{operation,stage}`.
+//!
+//! Step Functions throttles each API action with a bucket of its own, and a few actions have far
+//! smaller quotas than `StartExecution`. Those actions (`DescribeExecution`, `ListExecutions`,
+//! `StopExecution`) go through lanes of their own, sized from their documented quotas, with their
+//! own slots: executions finishing by the thousand can use up `DescribeExecution`'s quota, but
+//! neither the starts' budget nor their connections.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,13 +43,53 @@ pub const DEFAULT_BURST: u32 = 800;
 /// where they cost a few hundred bytes each, not a connection each.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 
-/// A token bucket (`per_second` tokens a second, at most `burst` saved up) and a cap on the
-/// requests in flight.
+/// The Step Functions actions with a lane of their own: the action, its bucket and refill a
+/// second (the quota Step Functions documents for Standard workflows in every region but the three
+/// largest, which have more), and the requests of the lane in flight at once.
+pub const ACTION_QUOTAS: [(&str, u32, f64, usize); 3] =
+    [("DescribeExecution", 250, 10.0, 8), ("ListExecutions", 100, 2.0, 4), ("StopExecution", 500, 25.0, 8)];
+
+/// The outbound rate limit: a lane for every request but those of [`ACTION_QUOTAS`], which have
+/// a lane each.
 #[derive(Debug, Clone)]
 pub struct RateLimit {
-    bucket: Arc<Mutex<Bucket>>,
-    in_flight: Arc<Semaphore>,
+    shared: Arc<Lane>,
+    actions: Arc<[(&'static str, Lane)]>,
     metrics: Option<Metrics>,
+}
+
+/// A token bucket (`per_second` tokens a second, at most `burst` saved up) and a cap on the
+/// requests in flight.
+#[derive(Debug)]
+struct Lane {
+    bucket: Mutex<Bucket>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl Lane {
+    fn new(per_second: f64, burst: u32, max_in_flight: usize) -> Self {
+        let burst = f64::from(burst.max(1));
+        let per_second = if per_second > 0.0 { per_second } else { 1.0 };
+        Self {
+            bucket: Mutex::new(Bucket { per_second, burst, tokens: burst, refilled_at: Instant::now() }),
+            in_flight: Arc::new(Semaphore::new(max_in_flight.clamp(1, Semaphore::MAX_PERMITS))),
+        }
+    }
+
+    /// Waits for a token.
+    async fn acquire(&self) {
+        loop {
+            let taken = match self.bucket.lock() {
+                Ok(mut bucket) => bucket.take(Instant::now()),
+                // A panic while holding this lock cannot leave the bucket inconsistent.
+                Err(poisoned) => poisoned.into_inner().take(Instant::now()),
+            };
+            match taken {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -70,16 +116,21 @@ impl Bucket {
 }
 
 impl RateLimit {
-    /// A bucket that starts full. `per_second` must be positive; `burst` and `max_in_flight`
-    /// are at least 1.
+    /// A limit whose shared lane refills `per_second` tokens a second, saves up to `burst` and
+    /// sends `max_in_flight` requests at once (`per_second` must be positive; `burst` and
+    /// `max_in_flight` are at least 1), and whose actions of [`ACTION_QUOTAS`] have their own
+    /// lanes. Every bucket starts full.
     pub fn new(per_second: f64, burst: u32, max_in_flight: usize) -> Self {
-        let burst = f64::from(burst.max(1));
-        let per_second = if per_second > 0.0 { per_second } else { 1.0 };
-        Self {
-            bucket: Arc::new(Mutex::new(Bucket { per_second, burst, tokens: burst, refilled_at: Instant::now() })),
-            in_flight: Arc::new(Semaphore::new(max_in_flight.clamp(1, Semaphore::MAX_PERMITS))),
-            metrics: None,
-        }
+        let actions = ACTION_QUOTAS
+            .iter()
+            .map(|&(action, burst, per_second, in_flight)| (action, Lane::new(per_second, burst, in_flight)))
+            .collect();
+        Self { shared: Arc::new(Lane::new(per_second, burst, max_in_flight)), actions, metrics: None }
+    }
+
+    /// The lane of `operation`.
+    fn lane(&self, operation: &str) -> &Lane {
+        self.actions.iter().find(|(action, _)| *action == operation).map_or(&*self.shared, |(_, lane)| lane)
     }
 
     /// The same limit, counting each request's time per stage in `metrics`.
@@ -95,19 +146,9 @@ impl RateLimit {
         }
     }
 
-    /// Waits for a token.
-    pub async fn acquire(&self) {
-        loop {
-            let taken = match self.bucket.lock() {
-                Ok(mut bucket) => bucket.take(Instant::now()),
-                // A panic while holding this lock cannot leave the bucket inconsistent.
-                Err(poisoned) => poisoned.into_inner().take(Instant::now()),
-            };
-            match taken {
-                Ok(()) => return,
-                Err(wait) => tokio::time::sleep(wait).await,
-            }
-        }
+    /// Waits for a token of `operation`'s lane.
+    pub async fn acquire(&self, operation: &str) {
+        self.lane(operation).acquire().await;
     }
 
     /// `inner` with every request waiting for a token of this bucket first.
@@ -147,9 +188,10 @@ impl HttpConnector for LimitedConnector {
             // A slot first, then a token: the token is taken when the request can go out, so
             // what is sent never outruns the bucket, however long the endpoint stalled. The
             // semaphore is never closed; were it, the request would go out without a slot.
-            let _slot = limit.in_flight.clone().acquire_owned().await.ok();
+            let lane = limit.lane(operation);
+            let _slot = lane.in_flight.clone().acquire_owned().await.ok();
             let slotted = Instant::now();
-            limit.acquire().await;
+            lane.acquire().await;
             let sent = Instant::now();
             let answer = inner.call(request).await;
             limit.record(operation, "slot", slotted - queued);
@@ -212,10 +254,42 @@ mod tests {
         let limit = RateLimit::new(100.0, 1, 4);
         let start = Instant::now();
         for _ in 0..6 {
-            limit.acquire().await;
+            limit.acquire("StartExecution").await;
         }
         // One token at once, five more at 10 ms each.
         assert!(start.elapsed() >= Duration::from_millis(45), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test]
+    async fn small_quota_actions_spend_their_own_budget_not_the_starts() {
+        let limit = RateLimit::new(1.0, 5, 4);
+        // DescribeExecution's whole documented bucket, and more: its lane waits, the shared one
+        // is untouched.
+        for _ in 0..250 {
+            limit.acquire("DescribeExecution").await;
+        }
+        let waited = tokio::time::timeout(Duration::from_millis(20), limit.acquire("DescribeExecution")).await;
+        assert!(waited.is_err(), "DescribeExecution past its bucket did not wait");
+        let start = Instant::now();
+        for _ in 0..5 {
+            limit.acquire("StartExecution").await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(20), "{:?}", start.elapsed());
+        // S3 and ECS share the starts' lane: its burst is spent now.
+        let waited = tokio::time::timeout(Duration::from_millis(20), limit.acquire("S3")).await;
+        assert!(waited.is_err(), "the shared lane gave more than its burst");
+    }
+
+    #[test]
+    fn each_small_quota_action_has_a_lane_with_its_own_slots() {
+        let limit = RateLimit::new(150.0, 800, 64);
+        for (action, _, _, in_flight) in ACTION_QUOTAS {
+            let lane = limit.lane(action);
+            assert!(!std::ptr::eq(lane, &*limit.shared), "{action}");
+            assert_eq!(lane.in_flight.available_permits(), in_flight, "{action}");
+        }
+        assert!(std::ptr::eq(limit.lane("StartExecution"), &*limit.shared));
+        assert_eq!(limit.lane("S3").in_flight.available_permits(), 64);
     }
 
     #[test]
