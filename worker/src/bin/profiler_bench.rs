@@ -256,8 +256,8 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
             "{:<44} {:>8.1}x {:>10} {:>6}",
             "DuckDB SUMMARIZE / profile",
             speedup,
-            ">= 5x",
-            verdict(speedup >= 5.0)
+            ">= 6x",
+            verdict(speedup >= 6.0)
         );
     }
     let over_decode = prof / decode1;
