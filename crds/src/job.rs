@@ -87,6 +87,18 @@ pub enum JobSource {
     Athena(AthenaSource),
     /// A table queried through the Amazon Redshift Data API.
     Redshift(RedshiftSource),
+    /// Parquet files on S3, read directly, for tables no catalog names.
+    Parquet(ParquetSource),
+}
+
+/// Parquet files on S3.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParquetSource {
+    /// `s3://BUCKET/PREFIX/` (every Parquet object under the prefix), `s3://BUCKET/KEY` (one
+    /// object), or a glob over keys (`s3://BUCKET/orders/dt=2024-*/*.parquet`).
+    #[schemars(schema_with = "rules::schema::parquet_uri")]
+    pub uri: String,
 }
 
 /// An Iceberg table.
@@ -503,6 +515,7 @@ impl JobDocument {
                     None => Ok(()),
                 }
             }
+            JobSource::Parquet(s) => check("source.parquet.uri", &s.uri, &rules::PARQUET_URI),
             JobSource::Redshift(s) => {
                 match &s.target {
                     RedshiftTarget::Workgroup(w) => {

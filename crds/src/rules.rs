@@ -174,6 +174,16 @@ pub const S3_LOCATION: StringRule = StringRule {
     expected: "an s3://bucket/prefix location",
 };
 
+/// The files of a Parquet source: an S3 key, prefix or glob under a bucket (the key part may not
+/// be empty: a whole bucket is named `s3://bucket/`).
+pub const PARQUET_URI: StringRule = StringRule {
+    min_chars: 1,
+    max_chars: 1024,
+    max_bytes: None,
+    pattern: r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\x00-\x1F\x7F-\x9F]*$",
+    expected: "an s3://bucket/prefix/, s3://bucket/key or s3://bucket/glob location of Parquet files",
+};
+
 /// The ARN of a Secrets Manager secret.
 pub const SECRET_ARN: StringRule = StringRule {
     min_chars: 1,
@@ -443,6 +453,7 @@ pub mod schema {
         sql_catalog_url, optional_sql_catalog_url => SQL_CATALOG_URL;
         table_bucket_arn, optional_table_bucket_arn => TABLE_BUCKET_ARN;
         s3_location, optional_s3_location => S3_LOCATION;
+        parquet_uri, optional_parquet_uri => PARQUET_URI;
         secret_arn, optional_secret_arn => SECRET_ARN;
         iam_role_arn, optional_iam_role_arn => IAM_ROLE_ARN;
         key_prefix, optional_key_prefix => KEY_PREFIX;
@@ -513,7 +524,7 @@ pub const MAX_COLUMNS: usize = 1000;
 mod tests {
     use super::*;
 
-    const ALL: [StringRule; 20] = [
+    const ALL: [StringRule; 21] = [
         AWS_NAME,
         IMAGE,
         LOG_GROUP,
@@ -528,6 +539,7 @@ mod tests {
         SQL_CATALOG_URL,
         TABLE_BUCKET_ARN,
         S3_LOCATION,
+        PARQUET_URI,
         SECRET_ARN,
         IAM_ROLE_ARN,
         BUCKET,

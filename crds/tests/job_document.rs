@@ -2,8 +2,8 @@
 
 use profiler_crds::{
     AthenaSource, DatabaseRef, INLINE_JOB_DOCUMENT_BYTES, IcebergCatalog, IcebergSource, JOB_DOCUMENT_VERSION,
-    JobDocument, JobIdentity, JobSource, MetricOptions, OutputLocation, QueryMethod, RedshiftAuth, RedshiftSource,
-    RedshiftTarget, Sampling,
+    JobDocument, JobIdentity, JobSource, MetricOptions, OutputLocation, ParquetSource, QueryMethod, RedshiftAuth,
+    RedshiftSource, RedshiftTarget, Sampling,
 };
 use serde_json::{Value, json};
 
@@ -78,7 +78,12 @@ fn every_source_kind_round_trips_and_fits() {
         database: None,
         ..iceberg_job()
     };
-    for doc in [iceberg_job(), athena, redshift] {
+    let parquet = JobDocument {
+        source: JobSource::Parquet(ParquetSource { uri: "s3://acme-raw/events/dt=2024-*/*.parquet".into() }),
+        sampling: Sampling::Bernoulli { fraction: 0.1, seed: 7 },
+        ..iceberg_job()
+    };
+    for doc in [iceberg_job(), athena, redshift, parquet] {
         let text = doc.to_json().unwrap();
         assert!(text.len() <= INLINE_JOB_DOCUMENT_BYTES);
         assert_eq!(JobDocument::from_json(&text).unwrap(), doc);
@@ -127,6 +132,10 @@ fn bad_documents_are_refused_naming_the_field() {
         (with(good.clone(), &["source"], json!({"iceberg": {}, "athena": {}})), "source"),
         (with(good.clone(), &["source"], json!({"bigquery": {}})), "source: unknown variant `bigquery`"),
         (with(good.clone(), &["source", "iceberg", "table"], json!("")), "source.iceberg.table"),
+        (with(good.clone(), &["source"], json!({"parquet": {"uri": "s3://acme-raw"}})), "source.parquet.uri"),
+        (with(good.clone(), &["source"], json!({"parquet": {"uri": "/data/events"}})), "source.parquet.uri"),
+        (with(good.clone(), &["source"], json!({"parquet": {"uri": "s3://acme-raw/a\nb"}})), "source.parquet.uri"),
+        (with(good.clone(), &["source"], json!({"parquet": {}})), "missing field `uri`"),
         (
             with(good.clone(), &["source", "iceberg", "catalog"], json!({"rest": {"uri": "ftp://x"}})),
             "source.iceberg.catalog.rest.uri",

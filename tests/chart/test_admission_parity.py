@@ -28,7 +28,8 @@ CASES = int(os.environ.get("PROFILER_PARITY_CASES", "3000"))
 STRINGS = [
     "", "a", "orders", "Orders Table", 'a"b', "a'b", "a\\b", "a\x00b", "tab\there", "abc\n", "\x7f", "x\u0085",
     "é" * 63, "é" * 64, "x" * 127, "x" * 128, "x" * 255, "x" * 256, "\U0001F642" * 32, "\U0001F642" * 31,
-    "s3://acme-results/profiler/", "s3://Bad_Bucket/x", "s3://ab", "s3://a..b/x", "https://catalog.example.com/api",
+    "s3://acme-results/profiler/", "s3://Bad_Bucket/x", "s3://ab", "s3://a..b/x", "s3://acme-data/", "s3://acme-data",
+    "s3://acme-data/o/*.parquet", "s3://acme-data/o\x7f/", "https://catalog.example.com/api",
     "http://", "https:///x", "ftp://x", "http://host name", "sqlite:///tmp/c.db", "postgres://u@h/db",
     "postgresql://h/db", "mysql://h", "123456789012", "12345678901", "1234567890123",
     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123",
@@ -64,6 +65,8 @@ def base_sources():
                       "auth": {"dbUser": "profiler"}, "method": "sample"}},
         {"redshift": {"target": {"workgroup": "analytics"}, "database": "dev", "schema": "public", "table": "events",
                       "auth": {"secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rs-AbC123"}}},
+        {"parquet": {"uri": "s3://acme-data/orders/"}},
+        {"parquet": {"uri": "s3://acme-data/orders/dt=2024-*/*.parquet"}},
     ]
 
 

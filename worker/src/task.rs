@@ -97,21 +97,19 @@ fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
     };
     let (profile, check) = match &doc.source {
         // The scan runs its own runtime and threads, outside this one.
-        JobSource::Iceberg(iceberg) => {
-            let request = ProfileRequest {
-                source: SourceSpec::Iceberg {
-                    location: format!("{}.{}", iceberg.namespace, iceberg.table),
-                    snapshot_id: iceberg.snapshot_id,
-                    catalog: Some(iceberg.catalog.clone()),
-                },
-                columns: doc.columns.clone(),
-                sampling: doc.sampling,
-                metadata_only: iceberg.metadata_only,
-                options,
-                threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            };
-            let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
-            (output.profile, output.check)
+        JobSource::Iceberg(iceberg) => scan_files(
+            doc,
+            SourceSpec::Iceberg {
+                location: format!("{}.{}", iceberg.namespace, iceberg.table),
+                snapshot_id: iceberg.snapshot_id,
+                catalog: Some(iceberg.catalog.clone()),
+            },
+            iceberg.metadata_only,
+            options,
+        )?,
+        // Parquet on S3 is listed and read by the same source as `profiler profile s3://...`.
+        JobSource::Parquet(parquet) => {
+            scan_files(doc, SourceSpec::Parquet { location: parquet.uri.clone() }, false, options)?
         }
         JobSource::Athena(athena) => runtime.block_on(sql_table(SourceUri::Athena(athena.clone()), doc, &options))?,
         JobSource::Redshift(redshift) => {
@@ -119,6 +117,26 @@ fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
         }
     };
     runtime.block_on(upload(doc, profile, check))
+}
+
+/// Profiles and checks files (an Iceberg table's or Parquet objects) with the engine, on every
+/// core of the task.
+fn scan_files(
+    doc: &JobDocument,
+    source: SourceSpec,
+    metadata_only: bool,
+    options: ProfileOptions,
+) -> Result<(TableProfile, Option<CheckReport>), WorkerError> {
+    let request = ProfileRequest {
+        source,
+        columns: doc.columns.clone(),
+        sampling: doc.sampling,
+        metadata_only,
+        options,
+        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    };
+    let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
+    Ok((output.profile, output.check))
 }
 
 /// Profiles an Athena or Redshift table by its method (the job document refused pushdown with

@@ -1,6 +1,7 @@
 //! Parquet read straight from S3 (`s3://BUCKET/PREFIX/`, an object, a glob over keys) against
 //! moto's S3, compared with the same files read locally: `profile`, `check`, the verbs, the
-//! projection's ranged reads, and the errors (missing bucket, empty prefix, an object that is not
+//! projection's ranged reads, a ProfileJob's `parquet` source run by the Fargate worker, and the
+//! errors (missing bucket, empty prefix, an object that is not
 //! Parquet, an Iceberg table's directory, access denied from a fake endpoint).
 
 mod support;
@@ -12,8 +13,8 @@ use std::process::Output;
 use std::sync::OnceLock;
 
 use profiler_worker::source::parquet::ParquetSource;
-use serde_json::Value;
-use support::{json_out, moto, profiler_command, stderr, stdout};
+use serde_json::{Value, json};
+use support::{json_out, moto, profiler_command, run_task, stderr, stdout};
 
 fn root() -> PathBuf {
     support::repo_root()
@@ -358,4 +359,51 @@ fn support_env() {
             std::env::set_var("PROFILER_S3_FORCE_PATH_STYLE", "true");
         }
     });
+}
+
+/// A ProfileJob's `source.parquet` as the Fargate worker (`profiler-task`) runs it: the prefix is
+/// read as `profiler profile` reads it, the job's rules are verified in the same scan, and the
+/// outputs land under the attempt's prefix; a prefix without Parquet fails with the CLI's words
+/// and the exit code of bad input.
+#[test]
+fn a_parquet_job_reads_the_prefix_as_the_cli_does() {
+    let f = fixture();
+    let uid = "7d1e4c2a-3b5f-4a6e-9c8d-1f2e3d4c5b6a";
+    let job = |uri: &str| {
+        json!({
+            "version": 1,
+            "job": {"namespace": "team-a", "name": "orders-files", "uid": uid, "attempt": 1},
+            "source": {"parquet": {"uri": uri}},
+            "output": {"bucket": f.bucket, "prefix": "runs"},
+            "rules": {"formatVersion": 1, "rules": [
+                {"name": "rows", "type": "rowCount", "min": 100000, "max": 100000},
+                {"name": "id-unique", "type": "uniqueness", "column": "id"},
+            ]},
+        })
+        .to_string()
+    };
+    let (o, summary) = run_task(&job(&s3("orders/")), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(summary["status"], "succeeded");
+    assert_eq!(summary["rows"], 100_000);
+    // The two days hold the same file: every id twice, so the uniqueness rule fails.
+    assert_eq!(summary["check"]["score"], "1/2", "{summary}");
+    assert_eq!(summary["check"]["summary"]["failing"], json!(["id-unique"]));
+    let prefix = format!("runs/team-a/orders-files/{uid}/attempt-1/");
+    assert_eq!(summary["profileUri"], format!("s3://{}/{prefix}profile.json", f.bucket));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let task_profile: Value = runtime.block_on(async {
+        let client = support::s3().await;
+        let (body, _) = support::object(&client, &f.bucket, &format!("{prefix}profile.json")).await;
+        serde_json::from_slice(&body).unwrap()
+    });
+    assert_eq!(task_profile["source"]["location"], s3("orders/"));
+    let (o, cli_profile) = run_to("profile", &s3("orders/"), "task-cli", "profile.json", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_same(comparable(task_profile), comparable(cli_profile));
+
+    let (o, _) = run_task(&job(&s3("empty/")), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{}: no Parquet files found", s3("empty/"))), "{}", stderr(&o));
 }

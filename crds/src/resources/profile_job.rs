@@ -36,7 +36,8 @@ const PUSHDOWN_FULL: &str = "self.sampling.method == 'full' \
     && !(has(self.source.redshift) && self.source.redshift.method == 'pushdown')";
 
 /// Exactly one source kind.
-const ONE_SOURCE: &str = "[has(self.iceberg), has(self.athena), has(self.redshift)].filter(x, x).size() == 1";
+const ONE_SOURCE: &str =
+    "[has(self.iceberg), has(self.athena), has(self.redshift), has(self.parquet)].filter(x, x).size() == 1";
 
 /// Fargate CPU units and the memory sizes (MiB) each allows.
 const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384] \
@@ -73,8 +74,8 @@ pub struct ProfileJobSpec {
     /// The ProfilerRuntime (cluster-scoped) that runs this job.
     #[serde(default)]
     pub runtime_ref: RuntimeRef,
-    /// The table to profile: exactly one of `iceberg`, `athena` or `redshift`.
-    #[x_kube(validation = Rule::new(ONE_SOURCE).message("set exactly one of source.iceberg, source.athena, source.redshift"))]
+    /// The table to profile: exactly one of `iceberg`, `athena`, `redshift` or `parquet`.
+    #[x_kube(validation = Rule::new(ONE_SOURCE).message("set exactly one of source.iceberg, source.athena, source.redshift, source.parquet"))]
     pub source: JobSource,
     /// Top-level columns to profile, in this order (default: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
