@@ -11,6 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::fan_out::{DEFAULT_MAX_PARALLELISM, MAX_PARALLELISM, Parallelism};
 use crate::names::{is_dns_label, is_dns_subdomain};
 use crate::rules::{self, StringRule};
 use crate::sampling::Sampling;
@@ -61,6 +62,20 @@ pub struct JobDocument {
     /// (inline rules, or the rule set read from its ConfigMap when the attempt was submitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<crate::quality::RuleSet>,
+    /// Worker tasks that profile the table (the ProfileJob's `spec.parallelism`).
+    #[serde(default, skip_serializing_if = "is_auto")]
+    pub parallelism: Parallelism,
+    /// Most groups an `auto` job is split into (the runtime's `worker.maxParallelism`).
+    #[serde(default = "default_max_parallelism")]
+    pub max_parallelism: u32,
+}
+
+fn is_auto(p: &Parallelism) -> bool {
+    *p == Parallelism::Auto
+}
+
+fn default_max_parallelism() -> u32 {
+    DEFAULT_MAX_PARALLELISM
 }
 
 /// The ProfileJob and attempt a run belongs to.
@@ -452,6 +467,15 @@ impl JobDocument {
         if let Some(rules) = &self.rules {
             crate::quality::validate_rule_set(rules).or_else(|e| fail("rules", e.to_string()))?;
         }
+        self.parallelism.validate().or_else(|m| fail("parallelism", m))?;
+        if !(1..=MAX_PARALLELISM).contains(&self.max_parallelism) {
+            return fail("maxParallelism", format!("must be 1 to {MAX_PARALLELISM}, got {}", self.max_parallelism));
+        }
+        if self.parallelism.is_fixed_fan_out()
+            && let Some(reason) = self.single_task_reason()
+        {
+            return fail("parallelism", reason);
+        }
         let sampled = self.sampling != Sampling::Full;
         match &self.source {
             JobSource::Iceberg(i) if i.metadata_only && sampled => {
@@ -472,6 +496,23 @@ impl JobDocument {
             return fail("metrics.topK", format!("must be 1 to 1000, got {}", self.metrics.top_k));
         }
         Ok(())
+    }
+
+    /// Why this job runs as one task whatever its `parallelism` (the message a fixed fan-out is
+    /// refused with, at admission and here), or None when its table can be split into groups.
+    pub fn single_task_reason(&self) -> Option<&'static str> {
+        match &self.source {
+            JobSource::Athena(_) | JobSource::Redshift(_) => return Some(FAN_OUT_NEEDS_FILES),
+            JobSource::Iceberg(i) if i.metadata_only => return Some(FAN_OUT_NOT_METADATA_ONLY),
+            _ => {}
+        }
+        if self.rules.is_some() {
+            return Some(FAN_OUT_NOT_WITH_RULES);
+        }
+        if matches!(self.sampling, Sampling::Reservoir { .. }) {
+            return Some(FAN_OUT_NOT_RESERVOIR);
+        }
+        None
     }
 
     fn validate_source(&self) -> Result<(), JobDocumentError> {
@@ -549,6 +590,20 @@ pub const METADATA_ONLY_TAKES_NO_SAMPLING: &str = "metadata-only profiling reads
 /// Pushdown aggregates the whole table (message of the worker and the CRD).
 pub const PUSHDOWN_TAKES_NO_SAMPLING: &str =
     "pushdown profiles the whole table; use method: sample to profile a sample";
+
+/// A fixed fan-out needs data files to split (message of the worker and the CRD).
+pub const FAN_OUT_NEEDS_FILES: &str = "parallelism above 1 splits data files: Athena and Redshift tables are profiled by one query; set parallelism to 1 or auto";
+
+/// Metadata-only profiles read no data file (message of the worker and the CRD).
+pub const FAN_OUT_NOT_METADATA_ONLY: &str =
+    "parallelism above 1 splits data files, and a metadata-only profile reads none; set parallelism to 1 or auto";
+
+/// Rules are verified in one scan (message of the worker and the CRD).
+pub const FAN_OUT_NOT_WITH_RULES: &str =
+    "a job with rules verifies them in one scan by one task; set parallelism to 1 or auto, or drop spec.rules";
+
+/// Reservoir samples of groups do not merge into one sample (message of the worker and the CRD).
+pub const FAN_OUT_NOT_RESERVOIR: &str = "reservoir samples of separate groups do not merge into one sample; set parallelism to 1 or auto, or sample with bernoulli";
 
 /// A provisioned cluster needs credentials (message of the worker and the CRD).
 pub const CLUSTER_NEEDS_AUTH: &str = "a provisioned cluster needs a secretArn or a dbUser";

@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod comparison;
 pub mod drift;
+pub mod fan_out;
 pub mod job;
 pub mod names;
 pub mod phase;

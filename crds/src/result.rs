@@ -5,6 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::fan_out::GroupStep;
 use crate::quality::CheckSummary;
 
 /// Object name of the task result under the attempt's output prefix.
@@ -51,6 +52,23 @@ impl FailureKind {
 pub enum TaskResult {
     /// The profile was written.
     Succeeded(TaskSummary),
+    /// The first task of a fanned-out run planned its groups (`plan.json`); the state machine
+    /// runs one task per group, then the merge.
+    #[serde(rename_all = "camelCase")]
+    Planned {
+        /// The groups, in order.
+        groups: Vec<GroupStep>,
+    },
+    /// A group's task wrote its partial profile.
+    #[serde(rename_all = "camelCase")]
+    GroupProfiled {
+        /// The group's index.
+        group: u32,
+        /// Rows the group read.
+        rows: u64,
+        /// s3:// URI of the group's partial profile.
+        profile_uri: String,
+    },
     /// The task failed.
     #[serde(rename_all = "camelCase")]
     Failed {
@@ -83,6 +101,9 @@ pub struct TaskSummary {
     /// The verification of the job's data quality rules (`spec.rules`), when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<CheckResult>,
+    /// Worker tasks that profiled groups of the table, when the run fanned out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<u32>,
 }
 
 /// How the job's rules fared: what a status shows of `check.json`. A failed rule does not fail
@@ -156,6 +177,7 @@ mod tests {
             duration_ms: 5,
             drift: None,
             check: None,
+            groups: None,
         });
         let json = serde_json::to_value(&ok).unwrap();
         assert_eq!(json["status"], "succeeded");

@@ -1,5 +1,6 @@
 //! The job document: what the controller writes, the worker reads, and what both refuse.
 
+use profiler_crds::fan_out::Parallelism;
 use profiler_crds::{
     AthenaSource, DatabaseRef, INLINE_JOB_DOCUMENT_BYTES, IcebergCatalog, IcebergSource, JOB_DOCUMENT_VERSION,
     JobDocument, JobIdentity, JobSource, MetricOptions, OutputLocation, ParquetSource, QueryMethod, RedshiftAuth,
@@ -30,6 +31,8 @@ fn iceberg_job() -> JobDocument {
         database: Some(DatabaseRef::SecretArn("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCd".into())),
         drift: None,
         rules: None,
+        parallelism: Parallelism::Auto,
+        max_parallelism: 10,
     }
 }
 
@@ -226,4 +229,54 @@ fn rules_travel_in_the_document_and_a_broken_rule_is_refused_by_name() {
     value["rules"]["rules"][0]["min"] = json!(3);
     let message = refused(&value.to_string());
     assert!(message.contains("rules: rules[0] (id-complete, completeness): min"), "{message}");
+}
+
+#[test]
+fn a_fixed_fan_out_is_refused_where_the_table_cannot_split_and_auto_never_is() {
+    let parquet = |sampling| JobDocument {
+        source: JobSource::Parquet(ParquetSource { uri: "s3://acme-raw/events/".into() }),
+        sampling,
+        parallelism: Parallelism::Groups(4),
+        ..iceberg_job()
+    };
+    let full = parquet(Sampling::Full);
+    assert_eq!(JobDocument::from_json(&full.to_json().unwrap()).unwrap(), full);
+    assert!(full.to_json().unwrap().contains("\"parallelism\":4"));
+    let reservoir = refused(&serde_json::to_string(&parquet(Sampling::Reservoir { size: 10, seed: 1 })).unwrap());
+    assert!(reservoir.contains("parallelism: reservoir samples of separate groups do not merge"), "{reservoir}");
+    let athena = JobDocument {
+        source: JobSource::Athena(AthenaSource {
+            catalog: "AwsDataCatalog".into(),
+            database: "sales".into(),
+            table: "orders".into(),
+            workgroup: "primary".into(),
+            output_location: None,
+            method: QueryMethod::Pushdown,
+        }),
+        sampling: Sampling::Full,
+        ..full.clone()
+    };
+    let message = refused(&serde_json::to_string(&athena).unwrap());
+    assert!(message.contains("Athena and Redshift tables are profiled by one query"), "{message}");
+    let auto = JobDocument { parallelism: Parallelism::Auto, ..athena };
+    assert!(auto.to_json().is_ok(), "auto runs one task where the table cannot split");
+    let metadata = JobDocument {
+        source: JobSource::Iceberg(IcebergSource {
+            catalog: IcebergCatalog::Glue { catalog_id: None },
+            namespace: "lake".into(),
+            table: "orders".into(),
+            snapshot_id: None,
+            metadata_only: true,
+        }),
+        ..full.clone()
+    };
+    assert!(refused(&serde_json::to_string(&metadata).unwrap()).contains("metadata-only profile reads none"));
+    let mut value = serde_json::to_value(&full).unwrap();
+    value["parallelism"] = json!(101);
+    assert!(refused(&value.to_string()).contains("parallelism: must be auto or 1 to 100, got 101"));
+    value["parallelism"] = json!("many");
+    assert!(refused(&value.to_string()).contains("parallelism must be auto or a number"));
+    value["parallelism"] = json!(2);
+    value["maxParallelism"] = json!(0);
+    assert!(refused(&value.to_string()).contains("maxParallelism: must be 1 to 100, got 0"));
 }

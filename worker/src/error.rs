@@ -187,6 +187,16 @@ pub enum WorkerError {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// One group of a fanned-out run failed; the exit code is the group's own.
+    #[error("group {index} of {groups}: {source}")]
+    Group {
+        /// The group's index, from 0.
+        index: u32,
+        /// Groups in the plan.
+        groups: u32,
+        /// What went wrong in the group.
+        source: Box<WorkerError>,
+    },
 }
 
 impl WorkerError {
@@ -228,6 +238,7 @@ impl WorkerError {
                 EngineError::ThreadPanicked(_) => INTERNAL,
             },
             Self::Startup { .. } => INTERNAL,
+            Self::Group { source, .. } => source.exit_code(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod connector;
 pub mod datagen;
 pub mod drift;
 pub mod error;
+pub mod fan_out;
 pub mod job_document;
 pub mod mcp;
 pub mod progress;

@@ -1,9 +1,11 @@
 //! One profiling run: open the source, scan it (or read its metadata), assemble the document;
 //! with a rule set, verify the rules in the same scan and assemble the check report too.
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
+use arrow_schema::SchemaRef;
 use chrono::{SecondsFormat, Utc};
 use profiler_crds::quality::{CHECK_FORMAT_VERSION, CheckReport, CheckSummary, RuleResult, RuleSet, RuleType};
 use profiler_crds::{
@@ -12,6 +14,7 @@ use profiler_crds::{
 };
 use profiler_engine::quality::check::{Observed, judge, not_evaluated};
 use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, ScanPlan, scan_with};
+use tokio::runtime::Runtime;
 use tracing::{info, info_span};
 
 use crate::error::WorkerError;
@@ -35,6 +38,8 @@ pub struct ProfileRequest {
     pub options: ProfileOptions,
     /// Threads of the scan.
     pub threads: usize,
+    /// Only the partitions with these keys (a fan-out group's, [`plan_parts`]); all when None.
+    pub partitions: Option<Vec<String>>,
 }
 
 impl ProfileRequest {
@@ -48,6 +53,7 @@ impl ProfileRequest {
             metadata_only: false,
             options: ProfileOptions::default(),
             threads,
+            partitions: None,
         }
     }
 }
@@ -122,72 +128,29 @@ fn run(
         ));
     }
     let start = RunStart::now();
-    let columns = request.columns.as_deref();
-    let (source, mode, scanned, bytes_scanned) = match &request.source {
-        SourceSpec::Parquet { location } => {
-            if request.metadata_only {
-                return Err(WorkerError::InvalidRequest(
-                    "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
-                ));
-            }
-            // Objects on S3 are listed and read on an I/O runtime that outlives the scan.
-            let runtime =
-                has_s3_scheme(location).then(|| crate::runtime::multi_thread(request.threads.max(1))).transpose()?;
-            let parquet = match &runtime {
-                Some(runtime) => runtime.block_on(ParquetSource::open_any(location, columns))?,
-                None => ParquetSource::open(location, columns)?,
-            };
+    let (source, mode, scanned, bytes_scanned) = if request.metadata_only {
+        metadata_run(request, rules)?
+    } else {
+        let mut opened = open_scan(request)?;
+        if let Some(keys) = &request.partitions {
+            opened.partitions = select_partitions(opened.partitions, keys)?;
+        }
+        if let Some(parquet) = &opened.parquet {
             progress.total.store(parquet.total_rows, std::sync::atomic::Ordering::Relaxed);
-            let info = SourceInfo {
-                kind: SourceKind::Parquet,
-                location: location.clone(),
-                files: parquet.file_count(),
-                snapshot_id: None,
-                iceberg: None,
-            };
-            let partitions: Vec<SourcePartition> =
-                parquet.partitions().into_iter().map(SourcePartition::Parquet).collect();
-            let bytes = partitions.iter().map(SourcePartition::bytes).sum();
-            let out = scan_with(parquet.schema.clone(), partitions, &scan_plan(request.sampling), &progress.rows)?;
-            if runtime.is_some() {
-                let fetched = parquet.fetched();
-                info!(requests = fetched.requests, bytes = fetched.bytes, "fetched from S3");
-            }
-            (info, ProfileMode::Scan, out, bytes)
         }
-        SourceSpec::Iceberg { location, snapshot_id, catalog } => {
-            let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
-            let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
-            let snapshot = table.snapshot_id();
-            let schema_id = table.schema_id();
-            let info = |files: u64, delete_files: u64, partitioning| SourceInfo {
-                kind: SourceKind::Iceberg,
-                location: location.clone(),
-                files,
-                snapshot_id: snapshot,
-                iceberg: Some(IcebergReadInfo { schema_id, delete_files, partitioning }),
-            };
-            if request.metadata_only {
-                let summary = runtime.block_on(table.metadata_profile())?;
-                let rules = rules.map(|set| metadata_rule_results(set, summary.rows));
-                let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows, rules };
-                (info(summary.data_files, 0, summary.partitioning), ProfileMode::Metadata, out, 0)
-            } else {
-                let partitioning = runtime.block_on(table.partitioning())?;
-                let field_ids = table.field_ids();
-                let schema = table.schema.clone();
-                let plan = runtime.block_on(table.plan())?;
-                let partitions: Vec<SourcePartition> =
-                    plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
-                let info = info(partitions.len() as u64, plan.delete_files, partitioning);
-                let bytes = partitions.iter().map(SourcePartition::bytes).sum();
-                let mut out = scan_with(schema, partitions, &scan_plan(request.sampling), &progress.rows)?;
-                for column in &mut out.columns {
-                    column.field_id = field_ids.get(&column.name).copied();
-                }
-                (info, ProfileMode::Scan, out, bytes)
+        let bytes = opened.partitions.iter().map(SourcePartition::bytes).sum();
+        let partitions = std::mem::take(&mut opened.partitions);
+        let mut out = scan_with(opened.schema.clone(), partitions, &scan_plan(request.sampling), &progress.rows)?;
+        if let Some(ids) = &opened.field_ids {
+            for column in &mut out.columns {
+                column.field_id = ids.get(&column.name).copied();
             }
         }
+        if let Some(parquet) = opened.parquet.as_ref().filter(|_| opened.runtime.is_some()) {
+            let fetched = parquet.fetched();
+            info!(requests = fetched.requests, bytes = fetched.bytes, "fetched from S3");
+        }
+        (opened.info, ProfileMode::Scan, out, bytes)
     };
     let checked_rows = if mode == ProfileMode::Metadata { scanned.rows_profiled } else { scanned.rows_read };
     let check = scanned.rules.map(|results| start.check_report(source.clone(), checked_rows, results));
@@ -206,6 +169,150 @@ fn run(
     let SamplingReport { rows_read, rows_profiled, .. } = profile.sampling;
     info!(rows_read, rows_profiled, duration_ms = profile.duration_ms, "profile computed");
     Ok((Some(profile), check))
+}
+
+/// A source opened for a scan: what it is, the schema of its batches and its partitions, with
+/// the runtime their reads run on (S3 objects, Iceberg files), which outlives them.
+struct OpenedScan {
+    info: SourceInfo,
+    schema: SchemaRef,
+    partitions: Vec<SourcePartition>,
+    /// Iceberg field ids of the columns, by name.
+    field_ids: Option<HashMap<String, i32>>,
+    /// The Parquet files, whose S3 fetches are logged after the scan.
+    parquet: Option<ParquetSource>,
+    /// Where a later open reads the same data: the Iceberg metadata file opened (not the
+    /// catalog's name, which may move on), or the Parquet location.
+    pinned_location: String,
+    runtime: Option<Runtime>,
+}
+
+/// Opens the request's source for a scan and plans its partitions, in a stable order.
+fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
+    let columns = request.columns.as_deref();
+    match &request.source {
+        SourceSpec::Parquet { location } => {
+            if request.metadata_only {
+                return Err(WorkerError::InvalidRequest(
+                    "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
+                ));
+            }
+            // Objects on S3 are listed and read on an I/O runtime that outlives the scan.
+            let runtime =
+                has_s3_scheme(location).then(|| crate::runtime::multi_thread(request.threads.max(1))).transpose()?;
+            let parquet = match &runtime {
+                Some(runtime) => runtime.block_on(ParquetSource::open_any(location, columns))?,
+                None => ParquetSource::open(location, columns)?,
+            };
+            let info = SourceInfo {
+                kind: SourceKind::Parquet,
+                location: location.clone(),
+                files: parquet.file_count(),
+                snapshot_id: None,
+                iceberg: None,
+            };
+            Ok(OpenedScan {
+                info,
+                schema: parquet.schema.clone(),
+                partitions: parquet.partitions().into_iter().map(SourcePartition::Parquet).collect(),
+                field_ids: None,
+                parquet: Some(parquet),
+                pinned_location: location.clone(),
+                runtime,
+            })
+        }
+        SourceSpec::Iceberg { location, snapshot_id, catalog } => {
+            let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
+            let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
+            let snapshot = table.snapshot_id();
+            let schema_id = table.schema_id();
+            let partitioning = runtime.block_on(table.partitioning())?;
+            let field_ids = table.field_ids();
+            let schema = table.schema.clone();
+            let pinned_location = table.metadata_location().to_owned();
+            let plan = runtime.block_on(table.plan())?;
+            let partitions: Vec<SourcePartition> =
+                plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
+            let info = SourceInfo {
+                kind: SourceKind::Iceberg,
+                location: location.clone(),
+                files: partitions.len() as u64,
+                snapshot_id: snapshot,
+                iceberg: Some(IcebergReadInfo { schema_id, delete_files: plan.delete_files, partitioning }),
+            };
+            Ok(OpenedScan {
+                info,
+                schema,
+                partitions,
+                field_ids: Some(field_ids),
+                parquet: None,
+                pinned_location,
+                runtime: Some(runtime),
+            })
+        }
+    }
+}
+
+/// The partitions named by `keys`, in the order of `keys`; every key must name one.
+fn select_partitions(partitions: Vec<SourcePartition>, keys: &[String]) -> Result<Vec<SourcePartition>, WorkerError> {
+    let mut by_key: HashMap<String, SourcePartition> = partitions.into_iter().map(|p| (p.key(), p)).collect();
+    keys.iter()
+        .map(|key| {
+            by_key.remove(key).ok_or_else(|| {
+                WorkerError::InvalidRequest(format!(
+                    "the planned part {key} is no longer in the source: its files changed after the plan; rerun the job"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A source's parts as a fan-out plan sees them.
+#[derive(Debug, Clone)]
+pub struct PlannedParts {
+    /// What the whole source is (every file).
+    pub info: SourceInfo,
+    /// Where the groups read the same data (see [`SourceSpec::pinned`]).
+    pub pinned_location: String,
+    /// `(key, bytes)` of every partition, in scan order.
+    pub parts: Vec<(String, u64)>,
+}
+
+/// Opens the request's source and lists its partitions with their sizes, reading no data.
+pub fn plan_parts(request: &ProfileRequest) -> Result<PlannedParts, WorkerError> {
+    let opened = open_scan(request)?;
+    let parts = opened.partitions.iter().map(|p| (p.key(), p.bytes())).collect();
+    Ok(PlannedParts { info: opened.info, pinned_location: opened.pinned_location, parts })
+}
+
+/// A metadata-only run: the Iceberg snapshot's manifests summarized, no data file read.
+fn metadata_run(
+    request: &ProfileRequest,
+    rules: Option<&RuleSet>,
+) -> Result<(SourceInfo, ProfileMode, ScanOutput, u64), WorkerError> {
+    let SourceSpec::Iceberg { location, snapshot_id, catalog } = &request.source else {
+        return Err(WorkerError::InvalidRequest(
+            "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
+        ));
+    };
+    let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
+    let table =
+        runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, request.columns.as_deref()))?;
+    let summary = runtime.block_on(table.metadata_profile())?;
+    let info = SourceInfo {
+        kind: SourceKind::Iceberg,
+        location: location.clone(),
+        files: summary.data_files,
+        snapshot_id: table.snapshot_id(),
+        iceberg: Some(IcebergReadInfo {
+            schema_id: table.schema_id(),
+            delete_files: 0,
+            partitioning: summary.partitioning,
+        }),
+    };
+    let rules = rules.map(|set| metadata_rule_results(set, summary.rows));
+    let out = ScanOutput { columns: summary.columns, rows_read: 0, rows_profiled: summary.rows, rules };
+    Ok((info, ProfileMode::Metadata, out, 0))
 }
 
 /// The rules' results when only metadata is read: `rowCount` from the manifests' row count, every

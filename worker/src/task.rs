@@ -9,6 +9,7 @@
 //! (`check`) says which rules did not pass.
 
 use profiler_crds::comparison::ProfileComparison;
+use profiler_crds::fan_out::{TaskStep, group_prefix};
 use profiler_crds::quality::CheckReport;
 use profiler_crds::{
     CheckResult, DatabaseRef, JobDocument, JobSource, TASK_RESULT_OBJECT, TableProfile, TaskError, TaskResult,
@@ -22,6 +23,7 @@ use uuid::Uuid;
 use crate::connector::statement::PollPolicy;
 use crate::drift::{DriftOutcome, compare_with_baseline};
 use crate::error::WorkerError;
+use crate::fan_out;
 use crate::report::html;
 use crate::run::{ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
@@ -30,12 +32,46 @@ use crate::source::SourceSpec;
 use crate::source::uri::SourceUri;
 use crate::verbs::{SqlRequest, profile_and_check_sql};
 
-/// Runs the job: connects to the store first (so a database problem stops the run before any
-/// query), profiles, writes the outputs, records the outcome.
+/// Runs the step of the job this task is (see [`crate::fan_out`]): the first task plans a
+/// fan-out or profiles the whole table; a group's task profiles its group; the merge task
+/// merges the groups' profiles into the job's outputs.
+pub fn run_step(doc: &JobDocument, step: TaskStep) -> Result<TaskResult, WorkerError> {
+    doc.validate()?;
+    match step {
+        TaskStep::First => match plan_fan_out(doc)? {
+            Some(planned) => Ok(planned),
+            None => run(doc).map(TaskResult::Succeeded),
+        },
+        TaskStep::Group(index) => run_group(doc, index),
+        TaskStep::Merge => record(doc, || merge_groups(doc)).map(TaskResult::Succeeded),
+    }
+}
+
+/// Runs the job in this task: connects to the store first (so a database problem stops the run
+/// before any query), profiles, writes the outputs, records the outcome.
 pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
+    record(doc, || {
+        let options = profile_options(doc);
+        let (profile, check) = match file_request(doc, &options) {
+            // The scan runs its own runtime and threads, outside the upload's.
+            Some(request) => {
+                let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
+                (output.profile, output.check)
+            }
+            None => crate::runtime::multi_thread(2)?.block_on(sql_table(doc, &options))?,
+        };
+        crate::runtime::multi_thread(2)?.block_on(upload(doc, profile, check, None))
+    })
+}
+
+/// Records the run in the profile store around `produce` (which profiles and uploads), when
+/// the job has a store.
+fn record(
+    doc: &JobDocument,
+    produce: impl FnOnce() -> Result<Uploaded, WorkerError>,
+) -> Result<TaskSummary, WorkerError> {
     let job = &doc.job;
     let _span = info_span!("task", namespace = %job.namespace, name = %job.name, attempt = job.attempt).entered();
-    doc.validate()?;
     let recorder = match database_config(doc.database.as_ref())? {
         None => None,
         Some(config) => {
@@ -47,7 +83,7 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
             Some(RunRecorder::start(&config, identity, spec)?)
         }
     };
-    let outcome = profile_and_upload(doc);
+    let outcome = produce();
     let (uploaded, _) = record_outcome(recorder, outcome, |u: &Uploaded| RunOutputs {
         profile: &u.profile,
         profile_uri: Some(u.summary.profile_uri.clone()),
@@ -56,6 +92,91 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
         check: u.check.as_ref(),
     })?;
     Ok(uploaded.summary)
+}
+
+/// The first task's plan: when the job fans out into more than one group, writes `plan.json`
+/// and returns the groups for the state machine; None when this task profiles the whole table.
+fn plan_fan_out(doc: &JobDocument) -> Result<Option<TaskResult>, WorkerError> {
+    let Some(request) = file_request(doc, &profile_options(doc)) else { return Ok(None) };
+    let Some(plan) = fan_out::plan(doc, &request)? else { return Ok(None) };
+    let groups = fan_out::group_steps(doc, &plan);
+    crate::runtime::current_thread()?.block_on(async {
+        let uri = fan_out::write_plan(&output_sink(doc).await, &plan).await?;
+        info!(uri, groups = groups.len(), bytes = plan.bytes, "fan-out planned");
+        Ok::<_, WorkerError>(())
+    })?;
+    Ok(Some(TaskResult::Planned { groups }))
+}
+
+/// Profiles group `index` of the attempt's plan and writes its partial profile.
+fn run_group(doc: &JobDocument, index: u32) -> Result<TaskResult, WorkerError> {
+    let _span = info_span!("group", index).entered();
+    let Some(request) = file_request(doc, &profile_options(doc)) else {
+        return Err(WorkerError::InvalidRequest("this job's source is profiled by one task; it has no groups".into()));
+    };
+    let io = crate::runtime::multi_thread(2)?;
+    let sink = io.block_on(output_sink(doc));
+    let plan = io.block_on(fan_out::read_plan(&sink))?;
+    let in_group = |e: WorkerError| WorkerError::Group { index, groups: plan.groups.len() as u32, source: Box::new(e) };
+    let profile = fan_out::profile_group(&request, &plan, index).map_err(in_group)?;
+    let profile_uri = io.block_on(fan_out::write_partial(&sink, index, &profile)).map_err(in_group)?;
+    info!(profile_uri, rows = profile.row_count, "group profiled");
+    Ok(TaskResult::GroupProfiled { group: index, rows: profile.row_count, profile_uri })
+}
+
+/// Merges the groups' partial profiles into the job's profile and writes the job's outputs.
+fn merge_groups(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
+    let runtime = crate::runtime::multi_thread(2)?;
+    runtime.block_on(async {
+        let sink = output_sink(doc).await;
+        let plan = fan_out::read_plan(&sink).await?;
+        let partials = fan_out::read_partials(&sink, &plan).await?;
+        let profile = fan_out::merge_partials(&plan, partials, &profile_options(doc))?;
+        info!(groups = plan.groups.len(), rows = profile.row_count, "groups merged");
+        upload(doc, profile, None, Some(plan.groups.len() as u32)).await
+    })
+}
+
+/// The engine's options from the job's metrics.
+fn profile_options(doc: &JobDocument) -> ProfileOptions {
+    ProfileOptions {
+        histogram_bins: doc.metrics.histogram_bins as usize,
+        top_k: doc.metrics.top_k as usize,
+        ..ProfileOptions::default()
+    }
+}
+
+/// The engine scan of the job's files (an Iceberg table's or Parquet objects) on every core of
+/// the task; None for Athena and Redshift tables, which their engines profile.
+fn file_request(doc: &JobDocument, options: &ProfileOptions) -> Option<ProfileRequest> {
+    let (source, metadata_only) = match &doc.source {
+        JobSource::Iceberg(iceberg) => (
+            SourceSpec::Iceberg {
+                location: format!("{}.{}", iceberg.namespace, iceberg.table),
+                snapshot_id: iceberg.snapshot_id,
+                catalog: Some(iceberg.catalog.clone()),
+            },
+            iceberg.metadata_only,
+        ),
+        // Parquet on S3 is listed and read by the same source as `profiler profile s3://...`.
+        JobSource::Parquet(parquet) => (SourceSpec::Parquet { location: parquet.uri.clone() }, false),
+        JobSource::Athena(_) | JobSource::Redshift(_) => return None,
+    };
+    Some(ProfileRequest {
+        source,
+        columns: doc.columns.clone(),
+        sampling: doc.sampling,
+        metadata_only,
+        options: options.clone(),
+        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        partitions: None,
+    })
+}
+
+/// The S3 sink of the attempt's outputs.
+async fn output_sink(doc: &JobDocument) -> S3Sink {
+    let config = crate::aws::sdk_config().await;
+    S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix())
 }
 
 /// The profile store's settings, from the task's environment or Secrets Manager.
@@ -88,64 +209,19 @@ struct Uploaded {
     summary: TaskSummary,
 }
 
-fn profile_and_upload(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
-    let runtime = crate::runtime::multi_thread(2)?;
-    let options = ProfileOptions {
-        histogram_bins: doc.metrics.histogram_bins as usize,
-        top_k: doc.metrics.top_k as usize,
-        ..ProfileOptions::default()
-    };
-    let (profile, check) = match &doc.source {
-        // The scan runs its own runtime and threads, outside this one.
-        JobSource::Iceberg(iceberg) => scan_files(
-            doc,
-            SourceSpec::Iceberg {
-                location: format!("{}.{}", iceberg.namespace, iceberg.table),
-                snapshot_id: iceberg.snapshot_id,
-                catalog: Some(iceberg.catalog.clone()),
-            },
-            iceberg.metadata_only,
-            options,
-        )?,
-        // Parquet on S3 is listed and read by the same source as `profiler profile s3://...`.
-        JobSource::Parquet(parquet) => {
-            scan_files(doc, SourceSpec::Parquet { location: parquet.uri.clone() }, false, options)?
-        }
-        JobSource::Athena(athena) => runtime.block_on(sql_table(SourceUri::Athena(athena.clone()), doc, &options))?,
-        JobSource::Redshift(redshift) => {
-            runtime.block_on(sql_table(SourceUri::Redshift(redshift.clone()), doc, &options))?
-        }
-    };
-    runtime.block_on(upload(doc, profile, check))
-}
-
-/// Profiles and checks files (an Iceberg table's or Parquet objects) with the engine, on every
-/// core of the task.
-fn scan_files(
-    doc: &JobDocument,
-    source: SourceSpec,
-    metadata_only: bool,
-    options: ProfileOptions,
-) -> Result<(TableProfile, Option<CheckReport>), WorkerError> {
-    let request = ProfileRequest {
-        source,
-        columns: doc.columns.clone(),
-        sampling: doc.sampling,
-        metadata_only,
-        options,
-        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    };
-    let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
-    Ok((output.profile, output.check))
-}
-
 /// Profiles an Athena or Redshift table by its method (the job document refused pushdown with
 /// sampling when it was read) and verifies the job's rules on every row by pushdown.
 async fn sql_table(
-    uri: SourceUri,
     doc: &JobDocument,
     options: &ProfileOptions,
 ) -> Result<(TableProfile, Option<CheckReport>), WorkerError> {
+    let uri = match &doc.source {
+        JobSource::Athena(athena) => SourceUri::Athena(athena.clone()),
+        JobSource::Redshift(redshift) => SourceUri::Redshift(redshift.clone()),
+        JobSource::Iceberg(_) | JobSource::Parquet(_) => {
+            return Err(WorkerError::InvalidRequest("files are scanned by the engine, not queried".into()));
+        }
+    };
     let request =
         SqlRequest { columns: doc.columns.as_deref(), sampling: doc.sampling, options, rules: doc.rules.as_ref() };
     profile_and_check_sql(&uri, &request, &PollPolicy::default()).await
@@ -153,10 +229,14 @@ async fn sql_table(
 
 /// Writes profile.json and report.html under the attempt's prefix, check.json when the job has
 /// rules and, when it has a drift baseline, diff.json and diff.html; returns the summary.
-async fn upload(doc: &JobDocument, profile: TableProfile, check: Option<CheckReport>) -> Result<Uploaded, WorkerError> {
-    let config = crate::aws::sdk_config().await;
-    let client = crate::aws::s3_client(&config);
-    let sink = S3Sink::new(client.clone(), doc.output.bucket.clone(), doc.output_prefix());
+async fn upload(
+    doc: &JobDocument,
+    profile: TableProfile,
+    check: Option<CheckReport>,
+    groups: Option<u32>,
+) -> Result<Uploaded, WorkerError> {
+    let sink = output_sink(doc).await;
+    let client = sink.client().clone();
     let drift = compare_with_baseline(&client, &sink, doc.drift.as_ref(), &profile).await?;
     let json = serde_json::to_vec_pretty(&profile)
         .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
@@ -187,6 +267,7 @@ async fn upload(doc: &JobDocument, profile: TableProfile, check: Option<CheckRep
         duration_ms: profile.duration_ms,
         drift,
         check: check_result,
+        groups,
     };
     Ok(Uploaded { profile, comparison, check, summary })
 }
@@ -194,10 +275,10 @@ async fn upload(doc: &JobDocument, profile: TableProfile, check: Option<CheckRep
 /// Object name of the check of the job's rules under the attempt's output prefix.
 pub const CHECK_OBJECT: &str = "check.json";
 
-/// The result of a finished run, as printed and as stored in `result.json`.
-pub fn result_of(outcome: &Result<TaskSummary, WorkerError>) -> TaskResult {
+/// The result of a finished step, as printed and as stored in `result.json`.
+pub fn result_of(outcome: &Result<TaskResult, WorkerError>) -> TaskResult {
     match outcome {
-        Ok(summary) => TaskResult::Succeeded(summary.clone()),
+        Ok(result) => result.clone(),
         Err(e) => TaskResult::Failed {
             exit_code: e.exit_code(),
             error: TaskError { kind: failure_kind(e), message: e.to_string() },
@@ -205,15 +286,19 @@ pub fn result_of(outcome: &Result<TaskSummary, WorkerError>) -> TaskResult {
     }
 }
 
-/// Writes `result.json` under the attempt's prefix, where the state machine and the controller
-/// read it (the summary on success; on failure the message and whether to retry).
-pub fn write_result(doc: &JobDocument, result: &TaskResult) -> Result<String, WorkerError> {
+/// Writes the step's `result.json` where the state machine and the controller read it (the
+/// summary or plan on success; on failure the message and whether to retry): under the
+/// attempt's prefix, or a group's own prefix for a group's task.
+pub fn write_result(doc: &JobDocument, step: TaskStep, result: &TaskResult) -> Result<String, WorkerError> {
+    let name = match step {
+        TaskStep::Group(index) => format!("{}{TASK_RESULT_OBJECT}", group_prefix(index)),
+        TaskStep::First | TaskStep::Merge => TASK_RESULT_OBJECT.to_owned(),
+    };
     let runtime = crate::runtime::current_thread()?;
     runtime.block_on(async {
-        let config = crate::aws::sdk_config().await;
-        let sink = S3Sink::new(crate::aws::s3_client(&config), doc.output.bucket.clone(), doc.output_prefix());
+        let sink = output_sink(doc).await;
         let body = serde_json::to_vec(result)
-            .map_err(|e| WorkerError::S3Output { uri: sink.uri(TASK_RESULT_OBJECT), message: e.to_string() })?;
-        sink.put(TASK_RESULT_OBJECT, body, "application/json").await
+            .map_err(|e| WorkerError::S3Output { uri: sink.uri(&name), message: e.to_string() })?;
+        sink.put(&name, body, "application/json").await
     })
 }

@@ -48,6 +48,7 @@ fn request(location: &str) -> ProfileRequest {
         metadata_only: false,
         options: ProfileOptions::default(),
         threads: 2,
+        partitions: None,
     }
 }
 

@@ -407,3 +407,87 @@ fn a_parquet_job_reads_the_prefix_as_the_cli_does() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains(&format!("{}: no Parquet files found", s3("empty/"))), "{}", stderr(&o));
 }
+
+/// A ProfileJob with `parallelism` run as the state machine runs it: the first task plans the
+/// groups (`plan.json`, the Map state's items), one task per group writes its partial profile,
+/// and the merge task writes the job's profile. The merged profile equals the single task's in
+/// every count, bound and moment (sketch images aside, which merge within their error); a
+/// group rerun overwrites its partial, so the merge counts it once.
+#[test]
+fn a_fanned_out_parquet_job_merges_to_the_single_task_profile() {
+    let f = fixture();
+    let job = |name: &str, uid: &str, parallelism: Value| {
+        json!({
+            "version": 1,
+            "job": {"namespace": "team-a", "name": name, "uid": uid, "attempt": 1},
+            "source": {"parquet": {"uri": s3("orders/")}},
+            "output": {"bucket": f.bucket, "prefix": "runs"},
+            "parallelism": parallelism,
+        })
+        .to_string()
+    };
+    let fanned = job("orders-fan", "0b7c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4", json!(3));
+    let (o, planned) = run_task(&fanned, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(planned["status"], "planned", "{planned}");
+    let groups = planned["groups"].as_array().unwrap().clone();
+    assert_eq!(groups.len(), 2, "two files of one row group each: never more groups than parts");
+    let prefix = "runs/team-a/orders-fan/0b7c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4/attempt-1/";
+    assert_eq!(groups[1], json!({"step": "group-1", "resultKey": format!("{prefix}groups/1/result.json")}));
+    for (i, group) in groups.iter().enumerate() {
+        let step = group["step"].as_str().unwrap();
+        let (o, done) = run_task(&fanned, &[("PROFILER_TASK_STEP", step)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            (done["status"].as_str(), done["group"].as_u64(), done["rows"].as_u64()),
+            (Some("groupProfiled"), Some(i as u64), Some(50_000))
+        );
+    }
+    // A rerun of group 0 (as the Map state's retry would) overwrites its partial profile.
+    let (o, _) = run_task(&fanned, &[("PROFILER_TASK_STEP", "group-0")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (o, merged) = run_task(&fanned, &[("PROFILER_TASK_STEP", "merge")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        (merged["status"].as_str(), merged["rows"].as_u64(), merged["groups"].as_u64()),
+        (Some("succeeded"), Some(100_000), Some(2)),
+        "{merged}"
+    );
+
+    let single = job("orders-one", "1c8d0e2f-3a4b-4c5d-9e6f-708192a3b4c5", json!(1));
+    let (o, one) = run_task(&single, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(one["status"], "succeeded");
+    assert!(one.get("groups").is_none(), "{one}");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let read = |uri: &Value| -> Value {
+        let key = uri.as_str().unwrap().strip_prefix(&format!("s3://{}/", f.bucket)).unwrap().to_owned();
+        runtime.block_on(async {
+            let client = support::s3().await;
+            serde_json::from_slice(&support::object(&client, &f.bucket, &key).await.0).unwrap()
+        })
+    };
+    let (merged, one) = (read(&merged["profileUri"]), read(&one["profileUri"]));
+    assert_eq!(merged["source"], one["source"], "the merged profile reports the whole source");
+    // A sparse HLL image lists the same coupons in the order they were merged; its estimate
+    // (`distinct`) is compared with everything else.
+    let without_hll = |doc: Value| {
+        let mut doc = comparable(doc);
+        for column in doc["columns"].as_array_mut().unwrap() {
+            if let Some(sketches) = column.get_mut("sketches").and_then(Value::as_object_mut) {
+                sketches.remove("hll");
+            }
+        }
+        doc
+    };
+    assert_same(without_hll(merged), without_hll(one));
+
+    // A group the plan does not have is refused with the plan's size, as bad input.
+    let (o, failed) = run_task(&fanned, &[("PROFILER_TASK_STEP", "group-7")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        failed["error"]["message"].as_str().unwrap().contains("the plan has 2 groups; there is no group 7"),
+        "{failed}"
+    );
+}

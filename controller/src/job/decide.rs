@@ -296,6 +296,7 @@ mod tests {
             suspend: false,
             drift: None,
             rules: None,
+            parallelism: Default::default(),
         }
     }
 
@@ -326,6 +327,7 @@ mod tests {
             duration_ms: 5,
             drift: None,
             check: None,
+            groups: None,
         }
     }
 

@@ -44,6 +44,8 @@ pub fn job_document(
         database: runtime.spec.database_secret_arn.clone().map(DatabaseRef::SecretArn),
         drift: spec.drift.clone(),
         rules,
+        parallelism: spec.parallelism,
+        max_parallelism: runtime.spec.worker.max_parallelism,
     };
     doc.validate()?;
     Ok(doc)

@@ -5,12 +5,14 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use crate::drift::DriftSpec;
+use crate::fan_out::Parallelism;
 use crate::quality::spec::RulesSpec;
 use crate::rules;
 use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
 use crate::{
-    JobDocumentError, JobPhase, JobSource, METADATA_ONLY_TAKES_NO_SAMPLING, MetricOptions, PUSHDOWN_TAKES_NO_SAMPLING,
-    Sampling, TaskSummary,
+    FAN_OUT_NEEDS_FILES, FAN_OUT_NOT_METADATA_ONLY, FAN_OUT_NOT_RESERVOIR, FAN_OUT_NOT_WITH_RULES, JobDocumentError,
+    JobPhase, JobSource, METADATA_ONLY_TAKES_NO_SAMPLING, MetricOptions, PUSHDOWN_TAKES_NO_SAMPLING, Sampling,
+    TaskSummary,
 };
 
 /// Spec fields may not change after submission; only `suspend` may (CEL transition rule).
@@ -24,7 +26,29 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && has(self.ttlSecondsAfterFinished) == has(oldSelf.ttlSecondsAfterFinished) \
     && (!has(self.ttlSecondsAfterFinished) || self.ttlSecondsAfterFinished == oldSelf.ttlSecondsAfterFinished) \
     && has(self.drift) == has(oldSelf.drift) && (!has(self.drift) || self.drift == oldSelf.drift) \
-    && has(self.rules) == has(oldSelf.rules) && (!has(self.rules) || self.rules == oldSelf.rules)";
+    && has(self.rules) == has(oldSelf.rules) && (!has(self.rules) || self.rules == oldSelf.rules) \
+    && has(self.parallelism) == has(oldSelf.parallelism) \
+    && (!has(self.parallelism) || self.parallelism == oldSelf.parallelism)";
+
+/// A fixed fan-out: `parallelism` a number above 1.
+macro_rules! fixed_fan_out {
+    () => {
+        "!has(self.parallelism) || type(self.parallelism) == string || self.parallelism <= 1"
+    };
+}
+
+/// A fixed fan-out splits data files (as [`crate::JobDocument::validate`]).
+const FAN_OUT_FILES: &str = concat!(fixed_fan_out!(), " || !(has(self.source.athena) || has(self.source.redshift))");
+
+/// A fixed fan-out reads data files (as [`crate::JobDocument::validate`]).
+const FAN_OUT_METADATA: &str =
+    concat!(fixed_fan_out!(), " || !has(self.source.iceberg) || !self.source.iceberg.metadataOnly");
+
+/// Rules are verified by one task (as [`crate::JobDocument::validate`]).
+const FAN_OUT_RULES: &str = concat!(fixed_fan_out!(), " || !has(self.rules)");
+
+/// Reservoir samples do not merge (as [`crate::JobDocument::validate`]).
+const FAN_OUT_RESERVOIR: &str = concat!(fixed_fan_out!(), " || self.sampling.method != 'reservoir'");
 
 /// Metadata-only Iceberg profiles take no sampling (as [`crate::JobDocument::validate`]).
 const METADATA_ONLY_FULL: &str =
@@ -69,6 +93,10 @@ const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384
 #[x_kube(validation = Rule::new(SPEC_IMMUTABLE).message("spec is immutable once submitted, except suspend; create a new ProfileJob"))]
 #[x_kube(validation = Rule::new(METADATA_ONLY_FULL).message(METADATA_ONLY_TAKES_NO_SAMPLING))]
 #[x_kube(validation = Rule::new(PUSHDOWN_FULL).message(PUSHDOWN_TAKES_NO_SAMPLING))]
+#[x_kube(validation = Rule::new(FAN_OUT_FILES).message(FAN_OUT_NEEDS_FILES))]
+#[x_kube(validation = Rule::new(FAN_OUT_METADATA).message(FAN_OUT_NOT_METADATA_ONLY))]
+#[x_kube(validation = Rule::new(FAN_OUT_RULES).message(FAN_OUT_NOT_WITH_RULES))]
+#[x_kube(validation = Rule::new(FAN_OUT_RESERVOIR).message(FAN_OUT_NOT_RESERVOIR))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileJobSpec {
     /// The ProfilerRuntime (cluster-scoped) that runs this job.
@@ -119,6 +147,13 @@ pub struct ProfileJobSpec {
     /// status, an Event (RulesFailed) and check.json report the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<RulesSpec>,
+    /// Worker tasks that profile the table: `auto` (default) or a number from 1 to 100. Above
+    /// one task, the table's data files and row groups are split into groups of about equal
+    /// bytes, one Fargate task profiles each group and a last task merges their profiles.
+    /// Iceberg scans and Parquet on S3 split; a job with rules or a reservoir sample runs as one
+    /// task.
+    #[serde(default)]
+    pub parallelism: Parallelism,
 }
 
 /// `Sampling` as a structural schema: one object whose fields depend on `method` (CEL), since

@@ -118,6 +118,14 @@ pub struct WorkerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "rules::schema::optional_log_group")]
     pub log_group: Option<String>,
+    /// Most worker tasks one job with `parallelism: auto` is split into (1 to 100, default 10).
+    #[serde(default = "default_max_parallelism")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_parallelism: u32,
+}
+
+fn default_max_parallelism() -> u32 {
+    crate::fan_out::DEFAULT_MAX_PARALLELISM
 }
 
 fn default_task_size() -> TaskSize {

@@ -401,6 +401,7 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         metadata_only: args.metadata_only,
         options: ProfileOptions { histogram_bins: args.bins, top_k: args.top_k, ..ProfileOptions::default() },
         threads,
+        partitions: None,
     };
     // Connect to the store first: a database problem stops the run before any data is read.
     let recorder = match &args.database_url {

@@ -94,6 +94,7 @@ impl ProfilerServer {
                 metadata_only: params.metadata_only,
                 options: ProfileOptions::default(),
                 threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                partitions: None,
             }),
             None => {
                 if params.metadata_only || params.snapshot_id.is_some() {

@@ -37,6 +37,11 @@ impl S3Sink {
         self
     }
 
+    /// The S3 client the sink writes with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// `s3://bucket/prefix/name`.
     pub fn uri(&self, name: &str) -> String {
         format!("s3://{}/{}{name}", self.bucket, self.prefix)

@@ -48,6 +48,18 @@ impl SourceSpec {
         }
     }
 
+    /// The same source read from `pinned_location` (what [`crate::run::plan_parts`] opened): an
+    /// Iceberg table from the metadata file its catalog named when it was planned, so every
+    /// group of a fan-out reads the same table state; Parquet as it was.
+    pub fn pinned(&self, pinned_location: &str) -> Self {
+        match self {
+            Self::Parquet { .. } => Self::Parquet { location: pinned_location.to_owned() },
+            Self::Iceberg { snapshot_id, .. } => {
+                Self::Iceberg { location: pinned_location.to_owned(), snapshot_id: *snapshot_id, catalog: None }
+            }
+        }
+    }
+
     /// The location as given.
     pub fn location(&self) -> &str {
         match self {
@@ -87,6 +99,15 @@ impl SourcePartition {
         match self {
             Self::Parquet(p) => p.bytes(),
             Self::Iceberg(p) => p.bytes(),
+        }
+    }
+
+    /// What names this partition in a fan-out plan, stable across opens of the same source:
+    /// `FILE#ROW_GROUP` for a Parquet row group, `DATA_FILE@START` for an Iceberg file range.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Parquet(p) => p.key(),
+            Self::Iceberg(p) => p.key(),
         }
     }
 }

@@ -37,6 +37,8 @@ use crate::error::WorkerError;
 /// to profile.
 pub struct IcebergSource {
     location: String,
+    /// The metadata file the table was opened from (the catalog's answer, when named by one).
+    metadata_location: String,
     table: StaticTable,
     file_io: FileIO,
     /// The snapshot asked for; None reads the current one.
@@ -154,6 +156,7 @@ impl IcebergSource {
         let selected = roots.iter().filter_map(|&i| fields.get(i).cloned()).collect();
         Ok(Self {
             location: location.to_owned(),
+            metadata_location,
             table,
             file_io,
             requested_snapshot: snapshot_id,
@@ -161,6 +164,12 @@ impl IcebergSource {
             selected,
             schema: arrow_schema,
         })
+    }
+
+    /// The metadata file the table was opened from: opening it again reads the same table state
+    /// whatever the catalog has committed since.
+    pub fn metadata_location(&self) -> &str {
+        &self.metadata_location
     }
 
     /// The snapshot that is read (None for a table without snapshots).
@@ -295,6 +304,11 @@ impl IcebergSource {
 }
 
 impl DataFilePartition {
+    /// `DATA_FILE@START`: the data file's path and the byte offset of the range read.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.task.data_file_path, self.task.start)
+    }
+
     /// Bytes of the data file range this partition reads.
     pub fn bytes(&self) -> u64 {
         self.task.length

@@ -276,6 +276,11 @@ impl ParquetSource {
 }
 
 impl RowGroupPartition {
+    /// `FILE#ROW_GROUP`: the file's path or `s3://` URI and the row group's index.
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.file.name().display(), self.row_group)
+    }
+
     /// Compressed size of the projected columns' chunks in this row group.
     pub fn bytes(&self) -> u64 {
         let schema = self.metadata.parquet_schema();
