@@ -89,3 +89,44 @@ async fn a_profile_job_runs_through_step_functions_and_fargate_into_s3_and_postg
     assert!(metrics.contains("profiler_operator_jobs{phase=\"Succeeded\"} 1"), "{metrics}");
     assert_eq!(metric(http_port, "profiler_operator_leader"), Some(1.0));
 }
+
+/// `parallelism: 2` on a table of two data files: the execution's first task plans two groups,
+/// the Map state runs a task for each and the merge task writes the job's profile, the same in
+/// every count and bound as the one-task job's; the store holds one run of the job.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
+    let table = orders_table();
+    let world = World::new("fanout").await;
+    let _controller = world.controller(&world.database, free_port(), &[]);
+    world.create_runtime().await;
+    let jobs = world.jobs();
+    for (name, parallelism) in [("fanned", json!(2)), ("single", json!(1))] {
+        let spec = json!({"parallelism": parallelism});
+        jobs.create(&PostParams::default(), &job(name, glue_source("orders"), spec)).await.unwrap();
+    }
+    let mut results = Vec::new();
+    for name in ["fanned", "single"] {
+        let done =
+            wait_for_phase(&jobs, name, &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(240)).await;
+        let status = done.status.unwrap();
+        assert_eq!(status.phase, Some(JobPhase::Succeeded), "{name}: {status:?}");
+        results.push(status.result.unwrap());
+    }
+    let (fanned, single) = (&results[0], &results[1]);
+    assert_eq!(fanned.rows, table["whole"]["rows"].as_u64().unwrap());
+    assert_eq!((fanned.groups, single.groups), (Some(2), None));
+    let prefix = fanned.profile_uri.strip_suffix("profile.json").unwrap();
+    for group in 0..2 {
+        let partial = s3_json(&format!("{prefix}groups/{group}/profile.json")).await;
+        assert!(partial["rowCount"].as_u64().unwrap() > 0, "group {group} read rows");
+    }
+    let (merged, one) = (s3_json(&fanned.profile_uri).await, s3_json(&single.profile_uri).await);
+    assert_eq!(merged["rowCount"], one["rowCount"]);
+    assert_eq!(merged["source"], one["source"], "the merged profile reports the whole snapshot");
+    for (m, o) in merged["columns"].as_array().unwrap().iter().zip(one["columns"].as_array().unwrap()) {
+        for field in ["name", "count", "nulls", "min", "max", "distinct"] {
+            assert_eq!(m[field], o[field], "{} {field}", o["name"]);
+        }
+    }
+    assert_eq!(stored(&world.database, "fanned").await, (Some("Succeeded".into()), vec!["Succeeded".into()]));
+}
