@@ -111,8 +111,11 @@ impl<'de> Deserialize<'de> for Parallelism {
         enum Written {
             Number(u32),
             Text(String),
+            /// `null`, which the API server keeps for a nullable field: the default.
+            Null(()),
         }
         match Written::deserialize(deserializer)? {
+            Written::Null(()) => Ok(Parallelism::Auto),
             Written::Number(n) => Ok(Parallelism::Groups(n)),
             Written::Text(t) if t == "auto" => Ok(Parallelism::Auto),
             Written::Text(t) => Err(serde::de::Error::custom(format!(
@@ -163,6 +166,7 @@ mod tests {
         let read = |s: &str| serde_json::from_str::<Parallelism>(s);
         assert_eq!(read("\"auto\"").unwrap(), Parallelism::Auto);
         assert_eq!(read("4").unwrap(), Parallelism::Groups(4));
+        assert_eq!(read("null").unwrap(), Parallelism::Auto);
         assert!(read("\"four\"").unwrap_err().to_string().contains("auto or a number"));
         assert_eq!(serde_json::to_string(&Parallelism::Groups(3)).unwrap(), "3");
         assert_eq!(serde_json::to_string(&Parallelism::Auto).unwrap(), "\"auto\"");

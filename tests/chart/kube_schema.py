@@ -45,8 +45,11 @@ def _json_schema(node):
             out[key] = {k: _json_schema(v) for k, v in value.items()}
         else:
             out[key] = _json_schema(value)
+    if node.get("x-kubernetes-int-or-string"):
+        out["type"] = ["integer", "string"]
     if node.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
+        types = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        out["type"] = types + ["null"]
     if (
         node.get("type") == "object"
         and "properties" in node

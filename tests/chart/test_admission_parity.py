@@ -100,8 +100,16 @@ def sampling(rng):
     ])
 
 
+# spec.parallelism (int-or-string) and a runtime's worker.maxParallelism: in range, out of range,
+# of the wrong spelling or type.
+PARALLELISM = ["auto", 1, 2, 4, 100, 0, 101, -1, "Auto", "many", "4", 2.5, True, None]
+
+
 def mutate_job(rng, spec):
     source = next(iter(spec["source"].values()))
+    if rng.random() < 0.25:
+        # A fan-out beside whatever else is mutated: sources, rules and sampling that cannot split.
+        spec["parallelism"] = rng.choice(PARALLELISM)
     choice = rng.randrange(15)
     if choice <= 3:
         paths = list(string_paths(spec["source"]))
@@ -260,7 +268,7 @@ def base_runtime():
 
 
 def mutate_runtime(rng, spec):
-    choice = rng.randrange(6)
+    choice = rng.randrange(7)
     if choice == 0:
         spec["results"]["bucket"] = rng.choice(STRINGS)
     elif choice == 1:
@@ -271,9 +279,11 @@ def mutate_runtime(rng, spec):
         spec[rng.choice(["taskRoleArn", "executionRoleArn", "stateMachineRoleArn"])] = rng.choice(STRINGS)
     elif choice == 4:
         spec["stateMachineName"] = rng.choice(STRINGS)
-    else:
+    elif choice == 5:
         cpu, memory = rng.choice(TASKS)
         spec["worker"]["size"] = {"cpu": cpu, "memory": memory}
+    else:
+        spec["worker"]["maxParallelism"] = rng.choice(PARALLELISM)
 
 
 def runtime(spec, i):

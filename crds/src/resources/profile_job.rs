@@ -30,10 +30,10 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && has(self.parallelism) == has(oldSelf.parallelism) \
     && (!has(self.parallelism) || self.parallelism == oldSelf.parallelism)";
 
-/// A fixed fan-out: `parallelism` a number above 1.
+/// Not a fixed fan-out: `parallelism` absent, `auto` (or null, the default) or at most 1.
 macro_rules! fixed_fan_out {
     () => {
-        "!has(self.parallelism) || type(self.parallelism) == string || self.parallelism <= 1"
+        "!has(self.parallelism) || type(self.parallelism) != int || self.parallelism <= 1"
     };
 }
 

@@ -78,6 +78,13 @@ impl ProfilerRuntimeSpec {
         if !self.worker.size.is_fargate_size() {
             return Err(JobDocumentError { field: "spec.worker.size".into(), message: FARGATE_SIZE_MESSAGE.into() });
         }
+        let max = crate::fan_out::MAX_PARALLELISM;
+        if !(1..=max).contains(&self.worker.max_parallelism) {
+            return Err(JobDocumentError {
+                field: "spec.worker.maxParallelism".into(),
+                message: format!("must be 1 to {max}, got {}", self.worker.max_parallelism),
+            });
+        }
         Ok(())
     }
 }
@@ -120,7 +127,7 @@ pub struct WorkerSpec {
     pub log_group: Option<String>,
     /// Most worker tasks one job with `parallelism: auto` is split into (1 to 100, default 10).
     #[serde(default = "default_max_parallelism")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schemars(range(min = 1, max = crate::fan_out::MAX_PARALLELISM))]
     pub max_parallelism: u32,
 }
 
