@@ -1,7 +1,7 @@
 //! One profiling run: open the source, scan it (or read its metadata), assemble the document;
 //! with a rule set, verify the rules in the same scan and assemble the check report too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
@@ -200,9 +200,17 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
             // Objects on S3 are listed and read on an I/O runtime that outlives the scan.
             let runtime =
                 has_s3_scheme(location).then(|| crate::runtime::multi_thread(request.threads.max(1))).transpose()?;
-            let parquet = match &runtime {
-                Some(runtime) => runtime.block_on(ParquetSource::open_any(location, columns))?,
-                None => ParquetSource::open(location, columns)?,
+            // A fan-out group opens only its own files.
+            let only: Option<HashSet<String>> = request.partitions.as_ref().map(|keys| {
+                keys.iter().map(|k| k.rsplit_once('#').map_or(k.as_str(), |(file, _)| file).to_owned()).collect()
+            });
+            let opened = match &runtime {
+                Some(runtime) => runtime.block_on(ParquetSource::open_some(location, columns, only.as_ref())),
+                None => ParquetSource::open_some_local(location, columns, only.as_ref()),
+            };
+            let parquet = match (opened, &request.partitions) {
+                (Err(WorkerError::NoFiles(_)), Some(keys)) if !keys.is_empty() => return Err(part_gone(&keys[0])),
+                (opened, _) => opened?,
             };
             let info = SourceInfo {
                 kind: SourceKind::Parquet,
@@ -256,15 +264,14 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
 /// The partitions named by `keys`, in the order of `keys`; every key must name one.
 fn select_partitions(partitions: Vec<SourcePartition>, keys: &[String]) -> Result<Vec<SourcePartition>, WorkerError> {
     let mut by_key: HashMap<String, SourcePartition> = partitions.into_iter().map(|p| (p.key(), p)).collect();
-    keys.iter()
-        .map(|key| {
-            by_key.remove(key).ok_or_else(|| {
-                WorkerError::InvalidRequest(format!(
-                    "the planned part {key} is no longer in the source: its files changed after the plan; rerun the job"
-                ))
-            })
-        })
-        .collect()
+    keys.iter().map(|key| by_key.remove(key).ok_or_else(|| part_gone(key))).collect()
+}
+
+/// A planned partition the source no longer has.
+fn part_gone(key: &str) -> WorkerError {
+    WorkerError::InvalidRequest(format!(
+        "the planned part {key} is no longer in the source: its files changed after the plan; rerun the job"
+    ))
 }
 
 /// A source's parts as a fan-out plan sees them.

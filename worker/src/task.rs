@@ -37,12 +37,16 @@ use crate::verbs::{SqlRequest, profile_and_check_sql};
 /// merges the groups' profiles into the job's outputs.
 pub fn run_step(doc: &JobDocument, step: TaskStep) -> Result<TaskResult, WorkerError> {
     doc.validate()?;
+    // A plan or a group that fails fails the attempt: it is recorded as the failed run it is (a
+    // group retried into success is then overwritten by the merge's record of the same run).
+    let recorded_failure = |e: WorkerError| record(doc, || Err(e)).map(TaskResult::Succeeded);
     match step {
-        TaskStep::First => match plan_fan_out(doc)? {
-            Some(planned) => Ok(planned),
-            None => run(doc).map(TaskResult::Succeeded),
+        TaskStep::First => match plan_fan_out(doc) {
+            Ok(Some(planned)) => Ok(planned),
+            Ok(None) => run(doc).map(TaskResult::Succeeded),
+            Err(e) => recorded_failure(e),
         },
-        TaskStep::Group(index) => run_group(doc, index),
+        TaskStep::Group(index) => run_group(doc, index).or_else(recorded_failure),
         TaskStep::Merge => record(doc, || merge_groups(doc)).map(TaskResult::Succeeded),
     }
 }

@@ -491,3 +491,33 @@ fn a_fanned_out_parquet_job_merges_to_the_single_task_profile() {
         "{failed}"
     );
 }
+
+/// A planned object deleted before its group runs: the group fails as bad input, naming the
+/// part, instead of profiling less than the plan.
+#[test]
+fn a_group_whose_planned_object_is_gone_fails_and_says_so() {
+    let f = fixture();
+    let orders = std::fs::read(root().join("examples/data/orders.parquet")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = runtime.block_on(support::s3());
+    for key in ["fan-gone/a.parquet", "fan-gone/b.parquet"] {
+        runtime.block_on(client.put_object().bucket(&f.bucket).key(key).body(orders.clone().into()).send()).unwrap();
+    }
+    let job = json!({
+        "version": 1,
+        "job": {"namespace": "team-a", "name": "gone", "uid": "2d9e1f30-4b5c-4d6e-8f70-8192a3b4c5d6", "attempt": 1},
+        "source": {"parquet": {"uri": s3("fan-gone/")}},
+        "output": {"bucket": f.bucket, "prefix": "runs"},
+        "parallelism": 2,
+    })
+    .to_string();
+    let (o, planned) = run_task(&job, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(planned["groups"].as_array().map(Vec::len), Some(2), "{planned}");
+    runtime.block_on(client.delete_object().bucket(&f.bucket).key("fan-gone/b.parquet").send()).unwrap();
+    let (o, failed) = run_task(&job, &[("PROFILER_TASK_STEP", "group-1")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let message = failed["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("group 1 of 2: the planned part "), "{message}");
+    assert!(message.contains("fan-gone/b.parquet#0 is no longer in the source"), "{message}");
+}

@@ -8,6 +8,7 @@ mod local;
 mod s3_list;
 mod s3_read;
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -199,6 +200,11 @@ fn all_pages_dictionary(chunk: &ColumnChunkMetaData) -> bool {
             .is_some_and(|m| m.is_only(Encoding::RLE_DICTIONARY) || m.is_only(Encoding::PLAIN_DICTIONARY))
 }
 
+/// Whether `file` is among `only` (every file when None).
+fn is_wanted(file: &ParquetFile, only: Option<&HashSet<String>>) -> bool {
+    only.is_none_or(|names| names.contains(file.name().to_string_lossy().as_ref()))
+}
+
 fn same_schema(a: &Schema, b: &Schema) -> bool {
     a.fields().len() == b.fields().len()
         && a.fields()
@@ -210,10 +216,22 @@ fn same_schema(a: &Schema, b: &Schema) -> bool {
 impl ParquetSource {
     /// Opens the local files `location` names (reading only footers) and checks their schemas.
     pub fn open(location: &str, columns: Option<&[String]>) -> Result<Self, WorkerError> {
+        Self::open_some_local(location, columns, None)
+    }
+
+    /// [`Self::open`], keeping only the files named in `only` (see [`Self::open_some`]).
+    pub fn open_some_local(
+        location: &str,
+        columns: Option<&[String]>,
+        only: Option<&HashSet<String>>,
+    ) -> Result<Self, WorkerError> {
         let mut files = Vec::new();
         for path in resolve_files(location)? {
-            let footer = local_footer(&path)?;
-            files.push((ParquetFile::Local(path), footer));
+            let file = ParquetFile::Local(path);
+            if is_wanted(&file, only) {
+                let footer = local_footer(&file.name())?;
+                files.push((file, footer));
+            }
         }
         Self::from_footers(location, files, columns, Arc::default())
     }
@@ -222,11 +240,22 @@ impl ParquetSource {
     /// and checks their schemas. S3 reads run on the current runtime, which must be
     /// multi-threaded and outlive the partitions.
     pub async fn open_any(location: &str, columns: Option<&[String]>) -> Result<Self, WorkerError> {
+        Self::open_some(location, columns, None).await
+    }
+
+    /// [`Self::open_any`], keeping only the files named in `only` (paths or `s3://` URIs, as
+    /// [`ParquetFile::name`] writes them), whose footers alone are read: a fan-out group's files.
+    pub async fn open_some(
+        location: &str,
+        columns: Option<&[String]>,
+        only: Option<&HashSet<String>>,
+    ) -> Result<Self, WorkerError> {
         if !has_s3_scheme(location) {
-            return Self::open(location, columns);
+            return Self::open_some_local(location, columns, only);
         }
         let stats = Arc::new(FetchStats::default());
-        let files = list_files(location, &stats).await?;
+        let files: Vec<ParquetFile> =
+            list_files(location, &stats).await?.into_iter().filter(|f| is_wanted(f, only)).collect();
         let footers: Vec<ArrowReaderMetadata> =
             futures::stream::iter(&files).map(ParquetFile::footer).buffered(FOOTER_CONCURRENCY).try_collect().await?;
         Self::from_footers(location, files.into_iter().zip(footers).collect(), columns, stats)
