@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The speed and memory benchmark: builds the release binaries, installs DuckDB (Python) into .venv
-# for the reference figure, then runs `profiler-bench run`. Extra arguments go to profiler-bench.
+# The speed and memory benchmark: builds the release binaries, installs DuckDB 2.0 (Python) into
+# .cache/bench-venv for the reference figure (its own venv: the test suite's .venv pins an older
+# DuckDB for Soda), then runs `profiler-bench run`. Extra arguments go to profiler-bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/python -c 'import duckdb' 2>/dev/null || .venv/bin/python -m pip install --quiet 'duckdb==2.0.*'
+VENV=.cache/bench-venv
+if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
+"$VENV/bin/python" -c 'import duckdb, sys; sys.exit(not duckdb.__version__.startswith("2.0"))' 2>/dev/null \
+  || "$VENV/bin/python" -m pip install --quiet 'duckdb==2.0.*'
 cargo build --release --locked -p profiler-worker --bin profiler-bench
-exec "${CARGO_TARGET_DIR:-target}/release/profiler-bench" run --python .venv/bin/python "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/profiler-bench" run --python "$VENV/bin/python" "$@"

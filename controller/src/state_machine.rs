@@ -32,6 +32,11 @@ pub const ERROR_INVALID_INPUT: &str = "InvalidInput";
 /// Fail state error when the task failed without leaving a result (killed, out of memory, lost).
 pub const ERROR_WORKER_LOST: &str = "WorkerLost";
 
+/// Fail state error when a group's task could not be launched.
+pub const ERROR_GROUP_LAUNCH_FAILED: &str = "GroupLaunchFailed";
+/// Fail state error when Step Functions failed the groups' Map state itself.
+pub const ERROR_MAP_FAILED: &str = "MapFailed";
+
 /// ECS errors worth retrying inside the execution (throttling, service trouble).
 const RETRYABLE_ECS_ERRORS: [&str; 4] =
     ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException", "ECS.LimitExceededException"];
@@ -121,11 +126,13 @@ pub fn definition(params: &StateMachineParams) -> Value {
             "Succeeded": {"Type": "Succeed", "OutputPath": "$.outcome.result"},
             "RunGroups": run_groups_state(params),
             "GroupsFailed": {
-                "Type": "Fail",
-                "Comment": "A group failed after its retries; the error and cause are the group's.",
-                "ErrorPath": "$.error.Error",
-                "CausePath": "$.error.Cause"
+                "Type": "Choice",
+                "Comment": "A group failed for good: its kind and message, unless Step Functions itself failed the Map (States.* names are reserved for it).",
+                "Choices": [{"Variable": "$.error.Error", "StringMatches": "States.*", "Next": "MapFailed"}],
+                "Default": "AttemptFailedInGroup"
             },
+            "AttemptFailedInGroup": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
+            "MapFailed": {"Type": "Fail", "Error": ERROR_MAP_FAILED, "CausePath": "$.error.Cause"},
             "RunMerge": run_merge,
             "ReadFailure": read_failure,
             "WorkerFailed": {
@@ -186,55 +193,81 @@ fn run_task_state(params: &StateMachineParams, comment: &str, step: Option<Value
     })
 }
 
+/// Tries of a group's task whose failure is `transient` (the worker's kind) before the group
+/// fails the attempt.
+pub const GROUP_TRIES: u32 = 3;
+
+/// Seconds between two tries of a group's task.
+const GROUP_RETRY_SECONDS: u32 = 10;
+
 /// The Map state of a fan-out: one task per planned group (all at once; the plan is already
-/// capped by the job's parallelism), each retried by itself, the first group that fails for
-/// good failing the attempt with the group's words.
+/// capped by the job's parallelism). A group whose task fails with a `transient` kind runs again
+/// by itself ([`GROUP_TRIES`] tries in all, an explicit loop so bad input is never retried); the
+/// first group that fails for good fails the attempt with the group's words.
 fn run_groups_state(params: &StateMachineParams) -> Value {
     let mut run_group = run_task_state(
         params,
-        "Profiles one group of the plan into groups/N/profile.json. A task that exits non-zero runs again, twice at most; a rerun overwrites the group's outputs.",
+        "Profiles one group of the plan into groups/N/profile.json; a rerun overwrites the group's outputs.",
         Some(json!({"path": "$.step"})),
     );
-    if let Some(retry) = run_group["Retry"].as_array_mut() {
-        retry.push(
-            json!({"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 10, "MaxAttempts": 2, "BackoffRate": 2.0}),
-        );
-    }
     run_group["Catch"] = json!([
         {"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.error", "Next": "ReadGroupFailure"},
         {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "GroupLaunchFailed"}
     ]);
     run_group["End"] = json!(true);
     let mut read_failure =
-        read_result_state("The group's task leaves its result.json before it exits non-zero.", "GroupFailed");
+        read_result_state("The group's task leaves its result.json before it exits non-zero.", "RetryGroup");
     read_failure["ResultPath"] = json!("$.failure");
     read_failure["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "ResultPath": "$.readError", "Next": "GroupLost"}]);
     let item = |field: &str| format!("$$.Map.Item.Value.{field}");
+    let mut group_input = json!({
+        "jobDocument.$": format!("$.{INPUT_JOB_DOCUMENT}"),
+        "taskCpu.$": format!("$.{INPUT_TASK_CPU}"),
+        "taskMemory.$": format!("$.{INPUT_TASK_MEMORY}"),
+        "resultBucket.$": format!("$.{INPUT_RESULT_BUCKET}"),
+        "resultKey.$": "$.resultKey",
+        "step.$": "$.step",
+        "tries.$": "States.MathAdd($.tries, 1)"
+    });
+    let next_try = group_input.clone();
+    group_input["resultKey.$"] = json!(item("resultKey"));
+    group_input["step.$"] = json!(item("step"));
+    if let Some(fields) = group_input.as_object_mut() {
+        fields.remove("tries.$");
+        fields.insert("tries".into(), json!(1));
+    }
     json!({
         "Type": "Map",
         "Comment": "One Fargate task per group of the plan.",
         "ItemsPath": "$.outcome.result.groups",
-        "ItemSelector": {
-            "jobDocument.$": format!("$.{INPUT_JOB_DOCUMENT}"),
-            "taskCpu.$": format!("$.{INPUT_TASK_CPU}"),
-            "taskMemory.$": format!("$.{INPUT_TASK_MEMORY}"),
-            "resultBucket.$": format!("$.{INPUT_RESULT_BUCKET}"),
-            "resultKey.$": item("resultKey"),
-            "step.$": item("step")
-        },
+        "ItemSelector": group_input,
         "ItemProcessor": {
             "ProcessorConfig": {"Mode": "INLINE"},
             "StartAt": "RunGroup",
             "States": {
                 "RunGroup": run_group,
                 "ReadGroupFailure": read_failure,
+                "RetryGroup": {
+                    "Type": "Choice",
+                    "Comment": "A transient failure (throttling, a network error, an unreadable object) runs the group again.",
+                    "Choices": [{
+                        "And": [
+                            {"Variable": "$.failure.result.error.kind", "StringEquals": "transient"},
+                            {"Variable": "$.tries", "NumericLessThan": GROUP_TRIES}
+                        ],
+                        "Next": "NextTry"
+                    }],
+                    "Default": "GroupFailed"
+                },
+                "NextTry": {"Type": "Pass", "Parameters": next_try, "Next": "WaitToRetry"},
+                "WaitToRetry": {"Type": "Wait", "Seconds": GROUP_RETRY_SECONDS, "Next": "RunGroup"},
                 "GroupFailed": {
                     "Type": "Fail",
                     "ErrorPath": "$.failure.result.error.kind",
                     "CausePath": "$.failure.result.error.message"
                 },
                 "GroupLost": worker_lost("a group's task"),
-                "GroupLaunchFailed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+                "GroupLaunchFailed": {"Type": "Fail", "Error": ERROR_GROUP_LAUNCH_FAILED, "CausePath": "$.error.Cause"}
             }
         },
         "ResultPath": null,
@@ -325,7 +358,9 @@ mod tests {
         let group = &map["ItemProcessor"]["States"]["RunGroup"];
         let env = &group["Parameters"]["Overrides"]["ContainerOverrides"][0]["Environment"];
         assert_eq!(env[1], json!({"Name": TASK_STEP_ENV, "Value.$": "$.step"}));
-        assert!(group["Retry"].as_array().unwrap().iter().any(|r| r["ErrorEquals"] == json!(["States.TaskFailed"])));
+        let retry = &map["ItemProcessor"]["States"]["RetryGroup"]["Choices"][0]["And"];
+        assert_eq!(retry[0], json!({"Variable": "$.failure.result.error.kind", "StringEquals": "transient"}));
+        assert_eq!(map["ItemSelector"]["tries"], 1);
         let merge_env = &states["RunMerge"]["Parameters"]["Overrides"]["ContainerOverrides"][0]["Environment"];
         assert_eq!(merge_env[1], json!({"Name": TASK_STEP_ENV, "Value": MERGE_STEP}));
         assert_eq!(states["RunMerge"]["Next"], "ReadResult");

@@ -130,3 +130,47 @@ async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
     }
     assert_eq!(stored(&world.database, "fanned").await, (Some("Succeeded".into()), vec!["Succeeded".into()]));
 }
+
+/// A group that fails for good fails the job with the group and the worker's words: two Parquet
+/// objects on S3, the second's data pages overwritten (its footer intact, so the plan reads it);
+/// its group's task exits 3, is run again twice by the Map state, and the attempt fails with
+/// `group 1 of 2: …` in the job's status.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_that_fails_for_good_fails_the_job_with_the_groups_words() {
+    let world = World::new("fanfail").await;
+    let _controller = world.controller(&world.database, free_port(), &[]);
+    world.create_runtime().await;
+    let bucket = world.aws["bucket"].as_str().unwrap().to_owned();
+    let orders = std::fs::read(root().join("examples/data/orders.parquet")).unwrap();
+    let mut broken = orders.clone();
+    broken[1_000..200_000].fill(0xA5);
+    put_s3(&bucket, "data/broken/a.parquet", orders).await;
+    put_s3(&bucket, "data/broken/b.parquet", broken).await;
+    let source = json!({"parquet": {"uri": format!("s3://{bucket}/data/broken/")}});
+    let jobs = world.jobs();
+    jobs.create(&PostParams::default(), &job("broken", source, json!({"parallelism": 2, "backoffLimit": 0})))
+        .await
+        .unwrap();
+    let done =
+        wait_for_phase(&jobs, "broken", &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(240)).await;
+    let status = done.status.unwrap();
+    assert_eq!(status.phase, Some(JobPhase::Failed), "{status:?}");
+    let message = status.message.unwrap_or_default();
+    assert!(message.contains("group 1 of 2: ") && message.contains("b.parquet"), "{message}");
+    // The broken group ran three times (its failure is transient), the good one once.
+    let history = sfn()
+        .await
+        .get_execution_history()
+        .execution_arn(status.execution_arn.unwrap())
+        .max_results(1000)
+        .send()
+        .await
+        .unwrap();
+    let group_runs = history
+        .events()
+        .iter()
+        .filter_map(|e| e.state_entered_event_details())
+        .filter(|d| d.name() == "RunGroup")
+        .count();
+    assert_eq!(group_runs, 4, "one run of the good group, three of the broken one");
+}

@@ -296,6 +296,13 @@ pub async fn s3_json(uri: &str) -> Value {
     serde_json::from_slice(&object.body.collect().await.unwrap().into_bytes()).unwrap()
 }
 
+/// Writes `body` to `s3://bucket/key` in moto.
+pub async fn put_s3(bucket: &str, key: &str, body: Vec<u8>) {
+    let config = moto_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    s3.put_object().bucket(bucket).key(key).body(body.into()).send().await.unwrap();
+}
+
 /// Runs a fixture script of tests/fixtures with the test Python; its JSON output.
 pub fn fixture(script: &str, args: &[&str]) -> Value {
     let path = root().join("tests/fixtures").join(script);
