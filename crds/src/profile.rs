@@ -85,6 +85,26 @@ pub struct IcebergReadInfo {
     /// table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitioning: Option<Partitioning>,
+    /// How an incremental run (a profile built on an earlier one, `profiler profile --base`)
+    /// read the snapshot; absent for a plain scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<IncrementalRead>,
+}
+
+/// What an incremental run read: only the data files appended since its base profile's snapshot
+/// (merged into the base profile), or the whole snapshot, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IncrementalRead {
+    /// Snapshot of the base profile.
+    pub base_snapshot_id: i64,
+    /// True when only the appended data files were read and merged into the base profile; false
+    /// for a full scan of the snapshot.
+    pub merged: bool,
+    /// Data file ranges read.
+    pub files_read: u64,
+    /// Why this path was taken (`only appends since snapshot N`, or what broke the chain).
+    pub reason: String,
 }
 
 /// Partitioning of an Iceberg snapshot, from its manifests (no data file is read for it).

@@ -274,6 +274,7 @@ impl TableRow {
                 schema_id,
                 delete_files: to_u64(delete_files, || field("iceberg_delete_files"))?,
                 partitioning,
+                incremental: None,
             }),
             _ if partitioning.is_some() => {
                 return Err(StoreError::Corrupt {

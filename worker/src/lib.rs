@@ -10,6 +10,7 @@ pub mod datagen;
 pub mod drift;
 pub mod error;
 pub mod fan_out;
+pub mod incremental;
 pub mod job_document;
 pub mod mcp;
 pub mod progress;

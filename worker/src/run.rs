@@ -246,7 +246,12 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
                 location: location.clone(),
                 files: partitions.len() as u64,
                 snapshot_id: snapshot,
-                iceberg: Some(IcebergReadInfo { schema_id, delete_files: plan.delete_files, partitioning }),
+                iceberg: Some(IcebergReadInfo {
+                    schema_id,
+                    delete_files: plan.delete_files,
+                    partitioning,
+                    incremental: None,
+                }),
             };
             Ok(OpenedScan {
                 info,
@@ -315,6 +320,7 @@ fn metadata_run(
             schema_id: table.schema_id(),
             delete_files: 0,
             partitioning: summary.partitioning,
+            incremental: None,
         }),
     };
     let rules = rules.map(|set| metadata_rule_results(set, summary.rows));

@@ -262,3 +262,46 @@ fn merge_on_read_deletes_are_applied_in_a_scan_and_refused_in_metadata_mode() {
 fn profile_metadata(table: &Value, name: &str) -> (Output, Option<Value>) {
     profile(table, &format!("{name}-metadata"), &["--metadata-only"])
 }
+
+/// `--base`: the evolved table's second append profiled on the first append's profile reads only
+/// the appended data file and equals a full scan of that snapshot in every count, bound and
+/// distinct estimate; across the copy-on-write delete (an overwrite) the snapshot is scanned in
+/// full and the profile says why.
+#[test]
+fn an_incremental_profile_after_appends_equals_a_full_scan_and_anything_else_rescans() {
+    let table = &tables()["evolved"];
+    let snapshot = |step: &str| {
+        let s = table["snapshots"].as_array().unwrap().iter().find(|s| s["step"] == step).unwrap();
+        s["snapshot_id"].as_i64().unwrap().to_string()
+    };
+    let (first, second, delete) = (snapshot("append-1"), snapshot("append-2"), snapshot("delete"));
+    profiled(table, "incremental-base", &["--snapshot-id", &first]);
+    let base = std::env::temp_dir()
+        .join(format!("profiler-lifecycle-{}-incremental-base", std::process::id()))
+        .join("profile.json");
+    let base = base.to_str().unwrap();
+
+    let incremental = profiled(table, "incremental-2", &["--snapshot-id", &second, "--base", base]);
+    let full = profiled(table, "full-2", &["--snapshot-id", &second]);
+    let read = &incremental["source"]["iceberg"]["incremental"];
+    assert_eq!(read["baseSnapshotId"].to_string(), first);
+    assert_eq!((read["merged"].as_bool(), read["filesRead"].as_u64()), (Some(true), Some(1)), "{read}");
+    assert_eq!(read["reason"], format!("only appends since snapshot {first}"));
+    assert_eq!(incremental["rowCount"], full["rowCount"]);
+    assert_eq!(incremental["source"]["snapshotId"], full["source"]["snapshotId"]);
+    assert_eq!(incremental["source"]["files"], full["source"]["files"]);
+    assert!(incremental["bytesScanned"].as_u64() < full["bytesScanned"].as_u64(), "only the new file is read");
+    let columns = |p: &Value| p["columns"].as_array().unwrap().clone();
+    for (a, b) in columns(&incremental).iter().zip(columns(&full).iter()) {
+        for field in ["name", "count", "nulls", "min", "max", "distinct"] {
+            assert_eq!(a[field], b[field], "{} {field}", b["name"]);
+        }
+    }
+
+    let rescanned = profiled(table, "incremental-3", &["--snapshot-id", &delete, "--base", base]);
+    let read = &rescanned["source"]["iceberg"]["incremental"];
+    assert_eq!(read["merged"], false, "{read}");
+    assert_eq!(read["reason"], format!("snapshot {delete} is an \"overwrite\" operation, not an append"));
+    let full = profiled(table, "full-3", &["--snapshot-id", &delete]);
+    assert_eq!(rescanned["rowCount"], full["rowCount"]);
+}

@@ -291,6 +291,7 @@ pub fn iceberg_read_info() -> IcebergReadInfo {
             ],
             partitions_truncated: false,
         }),
+        incremental: None,
     }
 }
 
@@ -327,7 +328,7 @@ pub fn metadata_profile(location: &str) -> TableProfile {
             location: location.into(),
             files: 3,
             snapshot_id: Some(-42),
-            iceberg: Some(IcebergReadInfo { schema_id: 0, delete_files: 0, partitioning: None }),
+            iceberg: Some(IcebergReadInfo { schema_id: 0, delete_files: 0, partitioning: None, incremental: None }),
         },
         mode: ProfileMode::Metadata,
         sampling: SamplingReport { sampling: Sampling::Full, rows_read: 0, rows_profiled: 1000 },

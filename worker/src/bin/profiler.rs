@@ -258,6 +258,12 @@ struct ProfileArgs {
     /// Iceberg only: read row counts, null counts and min/max from the manifests, no data file.
     #[arg(long)]
     metadata_only: bool,
+    /// Iceberg only: an earlier profile.json of this table to build on. When every snapshot
+    /// since its snapshot is an append, only the appended data files are read and merged into
+    /// it; otherwise the snapshot is scanned in full. The profile says which and why
+    /// (source.iceberg.incremental).
+    #[arg(long, conflicts_with_all = ["metadata_only", "sample_rows", "sample_fraction"])]
+    base: Option<PathBuf>,
     /// Directory for profile.json and report.html.
     #[arg(short, long, default_value = "profile-output")]
     out: PathBuf,
@@ -441,7 +447,11 @@ fn profile_and_write(
     let done = AtomicBool::new(false);
     let result = std::thread::scope(|s| {
         s.spawn(|| profiler_worker::progress::draw_until(&progress, &done));
-        let result = profile(request, &progress);
+        let result = match &args.base {
+            Some(base) => json::read(base)
+                .and_then(|base| profiler_worker::incremental::profile_incremental(request, &base, &progress)),
+            None => profile(request, &progress),
+        };
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     })?;

@@ -172,6 +172,40 @@ impl IcebergSource {
         &self.metadata_location
     }
 
+    /// Why the read snapshot is not `base` plus appended data files, or None when it is: every
+    /// snapshot after `base` up to the read one (by parent) must be an `append`, under the same
+    /// schema. The answer says which snapshot broke the chain and how.
+    pub fn not_appends_since(&self, base: i64) -> Option<String> {
+        let metadata = self.table.metadata();
+        let Some(mut id) = self.snapshot_id() else {
+            return Some("the table has no snapshot".into());
+        };
+        let base_schema = metadata.snapshot_by_id(base).and_then(|s| s.schema_id());
+        while id != base {
+            let Some(snapshot) = metadata.snapshot_by_id(id) else {
+                return Some(format!(
+                    "snapshot {base} is not an ancestor of snapshot {id} (expired, or another branch)"
+                ));
+            };
+            let operation = &snapshot.summary().operation;
+            if *operation != iceberg::spec::Operation::Append {
+                return Some(format!("snapshot {id} is an {:?} operation, not an append", operation.as_str()));
+            }
+            if snapshot.schema_id() != base_schema {
+                return Some(format!("snapshot {id} was written under another schema than snapshot {base}"));
+            }
+            match snapshot.parent_snapshot_id() {
+                Some(parent) => id = parent,
+                None => {
+                    return Some(format!(
+                        "snapshot {base} is not an ancestor of the snapshot read (expired, or another branch)"
+                    ));
+                }
+            }
+        }
+        None
+    }
+
     /// The snapshot that is read (None for a table without snapshots).
     pub fn snapshot_id(&self) -> Option<i64> {
         self.requested_snapshot.or_else(|| self.table.metadata().current_snapshot().map(|s| s.snapshot_id()))

@@ -1,0 +1,126 @@
+//! Incremental profiles of Iceberg tables that grow by appends: a profile of the read snapshot
+//! built from the profile of an earlier snapshot (the base) and a scan of only the data files
+//! added since, merged with the engine's merge (exact for counts, nulls, bounds and moments;
+//! sketches through their merges). Anything but appends since the base (an overwrite, a delete, a
+//! replace, another schema, an expired or foreign base snapshot), a base that is not a full scan
+//! of the same columns, or a base whose files are gone falls back to a full scan; the profile
+//! says which path was taken and why (`source.iceberg.incremental`).
+
+use std::collections::HashSet;
+
+use profiler_crds::{IncrementalRead, ProfileMode, Sampling, SourceKind, TableProfile};
+use profiler_engine::merge_profiles;
+use tracing::info;
+
+use crate::error::WorkerError;
+use crate::run::{PlannedParts, ProfileRequest, Progress, plan_parts, profile};
+use crate::source::SourceSpec;
+use crate::source::iceberg::IcebergSource;
+
+/// The profile of the request's Iceberg snapshot built on `base`: the appended data files only
+/// when the snapshot is `base`'s plus appends, else a full scan; either way with
+/// `source.iceberg.incremental` filled in.
+pub fn profile_incremental(
+    request: &ProfileRequest,
+    base: &TableProfile,
+    progress: &Progress,
+) -> Result<TableProfile, WorkerError> {
+    let SourceSpec::Iceberg { location, snapshot_id, catalog } = &request.source else {
+        return Err(WorkerError::InvalidRequest("an incremental profile needs an Iceberg table".into()));
+    };
+    let base_snapshot =
+        base.source.snapshot_id.filter(|_| base.source.kind == SourceKind::Iceberg).ok_or_else(|| {
+            WorkerError::InvalidRequest("the base profile is not a profile of an Iceberg snapshot".into())
+        })?;
+    // Pin the table state once: every read below opens the same metadata file.
+    let runtime = crate::runtime::current_thread()?;
+    let table =
+        runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, request.columns.as_deref()))?;
+    let pinned = SourceSpec::Iceberg {
+        location: table.metadata_location().to_owned(),
+        snapshot_id: *snapshot_id,
+        catalog: None,
+    };
+    let request = ProfileRequest { source: pinned, ..request.clone() };
+    let path = match unusable_base(&request, base).or_else(|| table.not_appends_since(base_snapshot)) {
+        Some(reason) => Path::FullScan(reason),
+        None => appended_parts(&request, base_snapshot)?,
+    };
+    drop(table);
+    let (mut merged, files_read, reason, was_merged) = match path {
+        Path::Appends { keys, total } => {
+            let files = keys.len() as u64;
+            info!(base_snapshot, appended = files, of = total, "incremental: reading the appended files");
+            let mut added = profile(&ProfileRequest { partitions: Some(keys), ..request.clone() }, progress)?;
+            // The appended files under the base's columns: an empty append still reports the new
+            // snapshot.
+            added.source.files = total;
+            let mut merged = merge_profiles(base, &added, &request.options)?;
+            merged.source = added.source.clone();
+            merged.bytes_scanned = added.bytes_scanned;
+            merged.started_at = added.started_at.clone();
+            merged.duration_ms = added.duration_ms;
+            (merged, files, format!("only appends since snapshot {base_snapshot}"), true)
+        }
+        Path::FullScan(reason) => {
+            info!(base_snapshot, reason, "incremental: scanning the whole snapshot");
+            let full = profile(&request, progress)?;
+            let files = full.source.files;
+            (full, files, reason, false)
+        }
+    };
+    if let Some(iceberg) = merged.source.iceberg.as_mut() {
+        iceberg.incremental =
+            Some(IncrementalRead { base_snapshot_id: base_snapshot, merged: was_merged, files_read, reason });
+    }
+    merged.source.location = location.clone();
+    Ok(merged)
+}
+
+/// What an incremental run reads.
+enum Path {
+    /// The partition keys of the appended data files, and the snapshot's data file count.
+    Appends { keys: Vec<String>, total: u64 },
+    /// The whole snapshot, for this reason.
+    FullScan(String),
+}
+
+/// Why `base` cannot be merged with a scan of the request, if it cannot.
+fn unusable_base(request: &ProfileRequest, base: &TableProfile) -> Option<String> {
+    if base.mode != ProfileMode::Scan || base.sampling.sampling != Sampling::Full {
+        return Some("the base profile is not a full scan (metadata-only or sampled)".into());
+    }
+    if request.sampling != Sampling::Full || request.metadata_only {
+        return Some("this run samples or reads metadata only; an incremental profile adds full scans".into());
+    }
+    if base.source.iceberg.as_ref().is_some_and(|i| i.delete_files > 0) {
+        return Some("the base snapshot had delete files".into());
+    }
+    let wanted: Option<HashSet<&str>> = request.columns.as_ref().map(|c| c.iter().map(String::as_str).collect());
+    let based: HashSet<&str> = base.columns.iter().map(|c| c.name.as_str()).collect();
+    match wanted {
+        Some(wanted) if wanted != based => Some("the base profile has other columns than this run".into()),
+        _ => None,
+    }
+}
+
+/// The partitions of the read snapshot that the base snapshot does not have; a full scan when the
+/// base's files are not all still there or deletes apply.
+fn appended_parts(request: &ProfileRequest, base_snapshot: i64) -> Result<Path, WorkerError> {
+    let SourceSpec::Iceberg { location, .. } = &request.source else {
+        return Ok(Path::FullScan("not an Iceberg table".into()));
+    };
+    let now: PlannedParts = plan_parts(request)?;
+    if now.info.iceberg.as_ref().is_some_and(|i| i.delete_files > 0) {
+        return Ok(Path::FullScan("the snapshot read has delete files".into()));
+    }
+    let at_base = SourceSpec::Iceberg { location: location.clone(), snapshot_id: Some(base_snapshot), catalog: None };
+    let then = plan_parts(&ProfileRequest { source: at_base, partitions: None, ..request.clone() })?;
+    let now_keys: HashSet<&str> = now.parts.iter().map(|(k, _)| k.as_str()).collect();
+    if let Some((gone, _)) = then.parts.iter().find(|(k, _)| !now_keys.contains(k.as_str())) {
+        return Ok(Path::FullScan(format!("the base snapshot's file {gone} is no longer in the snapshot read")));
+    }
+    let then_keys: HashSet<&str> = then.parts.iter().map(|(k, _)| k.as_str()).collect();
+    let keys = now.parts.iter().filter(|(k, _)| !then_keys.contains(k.as_str())).map(|(k, _)| k.clone()).collect();
+    Ok(Path::Appends { keys, total: now.info.files })
+}
