@@ -7,7 +7,9 @@
 //! scan, DuckDB's SUMMARIZE time on the same file, the ratios against the targets, the
 //! profiler's peak memory at 5M and 20M rows, and the fan-out's cost: the large file profiled as
 //! one task versus planned into 4 groups, each profiled, written and read back as a partial
-//! profile, and merged, one after another on this machine.
+//! profile, and merged, one after another on this machine; and an Iceberg table (written with
+//! pyiceberg by scripts/bench_iceberg.py) whose 5% append is rescanned in full versus profiled
+//! incrementally on the previous snapshot's profile.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use profiler_crds::quality::{RuleSet, parse_rule_set};
 use profiler_engine::ProfileOptions;
 use profiler_worker::fan_out::{FanOutPlan, balance, merge_partials, profile_group};
+use profiler_worker::incremental::profile_incremental;
 use profiler_worker::run::{PlannedParts, plan_parts};
 use profiler_worker::{ProfileRequest, Progress, SourceSpec, WorkerError, check, datagen, profile, profile_and_check};
 
@@ -304,7 +307,57 @@ fn run(dir: &Path, rows: u64, large_rows: u64, repeat: usize, python: &str) -> R
         );
     }
     let largest = sizes.iter().copied().max().unwrap_or(rows);
-    fan_out_figures(&ensure_file(dir, largest)?, largest, repeat.min(3)).map_err(|e| e.to_string())
+    fan_out_figures(&ensure_file(dir, largest)?, largest, repeat.min(3)).map_err(|e| e.to_string())?;
+    incremental_figures(dir, python, largest, repeat.min(3))
+}
+
+/// An Iceberg table of `rows` rows plus a 5% append (written once by scripts/bench_iceberg.py
+/// with pyiceberg): the appended snapshot rescanned in full versus profiled incrementally on the
+/// first snapshot's profile, best of `repeat`, time and bytes read side by side.
+fn incremental_figures(dir: &Path, python: &str, rows: u64, repeat: usize) -> Result<(), String> {
+    let (base_file, append_file) = (ensure_file(dir, rows)?, ensure_file(dir, rows / 20)?);
+    let table_dir = dir.join(format!("iceberg-{rows}"));
+    println!();
+    let label = format!("incremental, {rows} rows + a 5% append, 2 threads");
+    let made = Command::new(python)
+        .arg("scripts/bench_iceberg.py")
+        .args([&table_dir, &base_file, &append_file])
+        .output()
+        .map_err(|e| format!("{python}: {e}"))?;
+    if !made.status.success() {
+        let why = String::from_utf8_lossy(&made.stderr).lines().last().unwrap_or("failed").to_owned();
+        println!("{label:<52} n/a (scripts/bench_iceberg.py: {why})");
+        return Ok(());
+    }
+    let table: serde_json::Value = serde_json::from_slice(&made.stdout).map_err(|e| e.to_string())?;
+    let location = table["metadata_file"].as_str().ok_or("no metadata_file")?.to_owned();
+    let snapshot = |i: usize| table["snapshots"][i].as_i64().ok_or("no snapshot id");
+    let at = |snapshot_id| {
+        ProfileRequest::every_row(SourceSpec::Iceberg { location: location.clone(), snapshot_id, catalog: None }, 2)
+    };
+    let base = profile(&at(Some(snapshot(0)?)), &Progress::default()).map_err(|e| e.to_string())?;
+    let (mut full, mut incremental) = ((f64::INFINITY, 0u64), (f64::INFINITY, 0u64));
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let rescan = profile(&at(Some(snapshot(1)?)), &Progress::default()).map_err(|e| e.to_string())?;
+        full = (full.0.min(start.elapsed().as_secs_f64()), rescan.bytes_scanned.unwrap_or(0));
+        let start = Instant::now();
+        let built = profile_incremental(&at(Some(snapshot(1)?)), &base, &Progress::default()).map_err(|e| e.to_string())?;
+        incremental = (incremental.0.min(start.elapsed().as_secs_f64()), built.bytes_scanned.unwrap_or(0));
+        let merged = built.source.iceberg.as_ref().and_then(|i| i.incremental.as_ref()).is_some_and(|i| i.merged);
+        if !merged || built.row_count != rescan.row_count {
+            return Err(format!("the incremental profile did not merge or counted {} rows, not {}", built.row_count, rescan.row_count));
+        }
+    }
+    let verdict = |ok: bool| if ok { "yes" } else { "NO" };
+    println!("{label:<52} {:>9} {:>12}", "seconds", "bytes read");
+    println!("{:<52} {:>9.3} {:>12}", "full rescan of the appended snapshot", full.0, full.1);
+    println!("{:<52} {:>9.3} {:>12}", "incremental: the appended file, merged", incremental.0, incremental.1);
+    let (time, bytes) = (incremental.0 / full.0, incremental.1 as f64 / full.1.max(1) as f64);
+    println!("{:<52} {:>9} {:>12} {:>10} {:>6}", "incremental / rescan", "measured", "", "target", "met");
+    println!("{:<52} {:>8.3}x {:>12} {:>10} {:>6}", "  time", time, "", "<= 0.1x", verdict(time <= 0.1));
+    println!("{:<52} {:>8.3}x {:>12} {:>10} {:>6}", "  bytes read", bytes, "", "<= 0.1x", verdict(bytes <= 0.1));
+    Ok(())
 }
 
 /// Times of one fanned-out profile of `path` split into `groups` groups, run one after another.
