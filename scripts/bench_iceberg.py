@@ -19,7 +19,7 @@ from pyiceberg.exceptions import NoSuchTableError
 
 
 def main():
-    out_dir, base, append = sys.argv[1:4]
+    out_dir, base, append = (os.path.abspath(p) for p in sys.argv[1:4])
     os.makedirs(os.path.join(out_dir, "warehouse"), exist_ok=True)
     catalog = SqlCatalog(
         "bench",
