@@ -342,11 +342,15 @@ fn incremental_figures(dir: &Path, python: &str, rows: u64, repeat: usize) -> Re
         let rescan = profile(&at(Some(snapshot(1)?)), &Progress::default()).map_err(|e| e.to_string())?;
         full = (full.0.min(start.elapsed().as_secs_f64()), rescan.bytes_scanned.unwrap_or(0));
         let start = Instant::now();
-        let built = profile_incremental(&at(Some(snapshot(1)?)), &base, &Progress::default()).map_err(|e| e.to_string())?;
+        let built =
+            profile_incremental(&at(Some(snapshot(1)?)), &base, &Progress::default()).map_err(|e| e.to_string())?;
         incremental = (incremental.0.min(start.elapsed().as_secs_f64()), built.bytes_scanned.unwrap_or(0));
         let merged = built.source.iceberg.as_ref().and_then(|i| i.incremental.as_ref()).is_some_and(|i| i.merged);
         if !merged || built.row_count != rescan.row_count {
-            return Err(format!("the incremental profile did not merge or counted {} rows, not {}", built.row_count, rescan.row_count));
+            return Err(format!(
+                "the incremental profile did not merge or counted {} rows, not {}",
+                built.row_count, rescan.row_count
+            ));
         }
     }
     let verdict = |ok: bool| if ok { "yes" } else { "NO" };
