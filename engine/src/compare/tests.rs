@@ -176,10 +176,13 @@ fn a_shifted_column_is_graded_by_ks_psi_mean_and_quantiles() {
     }
     let ks = c.findings.iter().find(|f| f.kind == FindingKind::KsDistance).unwrap();
     assert_eq!(ks.threshold, Some(0.25));
-    // The figures are both CDFs where they are farthest apart (about x = 0.5 for N(0,1), N(1,1)).
+    // The figures are both CDFs where they are farthest apart (x = 0.5 for N(0,1), N(1,1), where
+    // A's CDF is 0.69). The true difference is within 0.02 (the distance's tolerance below) of
+    // its maximum from x = 0.1 to 0.9 (A's CDF 0.54 to 0.82), so where the sketches' CDFs peak
+    // moves with their randomized compaction; the distance itself is checked below.
     let (Some(Figure::Number(fa)), Some(Figure::Number(fb))) = (&ks.a, &ks.b) else { panic!("{ks:?}") };
     assert!((fa - fb - ks.statistic.unwrap()).abs() < 1e-12, "{ks:?}");
-    assert!((fa - 0.69).abs() < 0.03, "{ks:?}");
+    assert!((0.54..=0.82).contains(fa), "{ks:?}");
     let psi = c.findings.iter().find(|f| f.kind == FindingKind::Psi).unwrap();
     assert!(psi.detail.is_some() && psi.a.is_some() && psi.b.is_some(), "{psi:?}");
     assert!((ks.statistic.unwrap() - 0.3829).abs() < 0.02, "{ks:?}");
