@@ -193,9 +193,7 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
     match &request.source {
         SourceSpec::Parquet { location } => {
             if request.metadata_only {
-                return Err(WorkerError::InvalidRequest(
-                    "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
-                ));
+                return Err(metadata_needs_iceberg());
             }
             // Objects on S3 are listed and read on an I/O runtime that outlives the scan.
             let runtime =
@@ -272,6 +270,11 @@ fn select_partitions(partitions: Vec<SourcePartition>, keys: &[String]) -> Resul
     keys.iter().map(|key| by_key.remove(key).ok_or_else(|| part_gone(key))).collect()
 }
 
+/// Metadata-only mode asked of Parquet files.
+fn metadata_needs_iceberg() -> WorkerError {
+    WorkerError::InvalidRequest("metadata-only mode needs an Iceberg table; Parquet sources are scanned".into())
+}
+
 /// A planned partition the source no longer has.
 fn part_gone(key: &str) -> WorkerError {
     WorkerError::InvalidRequest(format!(
@@ -303,9 +306,7 @@ fn metadata_run(
     rules: Option<&RuleSet>,
 ) -> Result<(SourceInfo, ProfileMode, ScanOutput, u64), WorkerError> {
     let SourceSpec::Iceberg { location, snapshot_id, catalog } = &request.source else {
-        return Err(WorkerError::InvalidRequest(
-            "metadata-only mode needs an Iceberg table; Parquet sources are scanned".into(),
-        ));
+        return Err(metadata_needs_iceberg());
     };
     let runtime = crate::runtime::multi_thread(request.threads.max(1))?;
     let table =

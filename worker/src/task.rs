@@ -55,16 +55,17 @@ pub fn run_step(doc: &JobDocument, step: TaskStep) -> Result<TaskResult, WorkerE
 /// before any query), profiles, writes the outputs, records the outcome.
 pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
     record(doc, || {
+        let io = crate::runtime::multi_thread(2)?;
         let options = profile_options(doc);
-        let (profile, check) = match file_request(doc, &options) {
-            // The scan runs its own runtime and threads, outside the upload's.
-            Some(request) => {
+        let (profile, check) = match work(doc, &options) {
+            // The scan runs its own runtime and threads, outside this one.
+            Work::Scan(request) => {
                 let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
                 (output.profile, output.check)
             }
-            None => crate::runtime::multi_thread(2)?.block_on(sql_table(doc, &options))?,
+            Work::Query(uri) => io.block_on(sql_table(uri, doc, &options))?,
         };
-        crate::runtime::multi_thread(2)?.block_on(upload(doc, profile, check, None))
+        io.block_on(upload(doc, profile, check, None))
     })
 }
 
@@ -101,7 +102,7 @@ fn record(
 /// The first task's plan: when the job fans out into more than one group, writes `plan.json`
 /// and returns the groups for the state machine; None when this task profiles the whole table.
 fn plan_fan_out(doc: &JobDocument) -> Result<Option<TaskResult>, WorkerError> {
-    let Some(request) = file_request(doc, &profile_options(doc)) else { return Ok(None) };
+    let Work::Scan(request) = work(doc, &profile_options(doc)) else { return Ok(None) };
     let Some(plan) = fan_out::plan(doc, &request)? else { return Ok(None) };
     let groups = fan_out::group_steps(doc, &plan);
     crate::runtime::current_thread()?.block_on(async {
@@ -115,7 +116,7 @@ fn plan_fan_out(doc: &JobDocument) -> Result<Option<TaskResult>, WorkerError> {
 /// Profiles group `index` of the attempt's plan and writes its partial profile.
 fn run_group(doc: &JobDocument, index: u32) -> Result<TaskResult, WorkerError> {
     let _span = info_span!("group", index).entered();
-    let Some(request) = file_request(doc, &profile_options(doc)) else {
+    let Work::Scan(request) = work(doc, &profile_options(doc)) else {
         return Err(WorkerError::InvalidRequest("this job's source is profiled by one task; it has no groups".into()));
     };
     let io = crate::runtime::multi_thread(2)?;
@@ -150,9 +151,16 @@ fn profile_options(doc: &JobDocument) -> ProfileOptions {
     }
 }
 
-/// The engine scan of the job's files (an Iceberg table's or Parquet objects) on every core of
-/// the task; None for Athena and Redshift tables, which their engines profile.
-fn file_request(doc: &JobDocument, options: &ProfileOptions) -> Option<ProfileRequest> {
+/// How the job's table is read.
+enum Work {
+    /// The engine scans its files (an Iceberg table's or Parquet objects) on every core of the task.
+    Scan(ProfileRequest),
+    /// Its engine profiles it (Athena, Redshift).
+    Query(SourceUri),
+}
+
+/// How the job's table is read, with `options`.
+fn work(doc: &JobDocument, options: &ProfileOptions) -> Work {
     let (source, metadata_only) = match &doc.source {
         JobSource::Iceberg(iceberg) => (
             SourceSpec::Iceberg {
@@ -164,9 +172,10 @@ fn file_request(doc: &JobDocument, options: &ProfileOptions) -> Option<ProfileRe
         ),
         // Parquet on S3 is listed and read by the same source as `profiler profile s3://...`.
         JobSource::Parquet(parquet) => (SourceSpec::Parquet { location: parquet.uri.clone() }, false),
-        JobSource::Athena(_) | JobSource::Redshift(_) => return None,
+        JobSource::Athena(athena) => return Work::Query(SourceUri::Athena(athena.clone())),
+        JobSource::Redshift(redshift) => return Work::Query(SourceUri::Redshift(redshift.clone())),
     };
-    Some(ProfileRequest {
+    Work::Scan(ProfileRequest {
         source,
         columns: doc.columns.clone(),
         sampling: doc.sampling,
@@ -216,16 +225,10 @@ struct Uploaded {
 /// Profiles an Athena or Redshift table by its method (the job document refused pushdown with
 /// sampling when it was read) and verifies the job's rules on every row by pushdown.
 async fn sql_table(
+    uri: SourceUri,
     doc: &JobDocument,
     options: &ProfileOptions,
 ) -> Result<(TableProfile, Option<CheckReport>), WorkerError> {
-    let uri = match &doc.source {
-        JobSource::Athena(athena) => SourceUri::Athena(athena.clone()),
-        JobSource::Redshift(redshift) => SourceUri::Redshift(redshift.clone()),
-        JobSource::Iceberg(_) | JobSource::Parquet(_) => {
-            return Err(WorkerError::InvalidRequest("files are scanned by the engine, not queried".into()));
-        }
-    };
     let request =
         SqlRequest { columns: doc.columns.as_deref(), sampling: doc.sampling, options, rules: doc.rules.as_ref() };
     profile_and_check_sql(&uri, &request, &PollPolicy::default()).await
