@@ -217,6 +217,7 @@ _MAX_RUNNING = int(os.environ.get("PROFILER_TEST_MAX_RUNNING_TASKS") or 0)
 _SLOTS = threading.Semaphore(_MAX_RUNNING) if _MAX_RUNNING > 0 else None
 _QUEUED = {}  # task ARN -> task waiting for a slot
 _STARTING = set()  # task ARNs given a slot whose process is being started
+_LAUNCHED_BY = {}  # task ARN -> is_running of the state that launched it (runTask.sync)
 
 
 def _now():
@@ -308,7 +309,10 @@ def _start_worker(backend, task):
     def when_a_slot_frees():
         _SLOTS.acquire()
         with _WORKERS_LOCK:
-            still_queued = _QUEUED.pop(task.task_arn, None) is not None
+            # A task whose launching state has ended (StopExecution, a timeout) stays queued for
+            # that state's watcher to stop, however soon the slot freed.
+            state_running = _LAUNCHED_BY.get(task.task_arn, lambda: True)()
+            still_queued = state_running and _QUEUED.pop(task.task_arn, None) is not None
             if still_queued:
                 _STARTING.add(task.task_arn)
         if not still_queued:  # stopped while PENDING
@@ -546,6 +550,13 @@ def ecs_eval_service_task(self, env, resource_runtime_part, normalised_parameter
     response = _epoch_millis(response)
     if self.resource.condition is not None and (response.get("Failures") or not response.get("Tasks")):
         raise _task_failure(self, env, "AmazonECS.Unknown", to_json_str(response))
+    if self.resource.condition is not None:
+        # Watched from here, not from the sync resolver: an execution stopped while runTask was
+        # in flight never asks for the resolver, and its queued task must not start later.
+        task = response["Tasks"][0]
+        with _WORKERS_LOCK:
+            _LAUNCHED_BY[task["TaskArn"]] = env.is_running
+        _stop_task_when_state_ends(env, _ecs_client(resource_runtime_part, state_credentials), task["ClusterArn"], task["TaskArn"])
     env.stack.append(response)
 
 
@@ -559,6 +570,7 @@ def _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn):
                 starting = task_arn in _STARTING
                 running = starting or task_arn in _WORKERS or task_arn in _QUEUED
             if not running:
+                _LAUNCHED_BY.pop(task_arn, None)
                 return
             if not env.is_running() and not starting:
                 ecs.stop_task(cluster=cluster_arn, task=task_arn, reason="Step Functions execution stopped or state timed out")
@@ -573,7 +585,6 @@ def ecs_build_sync_resolver(self, env, resource_runtime_part, normalised_paramet
     submission = env.stack.pop()
     task_arn = submission["Tasks"][0]["TaskArn"]
     cluster_arn = submission["Tasks"][0]["ClusterArn"]
-    _stop_task_when_state_ends(env, ecs, cluster_arn, task_arn)
 
     def resolve():
         # moto asks every 0.5 s; while the task's process is queued or running the answer is
