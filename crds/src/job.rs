@@ -68,6 +68,10 @@ pub struct JobDocument {
     /// Most groups an `auto` job is split into (the runtime's `worker.maxParallelism`).
     #[serde(default = "default_max_parallelism")]
     pub max_parallelism: u32,
+    /// Build the profile on the drift baseline's profile when the Iceberg table only grew by
+    /// appends since its snapshot (the ProfileJob's `spec.incremental`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incremental: bool,
 }
 
 fn is_auto(p: &Parallelism) -> bool {
@@ -476,6 +480,9 @@ impl JobDocument {
         {
             return fail("parallelism", reason);
         }
+        if let Some(reason) = self.incremental.then(|| self.incremental_refusal()).flatten() {
+            return fail("incremental", reason);
+        }
         let sampled = self.sampling != Sampling::Full;
         match &self.source {
             JobSource::Iceberg(i) if i.metadata_only && sampled => {
@@ -512,7 +519,22 @@ impl JobDocument {
         if matches!(self.sampling, Sampling::Reservoir { .. }) {
             return Some(FAN_OUT_NOT_RESERVOIR);
         }
+        if self.incremental {
+            return Some(FAN_OUT_NOT_INCREMENTAL);
+        }
         None
+    }
+
+    /// Why this job cannot be incremental (the message `incremental: true` is refused with, at
+    /// admission and here), or None.
+    pub fn incremental_refusal(&self) -> Option<&'static str> {
+        match &self.source {
+            JobSource::Iceberg(i) if i.metadata_only => Some(INCREMENTAL_NOT_METADATA_ONLY),
+            JobSource::Iceberg(_) if self.sampling != Sampling::Full => Some(INCREMENTAL_NOT_SAMPLED),
+            JobSource::Iceberg(_) if self.rules.is_some() => Some(INCREMENTAL_NOT_WITH_RULES),
+            JobSource::Iceberg(_) => None,
+            _ => Some(INCREMENTAL_NEEDS_ICEBERG),
+        }
     }
 
     fn validate_source(&self) -> Result<(), JobDocumentError> {
@@ -604,6 +626,23 @@ pub const FAN_OUT_NOT_WITH_RULES: &str =
 
 /// Reservoir samples of groups do not merge into one sample (message of the worker and the CRD).
 pub const FAN_OUT_NOT_RESERVOIR: &str = "reservoir samples of separate groups do not merge into one sample; set parallelism to 1 or auto, or sample with bernoulli";
+
+/// A fixed fan-out is not incremental (message of the worker and the CRD).
+pub const FAN_OUT_NOT_INCREMENTAL: &str =
+    "an incremental run reads the appended files in one task; set parallelism to 1 or auto, or drop incremental";
+
+/// Incremental runs follow Iceberg snapshots (message of the worker and the CRD).
+pub const INCREMENTAL_NEEDS_ICEBERG: &str =
+    "incremental profiles follow an Iceberg table's snapshots; only source.iceberg can be incremental";
+
+/// Incremental runs scan data files (message of the worker and the CRD).
+pub const INCREMENTAL_NOT_METADATA_ONLY: &str = "an incremental run scans the appended data files, and a metadata-only profile reads none; drop metadataOnly or incremental";
+
+/// Incremental runs add full scans (message of the worker and the CRD).
+pub const INCREMENTAL_NOT_SAMPLED: &str = "an incremental run adds a full scan of the appended files to a full profile; use sampling method full or drop incremental";
+
+/// Rules are verified over the whole table (message of the worker and the CRD).
+pub const INCREMENTAL_NOT_WITH_RULES: &str = "rules are verified over every row, and an incremental run reads only the appended ones; drop spec.rules or incremental";
 
 /// A provisioned cluster needs credentials (message of the worker and the CRD).
 pub const CLUSTER_NEEDS_AUTH: &str = "a provisioned cluster needs a secretArn or a dbUser";

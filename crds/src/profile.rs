@@ -85,8 +85,8 @@ pub struct IcebergReadInfo {
     /// table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitioning: Option<Partitioning>,
-    /// How an incremental run (a profile built on an earlier one, `profiler profile --base`)
-    /// read the snapshot; absent for a plain scan.
+    /// How an incremental run (a profile built on an earlier one: `profiler profile --base`,
+    /// or a ProfileJob's `incremental: true`) read the snapshot; absent for a plain scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental: Option<IncrementalRead>,
 }
@@ -96,8 +96,9 @@ pub struct IcebergReadInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IncrementalRead {
-    /// Snapshot of the base profile.
-    pub base_snapshot_id: i64,
+    /// Snapshot of the base profile; absent when there was no base profile to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_snapshot_id: Option<i64>,
     /// True when only the appended data files were read and merged into the base profile; false
     /// for a full scan of the snapshot.
     pub merged: bool,

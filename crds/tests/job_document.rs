@@ -33,6 +33,7 @@ fn iceberg_job() -> JobDocument {
         rules: None,
         parallelism: Parallelism::Auto,
         max_parallelism: 10,
+        incremental: false,
     }
 }
 
@@ -279,4 +280,43 @@ fn a_fixed_fan_out_is_refused_where_the_table_cannot_split_and_auto_never_is() {
     value["parallelism"] = json!(2);
     value["maxParallelism"] = json!(0);
     assert!(refused(&value.to_string()).contains("maxParallelism: must be 1 to 100, got 0"));
+}
+
+#[test]
+fn incremental_is_refused_where_it_cannot_build_on_a_base_and_runs_as_one_task() {
+    use profiler_crds::quality::{Rule, RuleSet, RuleType};
+    let base = JobDocument { incremental: true, sampling: Sampling::Full, ..iceberg_job() };
+    let text = base.to_json().unwrap();
+    assert!(text.contains("\"incremental\":true"), "{text}");
+    assert_eq!(JobDocument::from_json(&text).unwrap(), base);
+    let plain = JobDocument { incremental: false, ..base.clone() };
+    assert!(!plain.to_json().unwrap().contains("incremental"), "false is not written");
+    assert!(base.single_task_reason().is_some_and(|r| r.contains("incremental run reads the appended files")));
+    let fanned = JobDocument { parallelism: Parallelism::Groups(2), ..base.clone() };
+    assert!(refused(&serde_json::to_string(&fanned).unwrap()).contains("parallelism: an incremental run"));
+    let sampled = JobDocument { sampling: Sampling::Bernoulli { fraction: 0.5, seed: 1 }, ..base.clone() };
+    assert!(
+        refused(&serde_json::to_string(&sampled).unwrap()).contains("incremental: an incremental run adds a full scan")
+    );
+    let parquet = JobDocument {
+        source: JobSource::Parquet(ParquetSource { uri: "s3://acme-raw/events/".into() }),
+        ..base.clone()
+    };
+    assert!(
+        refused(&serde_json::to_string(&parquet).unwrap())
+            .contains("incremental: incremental profiles follow an Iceberg")
+    );
+    let mut metadata = base.clone();
+    if let JobSource::Iceberg(i) = &mut metadata.source {
+        i.metadata_only = true;
+    }
+    assert!(
+        refused(&serde_json::to_string(&metadata).unwrap())
+            .contains("metadata-only profile reads none; drop metadataOnly")
+    );
+    let rule = Rule { column: Some("id".into()), ..Rule::new("id-complete", RuleType::Completeness) };
+    let ruled = JobDocument { rules: Some(RuleSet { rules: vec![rule], ..RuleSet::new() }), ..base };
+    assert!(
+        refused(&serde_json::to_string(&ruled).unwrap()).contains("incremental: rules are verified over every row")
+    );
 }

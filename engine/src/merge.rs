@@ -40,7 +40,10 @@ pub fn merge_profiles(
     for (ca, cb) in a.columns.iter().zip(&b.columns) {
         let mut acc = ColumnAccumulator::restore(ca, options)?;
         acc.merge(&ColumnAccumulator::restore(cb, options)?)?;
-        columns.push(acc.finish(options));
+        let mut column = acc.finish(options);
+        // The source's identity of the column (an Iceberg field id) when both sides agree.
+        column.field_id = ca.field_id.filter(|_| ca.field_id == cb.field_id);
+        columns.push(column);
     }
     let mut source = a.source.clone();
     source.files += b.source.files;

@@ -410,6 +410,12 @@ fn merge_of_partial_profiles_equals_single_pass() {
     let mut floats: Vec<f64> = d.floats.iter().flatten().copied().filter(|x| x.is_finite()).collect();
     floats.sort_by(f64::total_cmp);
     assert_quantile_ranks(&merged.columns[1], &floats);
+    // An Iceberg field id both sides agree on stays; one they disagree on is dropped.
+    let (mut a_ids, mut b_ids) = (a.clone(), b.clone());
+    (a_ids.columns[0].field_id, b_ids.columns[0].field_id) = (Some(1), Some(1));
+    (a_ids.columns[1].field_id, b_ids.columns[1].field_id) = (Some(2), Some(3));
+    let ids = merge_profiles(&a_ids, &b_ids, &ProfileOptions::default()).unwrap();
+    assert_eq!((ids.columns[0].field_id, ids.columns[1].field_id), (Some(1), None));
     // Merging refuses what cannot combine.
     let mut other = a.clone();
     other.columns.pop();

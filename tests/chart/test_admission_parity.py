@@ -105,11 +105,18 @@ def sampling(rng):
 PARALLELISM = ["auto", 1, 2, 4, 100, 0, 101, -1, "Auto", "many", "4", 2.5, True, None]
 
 
+# spec.incremental: a boolean, or not one.
+INCREMENTAL = [True, True, False, "true", 1, None]
+
+
 def mutate_job(rng, spec):
     source = next(iter(spec["source"].values()))
     if rng.random() < 0.25:
         # A fan-out beside whatever else is mutated: sources, rules and sampling that cannot split.
         spec["parallelism"] = rng.choice(PARALLELISM)
+    if rng.random() < 0.2:
+        # Incremental beside whatever else is mutated: sources, sampling, rules, fan-outs.
+        spec["incremental"] = rng.choice(INCREMENTAL)
     choice = rng.randrange(15)
     if choice <= 3:
         paths = list(string_paths(spec["source"]))
@@ -375,6 +382,12 @@ def schedule_object(rng, i):
             spec["concurrencyPolicy"] = rng.choice(["Forbid", "Allow", "Replace", "Never", "forbid"])
         else:
             mutate_job(rng, spec["jobTemplate"]["spec"])
+    if rng.random() < 0.15:
+        # An incremental schedule builds on its own last profile, never on a fixed baseline.
+        template = spec["jobTemplate"]["spec"]
+        template["incremental"] = True
+        if rng.random() < 0.5:
+            template["drift"] = rng.choice([{"baseline": BASELINES[0]}, {"thresholds": {"rowCountWarning": 0.1}}])
     return {"apiVersion": "profiler.dev/v1alpha1", "kind": "ProfileSchedule",
             "metadata": {"name": f"schedule-{i}", "namespace": "default"}, "spec": spec}
 

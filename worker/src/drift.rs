@@ -22,22 +22,41 @@ pub struct DriftOutcome {
     pub result: DriftResult,
 }
 
-/// Compares `profile` with the baseline of `spec`, writes diff.json and diff.html with `sink`.
-/// None when the job has no baseline; an outcome whose result has `error` set when the baseline
-/// could not be read or compared. Fails only when the outputs cannot be written.
+/// A job's drift baseline (`spec.drift`): its URI and thresholds, and the profile read from it
+/// or why it could not be read. An incremental run builds on the same profile.
+pub struct Baseline<'a> {
+    /// The job's drift spec.
+    pub spec: &'a DriftSpec,
+    /// The baseline profile.json's URI.
+    pub uri: &'a str,
+    /// The baseline profile, or why it cannot be had.
+    pub profile: Result<TableProfile, String>,
+}
+
+impl<'a> Baseline<'a> {
+    /// Reads the baseline of `spec` from S3; None when the job has no baseline.
+    pub async fn read(client: &aws_sdk_s3::Client, spec: Option<&'a DriftSpec>) -> Option<Baseline<'a>> {
+        let (spec, uri) = spec.and_then(|s| s.baseline.as_deref().map(|b| (s, b)))?;
+        let profile = read_baseline(client, uri).await;
+        Some(Baseline { spec, uri, profile })
+    }
+}
+
+/// Compares `profile` with `baseline` and writes diff.json and diff.html with `sink`. None when
+/// the job has no baseline; an outcome whose result has `error` set when the baseline could not
+/// be read or compared. Fails only when the outputs cannot be written.
 pub async fn compare_with_baseline(
-    client: &aws_sdk_s3::Client,
     sink: &S3Sink,
-    spec: Option<&DriftSpec>,
+    baseline: Option<&Baseline<'_>>,
     profile: &TableProfile,
 ) -> Result<Option<DriftOutcome>, WorkerError> {
-    let Some((spec, baseline)) = spec.and_then(|s| s.baseline.as_deref().map(|b| (s, b))) else {
+    let Some(Baseline { spec, uri: baseline, profile: earlier }) = baseline else {
         return Ok(None);
     };
     let not_compared = |error: String| {
         warn!(baseline, error, "the profile was not compared with its baseline");
         let result = DriftResult {
-            baseline: baseline.to_owned(),
+            baseline: (*baseline).to_owned(),
             summary: None,
             diff_uri: None,
             diff_report_uri: None,
@@ -45,23 +64,23 @@ pub async fn compare_with_baseline(
         };
         Ok(Some(DriftOutcome { comparison: None, result }))
     };
-    let earlier = match read_baseline(client, baseline).await {
+    let earlier = match earlier {
         Ok(p) => p,
-        Err(error) => return not_compared(error),
+        Err(error) => return not_compared(error.clone()),
     };
-    let comparison = match compare(&earlier, profile, &spec.thresholds) {
+    let comparison = match compare(earlier, profile, &spec.thresholds) {
         Ok(c) => c,
         Err(e) => return not_compared(format!("cannot compare with {baseline}: {e}")),
     };
     let json = serde_json::to_vec_pretty(&comparison)
         .map_err(|e| WorkerError::S3Output { uri: sink.uri("diff.json"), message: e.to_string() })?;
     let diff_uri = sink.put("diff.json", json, "application/json").await?;
-    let page = diff_html::render(&comparison, &earlier, profile);
+    let page = diff_html::render(&comparison, earlier, profile);
     let diff_report_uri = sink.put("diff.html", page.into_bytes(), "text/html; charset=utf-8").await?;
     let summary = comparison.summary.for_status();
     info!(baseline, drift = summary.drift, diff_uri, "compared with the baseline");
     let result = DriftResult {
-        baseline: baseline.to_owned(),
+        baseline: (*baseline).to_owned(),
         summary: Some(summary),
         diff_uri: Some(diff_uri),
         diff_report_uri: Some(diff_report_uri),

@@ -17,21 +17,17 @@ use crate::run::{PlannedParts, ProfileRequest, Progress, plan_parts, profile};
 use crate::source::SourceSpec;
 use crate::source::iceberg::IcebergSource;
 
-/// The profile of the request's Iceberg snapshot built on `base`: the appended data files only
-/// when the snapshot is `base`'s plus appends, else a full scan; either way with
-/// `source.iceberg.incremental` filled in.
+/// The profile of the request's Iceberg snapshot built on `base` (or, when there is none, why
+/// not): the appended data files only when the snapshot is `base`'s plus appends, else a full
+/// scan; either way with `source.iceberg.incremental` filled in.
 pub fn profile_incremental(
     request: &ProfileRequest,
-    base: &TableProfile,
+    base: Result<&TableProfile, String>,
     progress: &Progress,
 ) -> Result<TableProfile, WorkerError> {
     let SourceSpec::Iceberg { location, snapshot_id, catalog } = &request.source else {
         return Err(WorkerError::InvalidRequest("an incremental profile needs an Iceberg table".into()));
     };
-    let base_snapshot =
-        base.source.snapshot_id.filter(|_| base.source.kind == SourceKind::Iceberg).ok_or_else(|| {
-            WorkerError::InvalidRequest("the base profile is not a profile of an Iceberg snapshot".into())
-        })?;
     // Pin the table state once: every read below opens the same metadata file.
     let runtime = crate::runtime::current_thread()?;
     let table =
@@ -42,13 +38,21 @@ pub fn profile_incremental(
         catalog: None,
     };
     let request = ProfileRequest { source: pinned, ..request.clone() };
-    let path = match unusable_base(&request, base).or_else(|| table.not_appends_since(base_snapshot)) {
-        Some(reason) => Path::FullScan(reason),
-        None => appended_parts(&request, base_snapshot)?,
+    let base = base.and_then(|b| match b.source.snapshot_id.filter(|_| b.source.kind == SourceKind::Iceberg) {
+        Some(snapshot) => Ok((b, snapshot)),
+        None => Err("the base profile is not a profile of an Iceberg snapshot".to_owned()),
+    });
+    let path = match &base {
+        Err(reason) => Path::FullScan(reason.clone()),
+        Ok((base, snapshot)) => match unusable_base(&request, base).or_else(|| table.not_appends_since(*snapshot)) {
+            Some(reason) => Path::FullScan(reason),
+            None => appended_parts(&request, base, *snapshot)?,
+        },
     };
+    let base_snapshot = base.as_ref().ok().map(|(_, snapshot)| *snapshot);
     drop(table);
     let (mut merged, files_read, reason, was_merged) = match path {
-        Path::Appends { keys, total } => {
+        Path::Appends { base, keys, total } => {
             let files = keys.len() as u64;
             info!(base_snapshot, appended = files, of = total, "incremental: reading the appended files");
             let mut added = profile(&ProfileRequest { partitions: Some(keys), ..request.clone() }, progress)?;
@@ -60,7 +64,8 @@ pub fn profile_incremental(
             merged.bytes_scanned = added.bytes_scanned;
             merged.started_at = added.started_at.clone();
             merged.duration_ms = added.duration_ms;
-            (merged, files, format!("only appends since snapshot {base_snapshot}"), true)
+            let reason = format!("only appends since snapshot {}", base_snapshot.unwrap_or_default());
+            (merged, files, reason, true)
         }
         Path::FullScan(reason) => {
             info!(base_snapshot, reason, "incremental: scanning the whole snapshot");
@@ -78,9 +83,10 @@ pub fn profile_incremental(
 }
 
 /// What an incremental run reads.
-enum Path {
-    /// The partition keys of the appended data files, and the snapshot's data file count.
-    Appends { keys: Vec<String>, total: u64 },
+enum Path<'a> {
+    /// The base profile, the partition keys of the data files appended since, and the
+    /// snapshot's data file count.
+    Appends { base: &'a TableProfile, keys: Vec<String>, total: u64 },
     /// The whole snapshot, for this reason.
     FullScan(String),
 }
@@ -106,7 +112,11 @@ fn unusable_base(request: &ProfileRequest, base: &TableProfile) -> Option<String
 
 /// The partitions of the read snapshot that the base snapshot does not have; a full scan when the
 /// base's files are not all still there or deletes apply.
-fn appended_parts(request: &ProfileRequest, base_snapshot: i64) -> Result<Path, WorkerError> {
+fn appended_parts<'a>(
+    request: &ProfileRequest,
+    base: &'a TableProfile,
+    base_snapshot: i64,
+) -> Result<Path<'a>, WorkerError> {
     let SourceSpec::Iceberg { location, .. } = &request.source else {
         return Ok(Path::FullScan("not an Iceberg table".into()));
     };
@@ -122,5 +132,5 @@ fn appended_parts(request: &ProfileRequest, base_snapshot: i64) -> Result<Path, 
     }
     let then_keys: HashSet<&str> = then.parts.iter().map(|(k, _)| k.as_str()).collect();
     let keys = now.parts.iter().filter(|(k, _)| !then_keys.contains(k.as_str())).map(|(k, _)| k.clone()).collect();
-    Ok(Path::Appends { keys, total: now.info.files })
+    Ok(Path::Appends { base, keys, total: now.info.files })
 }

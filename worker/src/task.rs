@@ -21,9 +21,10 @@ use tracing::{info, info_span};
 use uuid::Uuid;
 
 use crate::connector::statement::PollPolicy;
-use crate::drift::{DriftOutcome, compare_with_baseline};
+use crate::drift::{Baseline, DriftOutcome, compare_with_baseline};
 use crate::error::WorkerError;
 use crate::fan_out;
+use crate::incremental::profile_incremental;
 use crate::report::html;
 use crate::run::{ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
@@ -57,17 +58,30 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
     record(doc, || {
         let io = crate::runtime::multi_thread(2)?;
         let options = profile_options(doc);
+        let sink = io.block_on(output_sink(doc));
+        let baseline = io.block_on(Baseline::read(sink.client(), doc.drift.as_ref()));
         let (profile, check) = match work(doc, &options) {
             // The scan runs its own runtime and threads, outside this one.
+            Work::Scan(request) if doc.incremental => {
+                let base = match &baseline {
+                    Some(b) => b.profile.as_ref().map_err(|e| format!("the base profile cannot be read: {e}")),
+                    None => Err(NO_BASE.to_owned()),
+                };
+                (profile_incremental(&request, base, &Progress::default())?, None)
+            }
             Work::Scan(request) => {
                 let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
                 (output.profile, output.check)
             }
             Work::Query(uri) => io.block_on(sql_table(uri, doc, &options))?,
         };
-        io.block_on(upload(doc, profile, check, None))
+        io.block_on(upload(&sink, baseline.as_ref(), profile, check, None))
     })
 }
+
+/// Why an incremental run without a drift baseline scans the whole snapshot.
+const NO_BASE: &str =
+    "no base profile: the job has no drift.baseline (a ProfileSchedule sets it to its last successful profile)";
 
 /// Records the run in the profile store around `produce` (which profiles and uploads), when
 /// the job has a store.
@@ -138,7 +152,8 @@ fn merge_groups(doc: &JobDocument) -> Result<Uploaded, WorkerError> {
         let partials = fan_out::read_partials(&sink, &plan).await?;
         let profile = fan_out::merge_partials(&plan, partials, &profile_options(doc))?;
         info!(groups = plan.groups.len(), rows = profile.row_count, "groups merged");
-        upload(doc, profile, None, Some(plan.groups.len() as u32)).await
+        let baseline = Baseline::read(sink.client(), doc.drift.as_ref()).await;
+        upload(&sink, baseline.as_ref(), profile, None, Some(plan.groups.len() as u32)).await
     })
 }
 
@@ -237,14 +252,13 @@ async fn sql_table(
 /// Writes profile.json and report.html under the attempt's prefix, check.json when the job has
 /// rules and, when it has a drift baseline, diff.json and diff.html; returns the summary.
 async fn upload(
-    doc: &JobDocument,
+    sink: &S3Sink,
+    baseline: Option<&Baseline<'_>>,
     profile: TableProfile,
     check: Option<CheckReport>,
     groups: Option<u32>,
 ) -> Result<Uploaded, WorkerError> {
-    let sink = output_sink(doc).await;
-    let client = sink.client().clone();
-    let drift = compare_with_baseline(&client, &sink, doc.drift.as_ref(), &profile).await?;
+    let drift = compare_with_baseline(sink, baseline, &profile).await?;
     let json = serde_json::to_vec_pretty(&profile)
         .map_err(|e| WorkerError::S3Output { uri: sink.uri("profile.json"), message: e.to_string() })?;
     let profile_uri = sink.put("profile.json", json, "application/json").await?;

@@ -299,11 +299,32 @@ async fn a_run_with_a_drift_baseline_writes_and_stores_its_comparison() {
     assert_eq!(latest[0].baseline_run.map(|r| r.attempt), Some(1), "{:?}", latest[0]);
 
     // A baseline that cannot be read does not fail the run; the result says why.
+    // Nor an incremental run built on it: it scans the snapshot in full and says why.
     let mut missing = job(&bucket, 3, source(&fx["snapshot_2"]));
     missing["drift"] = json!({"baseline": format!("s3://{bucket}/nowhere/profile.json")});
+    missing["incremental"] = json!(true);
     let (output, summary) = run_task(&missing.to_string(), &env);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let error = summary["drift"]["error"].as_str().unwrap();
     assert!(error.contains("NoSuchKey") && error.contains("nowhere/profile.json"), "{error}");
     assert!(summary["drift"].get("summary").is_none());
+    let (profile, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-3/profile.json")).await;
+    let profile: Value = serde_json::from_slice(&profile).unwrap();
+    let read = &profile["source"]["iceberg"]["incremental"];
+    assert_eq!((&profile["rowCount"], &read["merged"]), (&json!(5000), &json!(false)), "{read}");
+    let reason = read["reason"].as_str().unwrap();
+    assert!(reason.starts_with("the base profile cannot be read") && reason.contains("NoSuchKey"), "{reason}");
+
+    // Built on the first snapshot's profile: the second is an append, so only its file is read.
+    let mut incremental = job(&bucket, 4, source(&fx["snapshot_2"]));
+    incremental["drift"] = json!({"baseline": baseline});
+    incremental["incremental"] = json!(true);
+    let (output, summary) = run_task(&incremental.to_string(), &env);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(summary["rows"], 5000, "{summary}");
+    let (profile, _) = object(&s3, &bucket, &format!("runs/team-a/orders/{UID}/attempt-4/profile.json")).await;
+    let profile: Value = serde_json::from_slice(&profile).unwrap();
+    let read = &profile["source"]["iceberg"]["incremental"];
+    assert_eq!((&read["merged"], &read["baseSnapshotId"]), (&json!(true), &fx["snapshot_1"]), "{read}");
+    assert!(read["filesRead"].as_u64().unwrap() >= 1, "{read}");
 }

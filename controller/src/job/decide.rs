@@ -297,6 +297,7 @@ mod tests {
             drift: None,
             rules: None,
             parallelism: Default::default(),
+            incremental: false,
         }
     }
 

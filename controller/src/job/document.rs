@@ -46,6 +46,7 @@ pub fn job_document(
         rules,
         parallelism: spec.parallelism,
         max_parallelism: runtime.spec.worker.max_parallelism,
+        incremental: spec.incremental,
     };
     doc.validate()?;
     Ok(doc)

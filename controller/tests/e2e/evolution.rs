@@ -3,7 +3,9 @@
 //! data, the added column reads as null in the older files, and the promoted types are the new
 //! ones; each profile says which schema it was read under. Then the data shifts and a run with
 //! the previous profile as its drift baseline finds the change (DriftDetected, status, metrics),
-//! and a rerun on unchanged data finds none.
+//! and a rerun on unchanged data finds none. The runs are incremental (`incremental: true`): the
+//! first has no base and scans; the second's base predates the schema change and scans; the
+//! third reads only the appended file and merges it into its base; the fourth reads nothing.
 
 use std::time::Duration;
 
@@ -21,12 +23,6 @@ fn column<'a>(profile: &'a Value, name: &str) -> &'a Value {
             profile["columns"].as_array().unwrap().iter().map(|c| &c["name"]).collect::<Vec<_>>()
         )
     })
-}
-
-/// Runs `name` on the Glue table `evolution.accounts` and returns its profile.json.
-async fn profile(world: &World, name: &str) -> Value {
-    let (_, profile) = run(world, name, json!({})).await;
-    profile
 }
 
 /// Runs `name` with `extra` spec fields; its task summary (status.result) and profile.json.
@@ -53,6 +49,15 @@ async fn event_reasons(world: &World, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// A min or max as compared: numbers by value (Python writes 29975.0 where Rust writes 29975),
+/// other text as it is.
+fn figure(value: &Value) -> Value {
+    match value.as_str().map(str::parse::<f64>) {
+        Some(Ok(number)) => json!(number),
+        _ => value.clone(),
+    }
+}
+
 /// The profile's figures of `name` agree with pyiceberg's read of the same snapshot.
 fn assert_matches(profile: &Value, reference: &Value) {
     assert_eq!(profile["rowCount"], reference["rows"]);
@@ -64,8 +69,8 @@ fn assert_matches(profile: &Value, reference: &Value) {
         let c = column(profile, name);
         assert_eq!(c["fieldId"], figures["field_id"], "{name}");
         assert_eq!(c["nulls"], figures["nulls"], "{name}");
-        assert_eq!(c["min"], figures["min"], "{name}");
-        assert_eq!(c["max"], figures["max"], "{name}");
+        assert_eq!(figure(&c["min"]), figure(&figures["min"]), "{name}");
+        assert_eq!(figure(&c["max"]), figure(&figures["max"]), "{name}");
     }
 }
 
@@ -81,14 +86,28 @@ async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_curren
     let step = |name: &str| fixture("evolve_glue_table.py", &[dir.to_str().unwrap(), &moto, &bucket, name]);
 
     let before = step("create");
-    let first = profile(&world, "accounts-1").await;
+    // Incremental without a baseline (a schedule's first run): a full scan that says why.
+    let (_, first) = run(&world, "accounts-1", json!({"incremental": true})).await;
     assert_matches(&first, &before);
+    let read = &first["source"]["iceberg"]["incremental"];
+    assert_eq!((&read["merged"], read.get("baseSnapshotId")), (&json!(false), None), "{read}");
+    assert!(read["reason"].as_str().unwrap().starts_with("no base profile"), "{read}");
     assert_eq!(column(&first, "id")["dataType"], "Int32");
     assert_eq!(column(&first, "owner")["fieldId"], 3);
 
+    let baseline = |name: &str| {
+        let jobs = world.jobs();
+        let name = name.to_owned();
+        async move { jobs.get(&name).await.unwrap().status.unwrap().result.unwrap().profile_uri }
+    };
     let after = step("evolve");
-    let second = profile(&world, "accounts-2").await;
+    // Built on the first profile: the schema changed since, so the whole snapshot is scanned.
+    let incremental = json!({"incremental": true, "drift": {"baseline": baseline("accounts-1").await}});
+    let (_, second) = run(&world, "accounts-2", incremental).await;
     assert_matches(&second, &after);
+    let read = &second["source"]["iceberg"]["incremental"];
+    assert_eq!((&read["merged"], &read["baseSnapshotId"]), (&json!(false), &before["snapshot_id"]), "{read}");
+    assert!(read["reason"].as_str().unwrap().contains("written under another schema"), "{read}");
     assert_eq!(column(&second, "id")["dataType"], "Int64");
     assert_eq!(column(&second, "balance")["dataType"], "Float64");
     // The renamed column is the same column (field id 3) with all of its rows.
@@ -99,15 +118,15 @@ async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_curren
     let tier = column(&second, "tier");
     assert!(tier["nulls"].as_u64().unwrap() >= 500, "{tier}");
 
-    // The data shifts: a run compared with the previous profile finds the drift.
-    let baseline = |name: &str| {
-        let jobs = world.jobs();
-        let name = name.to_owned();
-        async move { jobs.get(&name).await.unwrap().status.unwrap().result.unwrap().profile_uri }
-    };
-    step("shift");
-    let drift = json!({"drift": {"baseline": baseline("accounts-2").await}});
-    let (result, _) = run(&world, "accounts-3", drift).await;
+    // The data shifts by an append: a run built on the previous profile reads only the appended
+    // file, profiles the table as a full scan would, and finds the drift.
+    let shifted = step("shift");
+    let drift = json!({"incremental": true, "drift": {"baseline": baseline("accounts-2").await}});
+    let (result, third) = run(&world, "accounts-3", drift).await;
+    assert_matches(&third, &shifted);
+    let read = &third["source"]["iceberg"]["incremental"];
+    assert_eq!((&read["merged"], &read["filesRead"]), (&json!(true), &json!(1)), "{read}");
+    assert_eq!(read["baseSnapshotId"], after["snapshot_id"], "{read}");
     let summary = &result["drift"]["summary"];
     assert_eq!(summary["drift"], true, "{result}");
     assert_eq!(summary["highestSeverity"], "critical", "{result}");
@@ -138,10 +157,13 @@ async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_curren
         "{metrics}"
     );
 
-    // Unchanged data compared with that profile: no drift.
-    let drift = json!({"drift": {"baseline": baseline("accounts-3").await}});
-    let (result, _) = run(&world, "accounts-4", drift).await;
+    // Unchanged data compared with that profile: no drift, and nothing read to build on it.
+    let drift = json!({"incremental": true, "drift": {"baseline": baseline("accounts-3").await}});
+    let (result, fourth) = run(&world, "accounts-4", drift).await;
     assert_eq!(result["drift"]["summary"]["drift"], false, "{result}");
+    assert_matches(&fourth, &shifted);
+    let read = &fourth["source"]["iceberg"]["incremental"];
+    assert_eq!((&read["merged"], &read["filesRead"]), (&json!(true), &json!(0)), "{read}");
     eventually("a Compared event", Duration::from_secs(30), || async {
         event_reasons(&world, "accounts-4").await.iter().any(|r| r == "Compared")
     })

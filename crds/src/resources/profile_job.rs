@@ -10,9 +10,10 @@ use crate::quality::spec::RulesSpec;
 use crate::rules;
 use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
 use crate::{
-    FAN_OUT_NEEDS_FILES, FAN_OUT_NOT_METADATA_ONLY, FAN_OUT_NOT_RESERVOIR, FAN_OUT_NOT_WITH_RULES, JobDocumentError,
-    JobPhase, JobSource, METADATA_ONLY_TAKES_NO_SAMPLING, MetricOptions, PUSHDOWN_TAKES_NO_SAMPLING, Sampling,
-    TaskSummary,
+    FAN_OUT_NEEDS_FILES, FAN_OUT_NOT_INCREMENTAL, FAN_OUT_NOT_METADATA_ONLY, FAN_OUT_NOT_RESERVOIR,
+    FAN_OUT_NOT_WITH_RULES, INCREMENTAL_NEEDS_ICEBERG, INCREMENTAL_NOT_METADATA_ONLY, INCREMENTAL_NOT_SAMPLED,
+    INCREMENTAL_NOT_WITH_RULES, JobDocumentError, JobPhase, JobSource, METADATA_ONLY_TAKES_NO_SAMPLING, MetricOptions,
+    PUSHDOWN_TAKES_NO_SAMPLING, Sampling, TaskSummary,
 };
 
 /// Spec fields may not change after submission; only `suspend` may (CEL transition rule).
@@ -28,7 +29,8 @@ const SPEC_IMMUTABLE: &str = "self.runtimeRef == oldSelf.runtimeRef && self.sour
     && has(self.drift) == has(oldSelf.drift) && (!has(self.drift) || self.drift == oldSelf.drift) \
     && has(self.rules) == has(oldSelf.rules) && (!has(self.rules) || self.rules == oldSelf.rules) \
     && has(self.parallelism) == has(oldSelf.parallelism) \
-    && (!has(self.parallelism) || self.parallelism == oldSelf.parallelism)";
+    && (!has(self.parallelism) || self.parallelism == oldSelf.parallelism) \
+    && self.incremental == oldSelf.incremental";
 
 /// Not a fixed fan-out: `parallelism` absent, `auto` (or null, the default) or at most 1.
 macro_rules! fixed_fan_out {
@@ -49,6 +51,21 @@ const FAN_OUT_RULES: &str = concat!(fixed_fan_out!(), " || !has(self.rules)");
 
 /// Reservoir samples do not merge (as [`crate::JobDocument::validate`]).
 const FAN_OUT_RESERVOIR: &str = concat!(fixed_fan_out!(), " || self.sampling.method != 'reservoir'");
+
+/// An incremental run is one task (as [`crate::JobDocument::validate`]).
+const FAN_OUT_INCREMENTAL: &str = concat!(fixed_fan_out!(), " || !self.incremental");
+
+/// Incremental runs follow Iceberg snapshots (as [`crate::JobDocument::validate`]).
+const INCREMENTAL_ICEBERG: &str = "!self.incremental || has(self.source.iceberg)";
+
+/// Incremental runs scan data files (as [`crate::JobDocument::validate`]).
+const INCREMENTAL_SCAN: &str = "!self.incremental || !has(self.source.iceberg) || !self.source.iceberg.metadataOnly";
+
+/// Incremental runs add full scans (as [`crate::JobDocument::validate`]).
+const INCREMENTAL_FULL: &str = "!self.incremental || self.sampling.method == 'full'";
+
+/// Rules are verified over every row (as [`crate::JobDocument::validate`]).
+const INCREMENTAL_RULES: &str = "!self.incremental || !has(self.rules)";
 
 /// Metadata-only Iceberg profiles take no sampling (as [`crate::JobDocument::validate`]).
 const METADATA_ONLY_FULL: &str =
@@ -97,6 +114,11 @@ const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384
 #[x_kube(validation = Rule::new(FAN_OUT_METADATA).message(FAN_OUT_NOT_METADATA_ONLY))]
 #[x_kube(validation = Rule::new(FAN_OUT_RULES).message(FAN_OUT_NOT_WITH_RULES))]
 #[x_kube(validation = Rule::new(FAN_OUT_RESERVOIR).message(FAN_OUT_NOT_RESERVOIR))]
+#[x_kube(validation = Rule::new(FAN_OUT_INCREMENTAL).message(FAN_OUT_NOT_INCREMENTAL))]
+#[x_kube(validation = Rule::new(INCREMENTAL_ICEBERG).message(INCREMENTAL_NEEDS_ICEBERG))]
+#[x_kube(validation = Rule::new(INCREMENTAL_SCAN).message(INCREMENTAL_NOT_METADATA_ONLY))]
+#[x_kube(validation = Rule::new(INCREMENTAL_FULL).message(INCREMENTAL_NOT_SAMPLED))]
+#[x_kube(validation = Rule::new(INCREMENTAL_RULES).message(INCREMENTAL_NOT_WITH_RULES))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileJobSpec {
     /// The ProfilerRuntime (cluster-scoped) that runs this job.
@@ -154,6 +176,14 @@ pub struct ProfileJobSpec {
     /// task.
     #[serde(default)]
     pub parallelism: Parallelism,
+    /// Build the profile on the drift baseline's profile (`drift.baseline`; a ProfileSchedule
+    /// fills it with its last successful profile) when the Iceberg table only grew by appends
+    /// since that profile's snapshot: only the appended data files are read and merged into it.
+    /// Anything else (an overwrite, a delete, another schema, no or an unreadable baseline)
+    /// falls back to a full scan; the profile says which and why (`source.iceberg.incremental`).
+    /// Iceberg full scans only, without rules; runs as one task.
+    #[serde(default)]
+    pub incremental: bool,
 }
 
 /// `Sampling` as a structural schema: one object whose fields depend on `method` (CEL), since

@@ -20,6 +20,14 @@ pub const SCHEDULE_LABEL: &str = "profiler.dev/schedule";
 /// The annotation holding the time a job was scheduled for (RFC 3339, UTC).
 pub const SCHEDULED_TIME_ANNOTATION: &str = "profiler.dev/scheduled-time";
 
+/// An incremental schedule builds each run on its last profile, not on a fixed baseline (as
+/// [`ProfileScheduleSpec::validate`]).
+const INCREMENTAL_OWN_BASE: &str = "!self.jobTemplate.spec.incremental || !has(self.jobTemplate.spec.drift) \
+    || !has(self.jobTemplate.spec.drift.baseline)";
+
+/// What a schedule with both is told (the CRD and the controller).
+pub const INCREMENTAL_SCHEDULE_FIXED_BASELINE: &str = "an incremental schedule builds each run on its last successful profile, which is also the run's drift baseline; drop jobTemplate.spec.drift.baseline or incremental";
+
 /// Profile a table on a cron schedule: a ProfileJob from `jobTemplate` at each scheduled time.
 #[derive(CustomResource, KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[kube(
@@ -36,6 +44,7 @@ pub const SCHEDULED_TIME_ANNOTATION: &str = "profiler.dev/scheduled-time";
     printcolumn = r#"{"name":"Last Rules","type":"string","jsonPath":".status.lastProfile.check.score"}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
+#[x_kube(validation = Rule::new(INCREMENTAL_OWN_BASE).message(INCREMENTAL_SCHEDULE_FIXED_BASELINE))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileScheduleSpec {
     /// When to run, in `timeZone`: five fields (minute, hour, day of month, month, day of week)
@@ -93,6 +102,10 @@ impl ProfileScheduleSpec {
         }
         if let Err(m) = rules::check_time_zone(&self.time_zone) {
             return fail("spec.timeZone", m);
+        }
+        let template = &self.job_template.spec;
+        if template.incremental && template.drift.as_ref().is_some_and(|d| d.baseline.is_some()) {
+            return fail("spec.jobTemplate.spec.incremental", INCREMENTAL_SCHEDULE_FIXED_BASELINE.to_owned());
         }
         if self.starting_deadline_seconds.is_some_and(|s| s > MAX_SECONDS) {
             return fail("spec.startingDeadlineSeconds", format!("must be at most {MAX_SECONDS}"));

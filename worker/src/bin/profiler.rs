@@ -449,7 +449,7 @@ fn profile_and_write(
         s.spawn(|| profiler_worker::progress::draw_until(&progress, &done));
         let result = match &args.base {
             Some(base) => json::read(base)
-                .and_then(|base| profiler_worker::incremental::profile_incremental(request, &base, &progress)),
+                .and_then(|base| profiler_worker::incremental::profile_incremental(request, Ok(&base), &progress)),
             None => profile(request, &progress),
         };
         done.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -343,7 +343,7 @@ fn incremental_figures(dir: &Path, python: &str, rows: u64, repeat: usize) -> Re
         full = (full.0.min(start.elapsed().as_secs_f64()), rescan.bytes_scanned.unwrap_or(0));
         let start = Instant::now();
         let built =
-            profile_incremental(&at(Some(snapshot(1)?)), &base, &Progress::default()).map_err(|e| e.to_string())?;
+            profile_incremental(&at(Some(snapshot(1)?)), Ok(&base), &Progress::default()).map_err(|e| e.to_string())?;
         incremental = (incremental.0.min(start.elapsed().as_secs_f64()), built.bytes_scanned.unwrap_or(0));
         let merged = built.source.iceberg.as_ref().and_then(|i| i.incremental.as_ref()).is_some_and(|i| i.merged);
         if !merged || built.row_count != rescan.row_count {
