@@ -352,7 +352,8 @@ pub struct HistogramBin {
     pub lower: f64,
     /// Upper edge.
     pub upper: f64,
-    /// Values in the bin (estimated from the quantile sketch, so within its rank error).
+    /// Values in the bin: counted exactly when the distribution's `histogramExact` is true,
+    /// else estimated from the quantile sketch (within its rank error).
     pub count: u64,
 }
 
@@ -362,8 +363,13 @@ pub struct HistogramBin {
 pub struct Distribution {
     /// p1, p5, p25, p50, p75, p95 and p99 from a KLL sketch.
     pub quantiles: Vec<Quantile>,
-    /// Equal-width bins over [min, max].
+    /// Equal-width bins: over [min, max] from the quantile sketch, or, when `histogramExact`,
+    /// counted exactly over the bounds the source's statistics gave before the scan.
     pub histogram: Vec<HistogramBin>,
+    /// True when every bin's count is exact (numeric columns whose bounds the Parquet or
+    /// Iceberg statistics gave before the scan, and that no value exceeded).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub histogram_exact: bool,
     /// Normalized rank error of the quantile sketch (99% confidence).
     pub rank_error: f64,
 }

@@ -29,7 +29,7 @@ pub use compare::{CdfOverlay, CompareError, cdf_overlay, compare};
 pub use content_type::classify as classify_content;
 pub use error::EngineError;
 pub use merge::merge_profiles;
-pub use options::{ProfileOptions, QUANTILE_RANKS};
+pub use options::{HistogramBounds, ProfileOptions, QUANTILE_RANKS};
 pub use scan::{Partition, ScanOutput, ScanPlan, scan, scan_with};
 pub use table::TableProfiler;
 

@@ -1,5 +1,8 @@
 //! Knobs of a profiling run.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::error::EngineError;
 
 /// Quantile ranks reported for numeric and temporal columns (p1 .. p99).
@@ -18,11 +21,25 @@ pub struct ProfileOptions {
     pub kll_k: u16,
     /// Maximum map size of the frequent-items sketch (a power of two).
     pub frequent_items_map_size: usize,
+    /// Bounds of numeric columns known before the scan (the source's statistics), by column
+    /// name: their histograms are counted exactly over these bounds instead of read from the
+    /// quantile sketch.
+    pub histogram_bounds: Arc<HistogramBounds>,
 }
+
+/// `[lower, upper]` of columns' values, by column name, known before a scan.
+pub type HistogramBounds = BTreeMap<String, (f64, f64)>;
 
 impl Default for ProfileOptions {
     fn default() -> Self {
-        Self { histogram_bins: 20, top_k: 10, hll_lg_k: 14, kll_k: 400, frequent_items_map_size: 1024 }
+        Self {
+            histogram_bins: 20,
+            top_k: 10,
+            hll_lg_k: 14,
+            kll_k: 400,
+            frequent_items_map_size: 1024,
+            histogram_bounds: Arc::default(),
+        }
     }
 }
 

@@ -433,6 +433,7 @@ column_row! {
     max_raw: Option<i64>,
     // distribution of numeric and temporal columns (quantiles and bins are child rows)
     rank_error: Option<f64>,
+    histogram_exact: Option<bool>,
     // strings and binary
     min_length: Option<i64>,
     max_length: Option<i64>,
@@ -577,6 +578,7 @@ pub(crate) fn column_rows(index: usize, c: &ColumnProfile) -> Result<(ColumnRow,
     }
     if let Some(d) = distribution {
         row.rank_error = Some(d.rank_error);
+        row.histogram_exact = Some(d.histogram_exact);
         children.quantiles = d
             .quantiles
             .iter()
@@ -682,7 +684,12 @@ pub(crate) fn column_profile(row: ColumnRow, children: ColumnChildren) -> Result
                 .into_iter()
                 .map(|q| Quantile { rank: q.rank, value: q.value, label: q.label })
                 .collect();
-            Some(Distribution { quantiles, histogram, rank_error })
+            Some(Distribution {
+                quantiles,
+                histogram,
+                rank_error,
+                histogram_exact: row.histogram_exact.unwrap_or(false),
+            })
         }
         None => None,
     };
@@ -831,6 +838,9 @@ mod tests {
         let body = sql.split("alter table profiler.column_profiles\n").nth(1).expect("the added columns");
         let body = &body[..body.find(';').expect("the end of the statement") + 1];
         columns.extend(body.lines().filter_map(declared_column));
+        let sql = include_str!("../../migrations/20261203120000_exact_histograms.sql");
+        let body = sql.split("alter table profiler.column_profiles\n").nth(1).expect("the added column");
+        columns.extend(body.lines().filter_map(declared_column));
         columns
     }
 
@@ -840,7 +850,7 @@ mod tests {
         let mut migrated = migration_columns();
         declared.sort_unstable();
         migrated.sort_unstable();
-        assert_eq!(declared.len(), 64);
+        assert_eq!(declared.len(), 65);
         assert_eq!(declared, migrated);
     }
 

@@ -571,6 +571,8 @@ const PROFILE_COMPARISONS: i64 = 20261202130000;
 const PROFILE_ALERTS: i64 = 20261202140000;
 /// The migration that added verified rules.
 const RULE_CHECKS: i64 = 20261202150000;
+/// The migration that added exact histograms.
+const EXACT_HISTOGRAMS: i64 = 20261203120000;
 
 #[tokio::test]
 async fn upgrading_a_store_that_holds_profiles_keeps_them() {
@@ -589,7 +591,7 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     // Back to the schema before the Iceberg layout and decimals (and the comparisons after them),
     // with the profile in it.
     let rewound: Vec<i64> = MIGRATOR.iter().map(|m| m.version).filter(|v| *v >= ICEBERG_LAYOUT).collect();
-    assert_eq!(rewound, [ICEBERG_LAYOUT, PROFILE_COMPARISONS, PROFILE_ALERTS, RULE_CHECKS]);
+    assert_eq!(rewound, [ICEBERG_LAYOUT, PROFILE_COMPARISONS, PROFILE_ALERTS, RULE_CHECKS, EXACT_HISTOGRAMS]);
     sqlx::raw_sql(
         "drop table profiler.rule_results;
          drop table profiler.rule_checks;
@@ -599,7 +601,7 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
          drop table profiler.partition_counts;
          alter table profiler.column_profiles drop column field_id, drop column decimal_precision,
            drop column decimal_scale, drop column decimal_min, drop column decimal_max, drop column decimal_sum,
-           drop column decimal_sum_exceeds_38_digits;
+           drop column decimal_sum_exceeds_38_digits, drop column histogram_exact;
          alter table profiler.table_profiles drop column iceberg_schema_id, drop column iceberg_delete_files,
            drop column partition_default_spec_id, drop column partition_specs, drop column partition_count,
            drop column partitions_truncated;",
@@ -617,7 +619,10 @@ async fn upgrading_a_store_that_holds_profiles_keeps_them() {
     assert_eq!(store.migrate().await.unwrap(), rewound);
     let upgraded = Store::open(&config).await.expect("up to date");
     assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, old);
-    let new = iceberg_profile("db.orders", "2026-11-04T12:00:00.000Z");
+    let mut new = iceberg_profile("db.orders", "2026-11-04T12:00:00.000Z");
+    // This release's exact histograms are kept as such.
+    let exact = new.columns.iter_mut().find_map(|c| c.numeric.as_mut()?.distribution.as_mut()).unwrap();
+    exact.histogram_exact = true;
     store_profile(&upgraded, &job("team-a", "orders-2"), &new).await;
     assert_eq!(upgraded.latest_profile("team-a", "db.orders").await.unwrap().unwrap().profile, new);
     assert_eq!(upgraded.column_history("team-a", "db.orders", "amount", 10).await.unwrap().len(), 2);

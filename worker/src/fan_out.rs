@@ -9,10 +9,12 @@
 //! every group's profile and merges them with the engine's exact merge of counts, moments and
 //! bounds and its sketch merges.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use profiler_crds::fan_out::{AUTO_BYTES_PER_GROUP, GroupStep, PLAN_OBJECT, Parallelism, group_prefix, group_step};
 use profiler_crds::{JobDocument, SourceInfo, TASK_RESULT_OBJECT, TableProfile};
-use profiler_engine::{ProfileOptions, merge_profiles};
+use profiler_engine::{HistogramBounds, ProfileOptions, merge_profiles};
 use serde::{Deserialize, Serialize};
 use tracing::info;
 
@@ -38,6 +40,10 @@ pub struct FanOutPlan {
     pub bytes: u64,
     /// The groups, by index.
     pub groups: Vec<PlannedGroup>,
+    /// `[min, max]` of numeric columns over the whole source (its statistics): every group
+    /// counts its histograms over these edges, so the merge keeps them exact.
+    #[serde(default, skip_serializing_if = "HistogramBounds::is_empty")]
+    pub histogram_bounds: HistogramBounds,
 }
 
 /// One group of the plan.
@@ -96,14 +102,15 @@ pub fn plan(doc: &JobDocument, request: &ProfileRequest) -> Result<Option<FanOut
         return Ok(None);
     }
     let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let PlannedParts { info, pinned_location, parts } = plan_parts(request)?;
+    let PlannedParts { info, pinned_location, parts, bounds } = plan_parts(request)?;
     let bytes = parts.iter().map(|(_, b)| b).sum();
     let count = group_count(doc, bytes, parts.len());
     info!(parts = parts.len(), bytes, groups = count, "planned");
     if count <= 1 {
         return Ok(None);
     }
-    Ok(Some(FanOutPlan { source: info, pinned_location, started_at, bytes, groups: balance(&parts, count) }))
+    let groups = balance(&parts, count);
+    Ok(Some(FanOutPlan { source: info, pinned_location, started_at, bytes, groups, histogram_bounds: bounds }))
 }
 
 /// The Map state's items for `plan`: each group's step and the key of its `result.json`.
@@ -122,9 +129,12 @@ pub fn group_request(request: &ProfileRequest, plan: &FanOutPlan, index: u32) ->
     let group = plan.groups.get(index as usize).ok_or_else(|| {
         WorkerError::InvalidRequest(format!("the plan has {} groups; there is no group {index}", plan.groups.len()))
     })?;
+    let options =
+        ProfileOptions { histogram_bounds: Arc::new(plan.histogram_bounds.clone()), ..request.options.clone() };
     Ok(ProfileRequest {
         source: request.source.pinned(&plan.pinned_location),
         partitions: Some(group.parts.clone()),
+        options,
         ..request.clone()
     })
 }

@@ -7,9 +7,10 @@
 //! says which path was taken and why (`source.iceberg.incremental`).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use profiler_crds::{IncrementalRead, ProfileMode, Sampling, SourceKind, TableProfile};
-use profiler_engine::merge_profiles;
+use profiler_engine::{HistogramBounds, ProfileOptions, merge_profiles};
 use tracing::info;
 
 use crate::error::WorkerError;
@@ -55,7 +56,10 @@ pub fn profile_incremental(
         Path::Appends { base, keys, total } => {
             let files = keys.len() as u64;
             info!(base_snapshot, appended = files, of = total, "incremental: reading the appended files");
-            let mut added = profile(&ProfileRequest { partitions: Some(keys), ..request.clone() }, progress)?;
+            // Counted over the base's exact histogram edges, so that the merge keeps them.
+            let options = ProfileOptions { histogram_bounds: Arc::new(exact_edges(base)), ..request.options.clone() };
+            let appended = ProfileRequest { partitions: Some(keys), options, ..request.clone() };
+            let mut added = profile(&appended, progress)?;
             // The appended files under the base's columns: an empty append still reports the new
             // snapshot.
             added.source.files = total;
@@ -133,4 +137,15 @@ fn appended_parts<'a>(
     let then_keys: HashSet<&str> = then.parts.iter().map(|(k, _)| k.as_str()).collect();
     let keys = now.parts.iter().filter(|(k, _)| !then_keys.contains(k.as_str())).map(|(k, _)| k.clone()).collect();
     Ok(Path::Appends { base, keys, total: now.info.files })
+}
+
+/// The `[lower, upper]` of the base profile's exact histograms, by column.
+fn exact_edges(base: &TableProfile) -> HistogramBounds {
+    base.columns
+        .iter()
+        .filter_map(|c| {
+            let d = c.numeric.as_ref()?.distribution.as_ref().filter(|d| d.histogram_exact)?;
+            Some((c.name.clone(), (d.histogram.first()?.lower, d.histogram.last()?.upper)))
+        })
+        .collect()
 }

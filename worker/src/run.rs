@@ -2,6 +2,7 @@
 //! with a rule set, verify the rules in the same scan and assemble the check report too.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
@@ -13,7 +14,7 @@ use profiler_crds::{
     SourceKind, TableProfile,
 };
 use profiler_engine::quality::check::{Observed, judge, not_evaluated};
-use profiler_engine::{ENGINE_VERSION, ProfileOptions, ScanOutput, ScanPlan, scan_with};
+use profiler_engine::{ENGINE_VERSION, HistogramBounds, ProfileOptions, ScanOutput, ScanPlan, scan_with};
 use tokio::runtime::Runtime;
 use tracing::{info, info_span};
 
@@ -140,7 +141,17 @@ fn run(
         }
         let bytes = opened.partitions.iter().map(SourcePartition::bytes).sum();
         let partitions = std::mem::take(&mut opened.partitions);
-        let mut out = scan_with(opened.schema.clone(), partitions, &scan_plan(request.sampling), &progress.rows)?;
+        // Bounds the request fixes (a fan-out plan's, an incremental base's) rule over the
+        // source's own, so that partial profiles share their histograms' edges.
+        let options = match request.options.histogram_bounds.is_empty() {
+            true => ProfileOptions {
+                histogram_bounds: Arc::new(std::mem::take(&mut opened.bounds)),
+                ..request.options.clone()
+            },
+            false => request.options.clone(),
+        };
+        let plan = ScanPlan { options: &options, ..scan_plan(request.sampling) };
+        let mut out = scan_with(opened.schema.clone(), partitions, &plan, &progress.rows)?;
         if let Some(ids) = &opened.field_ids {
             for column in &mut out.columns {
                 column.field_id = ids.get(&column.name).copied();
@@ -184,6 +195,9 @@ struct OpenedScan {
     /// Where a later open reads the same data: the Iceberg metadata file opened (not the
     /// catalog's name, which may move on), or the Parquet location.
     pinned_location: String,
+    /// `[min, max]` of numeric columns from the source's statistics (Parquet footers, Iceberg
+    /// manifests): their histograms are counted exactly over these bounds.
+    bounds: HistogramBounds,
     runtime: Option<Runtime>,
 }
 
@@ -221,6 +235,7 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
                 info,
                 schema: parquet.schema.clone(),
                 partitions: parquet.partitions().into_iter().map(SourcePartition::Parquet).collect(),
+                bounds: parquet.bounds(),
                 field_ids: None,
                 parquet: Some(parquet),
                 pinned_location: location.clone(),
@@ -232,7 +247,7 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
             let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
             let snapshot = table.snapshot_id();
             let schema_id = table.schema_id();
-            let partitioning = runtime.block_on(table.partitioning())?;
+            let (partitioning, bounds) = runtime.block_on(table.partitioning_and_bounds())?;
             let field_ids = table.field_ids();
             let schema = table.schema.clone();
             let pinned_location = table.metadata_location().to_owned();
@@ -258,6 +273,7 @@ fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
                 field_ids: Some(field_ids),
                 parquet: None,
                 pinned_location,
+                bounds,
                 runtime: Some(runtime),
             })
         }
@@ -291,13 +307,15 @@ pub struct PlannedParts {
     pub pinned_location: String,
     /// `(key, bytes)` of every partition, in scan order.
     pub parts: Vec<(String, u64)>,
+    /// `[min, max]` of numeric columns over every partition, from the source's statistics.
+    pub bounds: HistogramBounds,
 }
 
 /// Opens the request's source and lists its partitions with their sizes, reading no data.
 pub fn plan_parts(request: &ProfileRequest) -> Result<PlannedParts, WorkerError> {
     let opened = open_scan(request)?;
     let parts = opened.partitions.iter().map(|p| (p.key(), p.bytes())).collect();
-    Ok(PlannedParts { info: opened.info, pinned_location: opened.pinned_location, parts })
+    Ok(PlannedParts { info: opened.info, pinned_location: opened.pinned_location, parts, bounds: opened.bounds })
 }
 
 /// A metadata-only run: the Iceberg snapshot's manifests summarized, no data file read.

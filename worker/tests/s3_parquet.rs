@@ -470,6 +470,13 @@ fn a_fanned_out_parquet_job_merges_to_the_single_task_profile() {
     };
     let (merged, one) = (read(&merged["profileUri"]), read(&one["profileUri"]));
     assert_eq!(merged["source"], one["source"], "the merged profile reports the whole source");
+    // The plan carried the footers' bounds to both groups: the merged histograms stay exact.
+    let numeric: Vec<&Value> =
+        merged["columns"].as_array().unwrap().iter().filter(|c| c.get("numeric").is_some()).collect();
+    assert!(!numeric.is_empty());
+    for column in numeric {
+        assert_eq!(column["numeric"]["distribution"]["histogramExact"], true, "{}", column["name"]);
+    }
     // A sparse HLL image lists the same coupons in the order they were merged; its estimate
     // (`distinct`) is compared with everything else.
     let without_hll = |doc: Value| {

@@ -12,6 +12,7 @@ use crate::options::ProfileOptions;
 
 mod boolean;
 pub mod decimal;
+mod exact_bins;
 mod list;
 mod moments;
 mod numeric;
@@ -77,7 +78,10 @@ impl ColumnAccumulator {
     pub fn new(name: String, data_type: DataType, options: &ProfileOptions) -> Result<Self, EngineError> {
         let t = value_type(&data_type);
         let stats = match column_kind(&data_type) {
-            ColumnKind::Numeric => Stats::Numeric(Box::new(NumericAccumulator::new(t, options)?)),
+            ColumnKind::Numeric => {
+                let bounds = options.histogram_bounds.get(&name).copied();
+                Stats::Numeric(Box::new(NumericAccumulator::new(t, options)?.with_bounds(bounds, options)))
+            }
             ColumnKind::Temporal => Stats::Temporal(Box::new(TemporalAccumulator::new(t, options)?)),
             ColumnKind::String => Stats::Text(Box::new(TextAccumulator::new(true, options)?)),
             ColumnKind::Binary => Stats::Text(Box::new(TextAccumulator::new(false, options)?)),

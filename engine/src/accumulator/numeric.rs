@@ -9,8 +9,10 @@ use arrow_buffer::{ArrowNativeType, ToByteSlice};
 use arrow_schema::DataType;
 use datasketches::hash::value::canonical_float;
 use profiler_crds::{ColumnProfile, Moments, NumericStats};
+use tracing::debug;
 
 use super::decimal::DecimalState;
+use super::exact_bins::ExactBins;
 use super::moments;
 use crate::error::{EngineError, missing};
 use crate::lanes;
@@ -44,6 +46,8 @@ pub struct NumericAccumulator {
     decimal: Option<DecimalState>,
     quantiles: QuantileSketch,
     distinct: DistinctSketch,
+    /// Exact histogram counts, while the column's values stay within the bounds it was given.
+    exact: Option<ExactBins>,
     /// Finite values of the current batch, reused between batches.
     scratch: Vec<f64>,
 }
@@ -89,8 +93,16 @@ impl NumericAccumulator {
             decimal: DecimalState::new(data_type),
             quantiles: QuantileSketch::new(options.kll_k)?,
             distinct: DistinctSketch::new(options.hll_lg_k)?,
+            exact: None,
             scratch: Vec::new(),
         })
+    }
+
+    /// Counts the histogram exactly over `bounds` (the column's `[lower, upper]` known before
+    /// the scan), in `options.histogram_bins` bins.
+    pub fn with_bounds(mut self, bounds: Option<(f64, f64)>, options: &ProfileOptions) -> Self {
+        self.exact = bounds.and_then(|(lower, upper)| ExactBins::new(lower, upper, options.histogram_bins));
+        self
     }
 
     /// Adds the values of one array of the column's type.
@@ -184,6 +196,12 @@ impl NumericAccumulator {
         let scratch = std::mem::take(&mut self.scratch);
         moments::add_block(&mut self.moments, &scratch);
         self.quantiles.update_slice(&scratch);
+        if let Some(exact) = &mut self.exact
+            && !exact.add(&scratch)
+        {
+            debug!("a value lies outside the bounds known before the scan; the histogram comes from the sketch");
+            self.exact = None;
+        }
         self.scratch = scratch;
     }
 
@@ -252,6 +270,11 @@ impl NumericAccumulator {
             // A side without exact figures (an older profile): the merge has none either.
             _ => self.decimal = None,
         }
+        if let Some(exact) = &mut self.exact
+            && !other.exact.as_ref().is_some_and(|o| exact.merge(o))
+        {
+            self.exact = None;
+        }
         self.quantiles.merge(&other.quantiles)?;
         self.distinct.merge(&other.distinct)
     }
@@ -268,6 +291,11 @@ impl NumericAccumulator {
     pub fn finish(&self, options: &ProfileOptions, out: &mut ColumnProfile) {
         let has_finite = self.moments.n > 0;
         let variance = moments::variance(&self.moments);
+        let mut distribution = self.quantiles.distribution(options.histogram_bins, &|x| self.label(x));
+        if let (Some(d), Some(exact)) = (distribution.as_mut(), &self.exact) {
+            d.histogram = exact.histogram();
+            d.histogram_exact = true;
+        }
         // The quantile sketch holds exactly the finite values, so its extremes are theirs.
         let (min, max) = (self.quantiles.min(), self.quantiles.max());
         out.min = self.int_min.map(|v| v.to_string()).or_else(|| min.map(|x| self.label(x)));
@@ -292,7 +320,7 @@ impl NumericAccumulator {
             positive_infinity: self.positive_infinity,
             negative_infinity: self.negative_infinity,
             moments: self.moments,
-            distribution: self.quantiles.distribution(options.histogram_bins, &|x| self.label(x)),
+            distribution,
             decimal: self.decimal.as_ref().map(DecimalState::stats),
         });
         out.sketches.hll = Some(self.distinct.to_base64());
@@ -327,6 +355,8 @@ impl NumericAccumulator {
         }
         acc.quantiles = QuantileSketch::from_profile(profile)?;
         acc.distinct = DistinctSketch::from_profile(profile)?;
+        acc.exact =
+            stats.distribution.as_ref().filter(|d| d.histogram_exact).and_then(|d| ExactBins::restore(&d.histogram));
         Ok(acc)
     }
 }

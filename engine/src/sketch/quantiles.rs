@@ -83,6 +83,7 @@ impl QuantileSketch {
         Some(Distribution {
             quantiles,
             histogram: self.histogram(min, max, bins),
+            histogram_exact: false,
             rank_error: self.kll.normalized_rank_error(),
         })
     }

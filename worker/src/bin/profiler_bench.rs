@@ -408,10 +408,16 @@ fn fan_out_figures(path: &Path, rows: u64, repeat: usize) -> Result<(), WorkerEr
 
 fn fanned_out(request: &ProfileRequest, groups: usize) -> Result<FanOutTimes, WorkerError> {
     let start = Instant::now();
-    let PlannedParts { info, pinned_location, parts } = plan_parts(request)?;
+    let PlannedParts { info, pinned_location, parts, bounds } = plan_parts(request)?;
     let bytes = parts.iter().map(|(_, b)| b).sum();
-    let plan =
-        FanOutPlan { source: info, pinned_location, started_at: String::new(), bytes, groups: balance(&parts, groups) };
+    let plan = FanOutPlan {
+        source: info,
+        pinned_location,
+        started_at: String::new(),
+        bytes,
+        groups: balance(&parts, groups),
+        histogram_bounds: bounds,
+    };
     let plan_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let mut partials = Vec::with_capacity(groups);

@@ -125,7 +125,8 @@ pub(crate) async fn pushdown<S: SqlSource>(
             let sql = quantile_query(d, &table, &profile.name)?;
             let rows = source.run("compute quantiles", &sql, &mut scanned).await?;
             if let Some(quantiles) = parse_quantiles(d, rows.first().map(Vec::as_slice).unwrap_or_default())? {
-                numeric.distribution = Some(Distribution { quantiles, histogram: Vec::new(), rank_error: 0.0 });
+                numeric.distribution =
+                    Some(Distribution { quantiles, histogram: Vec::new(), rank_error: 0.0, histogram_exact: false });
             }
         }
         let low_cardinality = profile.distinct.as_ref().is_some_and(|x| x.estimate <= TOP_K_MAX_DISTINCT);

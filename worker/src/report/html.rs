@@ -244,6 +244,10 @@ fn column_card(h: &mut String, c: &ColumnProfile, alerts: &[Alert]) {
             rows.push(("note", "min/max are file bounds and may be truncated".into()));
         }
     }
+    if let Some(d) = distribution.filter(|d| !d.histogram.is_empty()) {
+        let how = if d.histogram_exact { "bins counted exactly" } else { "bins estimated from the quantile sketch" };
+        rows.push(("histogram", how.into()));
+    }
     for (k, v) in rows {
         let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
     }

@@ -238,6 +238,7 @@ impl AggregatePlan {
                         quantiles,
                         histogram: Vec::new(),
                         rank_error: APPROX_PERCENTILE_RANK_ERROR,
+                        histogram_exact: false,
                     }),
                     decimal,
                 });

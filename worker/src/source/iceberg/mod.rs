@@ -25,7 +25,7 @@ use iceberg::scan::FileScanTask;
 use iceberg::spec::{NestedFieldRef, SchemaRef as IcebergSchemaRef};
 use iceberg::table::StaticTable;
 use profiler_crds::{ColumnProfile, IcebergCatalog, Partitioning};
-use profiler_engine::{EngineError, column_kind};
+use profiler_engine::{EngineError, HistogramBounds, column_kind};
 use tokio::runtime::Handle;
 
 use super::catalog::split_identifier;
@@ -285,9 +285,27 @@ impl IcebergSource {
         Ok(ScanPlan { partitions, delete_files: delete_files.len() as u64 })
     }
 
-    /// The snapshot's partitioning, from its manifests (no column statistics are summed).
-    pub async fn partitioning(&self) -> Result<Option<Partitioning>, WorkerError> {
-        Ok(self.manifests(&[]).await?.partitioning)
+    /// The snapshot's partitioning and the bounds of its selected numeric columns, from its
+    /// manifests (a column is bounded when every live data file has bounds for it).
+    pub async fn partitioning_and_bounds(&self) -> Result<(Option<Partitioning>, HistogramBounds), WorkerError> {
+        let numeric: Vec<NestedFieldRef> = self
+            .selected
+            .iter()
+            .filter(|f| self.schema.field_with_name(&f.name).is_ok_and(|a| a.data_type().is_numeric()))
+            .cloned()
+            .collect();
+        let summary = self.manifests(&numeric).await?;
+        let bounds = summary
+            .columns
+            .iter()
+            .filter(|c| c.metadata.as_ref().is_some_and(|m| m.files_with_stats == m.files))
+            .filter_map(|c| {
+                let lower = c.min.as_deref()?.parse::<f64>().ok()?;
+                let upper = c.max.as_deref()?.parse::<f64>().ok()?;
+                Some((c.name.clone(), (lower, upper)))
+            })
+            .collect();
+        Ok((summary.partitioning, bounds))
     }
 
     /// What the snapshot's manifests say: per-column counts and bounds of `columns`, data and

@@ -8,22 +8,25 @@ mod local;
 mod s3_list;
 mod s3_read;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, FieldRef, Schema, SchemaRef};
 use futures::{StreamExt, TryStreamExt};
 use parquet::arrow::ParquetRecordBatchStreamBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use parquet::arrow::arrow_reader::{
     ArrowReaderBuilder, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::basic::Encoding;
 use parquet::file::metadata::ColumnChunkMetaData;
-use profiler_engine::EngineError;
+use profiler_engine::{EngineError, HistogramBounds};
 use tokio::runtime::Handle;
 
 pub use local::resolve_files;
@@ -185,6 +188,18 @@ fn unreadable(path: &Path, e: impl ToString) -> WorkerError {
     WorkerError::UnreadableParquet { path: path.to_path_buf(), reason: e.to_string() }
 }
 
+/// The only value of a one-row statistics array as f64, when it is there and finite.
+fn first_f64(array: &ArrayRef) -> Option<f64> {
+    let cast = arrow_cast::cast(array, &DataType::Float64).ok()?;
+    let values = cast.as_primitive::<Float64Type>();
+    (values.len() == 1 && values.is_valid(0)).then(|| values.value(0)).filter(|x| x.is_finite())
+}
+
+/// The only value of a one-row count array.
+fn first_u64(array: &UInt64Array) -> Option<u64> {
+    (array.len() == 1 && array.is_valid(0)).then(|| array.value(0))
+}
+
 /// A local file's footer.
 fn local_footer(path: &Path) -> Result<ArrowReaderMetadata, WorkerError> {
     let file = File::open(path).map_err(|e| unreadable(path, e))?;
@@ -288,6 +303,23 @@ impl ParquetSource {
         self.stats.get()
     }
 
+    /// `[min, max]` of the selected numeric columns over every row group, from the footers'
+    /// statistics: a column is bounded when every row group with values in it has statistics.
+    pub fn bounds(&self) -> HistogramBounds {
+        let mut known: BTreeMap<String, Option<(f64, f64)>> = BTreeMap::new();
+        for partition in self.partitions() {
+            for (column, bound) in partition.bounds() {
+                let merged = match (known.get(&column), bound) {
+                    (None, b) => b,
+                    (Some(Some((lo, hi))), Some((l, h))) => Some((lo.min(l), hi.max(h))),
+                    _ => None,
+                };
+                known.insert(column, merged);
+            }
+        }
+        known.into_iter().filter_map(|(column, bound)| Some((column, bound?))).collect()
+    }
+
     /// One partition per row group, in file then row-group order.
     pub fn partitions(&self) -> Vec<RowGroupPartition> {
         self.files
@@ -308,6 +340,32 @@ impl RowGroupPartition {
     /// `FILE#ROW_GROUP`: the file's path or `s3://` URI and the row group's index.
     pub fn key(&self) -> String {
         format!("{}#{}", self.file.name().display(), self.row_group)
+    }
+
+    /// `[min, max]` of the projected numeric columns in this row group from its statistics:
+    /// None for a column whose chunk has values but no usable statistics; a column whose chunk
+    /// holds only nulls is left out (it bounds nothing).
+    fn bounds(&self) -> BTreeMap<String, Option<(f64, f64)>> {
+        let schema = self.metadata.schema();
+        let parquet_schema = self.metadata.parquet_schema();
+        let row_group = self.metadata.metadata().row_group(self.row_group);
+        let rows = row_group.num_rows().max(0) as u64;
+        let mut out = BTreeMap::new();
+        for field in self.roots.iter().map(|&i| schema.field(i)).filter(|f| f.data_type().is_numeric()) {
+            let Ok(converter) = StatisticsConverter::try_new(field.name(), schema, parquet_schema) else {
+                out.insert(field.name().clone(), None);
+                continue;
+            };
+            let nulls = converter.row_group_null_counts([row_group]).ok().and_then(|n| first_u64(&n));
+            if nulls == Some(rows) {
+                continue;
+            }
+            let mins = converter.row_group_mins([row_group]).ok();
+            let maxes = converter.row_group_maxes([row_group]).ok();
+            let bound = mins.as_ref().and_then(first_f64).zip(maxes.as_ref().and_then(first_f64));
+            out.insert(field.name().clone(), bound);
+        }
+        out
     }
 
     /// Compressed size of the projected columns' chunks in this row group.
