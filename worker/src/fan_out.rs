@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tracing::info;
 
 use crate::error::WorkerError;
-use crate::run::{PlannedParts, ProfileRequest, Progress, plan_parts};
+use crate::run::{OpenedScan, PlannedParts, ProfileRequest, Progress, open_source};
 use crate::sink::s3::S3Sink;
 use crate::source::s3_storage::read_object;
 
@@ -96,21 +96,38 @@ pub fn balance(parts: &[(String, u64)], groups: usize) -> Vec<PlannedGroup> {
         .collect()
 }
 
-/// The plan for `request` (the job's whole scan), or None when one task profiles the table.
-pub fn plan(doc: &JobDocument, request: &ProfileRequest) -> Result<Option<FanOutPlan>, WorkerError> {
+/// What the first task does with the job's whole scan.
+pub enum Planned {
+    /// Split it into groups.
+    FanOut(FanOutPlan),
+    /// Profile it in this task, on the source as the plan opened it (None when the job cannot
+    /// split, so nothing was opened).
+    OneTask(Option<OpenedScan>),
+}
+
+/// The plan for `request` (the job's whole scan): its groups, or one task.
+pub fn plan(doc: &JobDocument, request: &ProfileRequest) -> Result<Planned, WorkerError> {
     if doc.single_task_reason().is_some() || doc.parallelism == Parallelism::Groups(1) {
-        return Ok(None);
+        return Ok(Planned::OneTask(None));
     }
     let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let PlannedParts { info, pinned_location, parts, bounds } = plan_parts(request)?;
+    let opened = open_source(request)?;
+    let PlannedParts { info, pinned_location, parts, bounds } = opened.planned_parts();
     let bytes = parts.iter().map(|(_, b)| b).sum();
     let count = group_count(doc, bytes, parts.len());
     info!(parts = parts.len(), bytes, groups = count, "planned");
     if count <= 1 {
-        return Ok(None);
+        return Ok(Planned::OneTask(Some(opened)));
     }
     let groups = balance(&parts, count);
-    Ok(Some(FanOutPlan { source: info, pinned_location, started_at, bytes, groups, histogram_bounds: bounds }))
+    Ok(Planned::FanOut(FanOutPlan {
+        source: info,
+        pinned_location,
+        started_at,
+        bytes,
+        groups,
+        histogram_bounds: bounds,
+    }))
 }
 
 /// The Map state's items for `plan`: each group's step and the key of its `result.json`.

@@ -92,7 +92,18 @@ pub fn profile_and_check(
     rules: Option<&RuleSet>,
     progress: &Progress,
 ) -> Result<ProfileOutput, WorkerError> {
-    let (profile, check) = run(request, rules, true, progress)?;
+    profile_and_check_opened(request, None, rules, progress)
+}
+
+/// [`profile_and_check`] on a source already opened for the request ([`open_source`]), so that
+/// a plan that found nothing to split does not open the source twice.
+pub fn profile_and_check_opened(
+    request: &ProfileRequest,
+    opened: Option<OpenedScan>,
+    rules: Option<&RuleSet>,
+    progress: &Progress,
+) -> Result<ProfileOutput, WorkerError> {
+    let (profile, check) = run(request, opened, rules, true, progress)?;
     let profile = profile.ok_or_else(|| WorkerError::InvalidRequest("the run produced no profile".into()))?;
     Ok(ProfileOutput { profile, check })
 }
@@ -103,13 +114,15 @@ pub fn check(request: &ProfileRequest, rules: &RuleSet, progress: &Progress) -> 
     if request.sampling != Sampling::Full {
         return Err(WorkerError::InvalidRequest("rules are verified on every row; a check takes no sampling".into()));
     }
-    let (_, check) = run(request, Some(rules), false, progress)?;
+    let (_, check) = run(request, None, Some(rules), false, progress)?;
     check.ok_or_else(|| WorkerError::InvalidRequest("the run produced no check report".into()))
 }
 
-/// One run: the profile when `profiling`, the check report when `rules` are given.
+/// One run: the profile when `profiling`, the check report when `rules` are given; on `opened`
+/// when the source was opened for the request already.
 fn run(
     request: &ProfileRequest,
+    opened: Option<OpenedScan>,
     rules: Option<&RuleSet>,
     profiling: bool,
     progress: &Progress,
@@ -132,7 +145,10 @@ fn run(
     let (source, mode, scanned, bytes_scanned) = if request.metadata_only {
         metadata_run(request, rules)?
     } else {
-        let mut opened = open_scan(request)?;
+        let mut opened = match opened {
+            Some(opened) => opened,
+            None => open_source(request)?,
+        };
         if let Some(keys) = &request.partitions {
             opened.partitions = select_partitions(opened.partitions, keys)?;
         }
@@ -184,7 +200,7 @@ fn run(
 
 /// A source opened for a scan: what it is, the schema of its batches and its partitions, with
 /// the runtime their reads run on (S3 objects, Iceberg files), which outlives them.
-struct OpenedScan {
+pub struct OpenedScan {
     info: SourceInfo,
     schema: SchemaRef,
     partitions: Vec<SourcePartition>,
@@ -202,7 +218,7 @@ struct OpenedScan {
 }
 
 /// Opens the request's source for a scan and plans its partitions, in a stable order.
-fn open_scan(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
+pub fn open_source(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> {
     let columns = request.columns.as_deref();
     match &request.source {
         SourceSpec::Parquet { location } => {
@@ -313,9 +329,19 @@ pub struct PlannedParts {
 
 /// Opens the request's source and lists its partitions with their sizes, reading no data.
 pub fn plan_parts(request: &ProfileRequest) -> Result<PlannedParts, WorkerError> {
-    let opened = open_scan(request)?;
-    let parts = opened.partitions.iter().map(|p| (p.key(), p.bytes())).collect();
-    Ok(PlannedParts { info: opened.info, pinned_location: opened.pinned_location, parts, bounds: opened.bounds })
+    Ok(open_source(request)?.planned_parts())
+}
+
+impl OpenedScan {
+    /// The source's partitions with their sizes, as a fan-out plan sees them.
+    pub fn planned_parts(&self) -> PlannedParts {
+        PlannedParts {
+            info: self.info.clone(),
+            pinned_location: self.pinned_location.clone(),
+            parts: self.partitions.iter().map(|p| (p.key(), p.bytes())).collect(),
+            bounds: self.bounds.clone(),
+        }
+    }
 }
 
 /// A metadata-only run: the Iceberg snapshot's manifests summarized, no data file read.

@@ -26,7 +26,7 @@ use crate::error::WorkerError;
 use crate::fan_out;
 use crate::incremental::profile_incremental;
 use crate::report::html;
-use crate::run::{ProfileRequest, Progress};
+use crate::run::{OpenedScan, ProfileRequest, Progress};
 use crate::sink::s3::S3Sink;
 use crate::sink::{RunIdentity, RunOutputs, RunRecorder, failure_kind, record_outcome};
 use crate::source::SourceSpec;
@@ -43,8 +43,8 @@ pub fn run_step(doc: &JobDocument, step: TaskStep) -> Result<TaskResult, WorkerE
     let recorded_failure = |e: WorkerError| record(doc, || Err(e)).map(TaskResult::Succeeded);
     match step {
         TaskStep::First => match plan_fan_out(doc) {
-            Ok(Some(planned)) => Ok(planned),
-            Ok(None) => run(doc).map(TaskResult::Succeeded),
+            Ok(FirstStep::Planned(planned)) => Ok(planned),
+            Ok(FirstStep::Profile(opened)) => run(doc, opened).map(TaskResult::Succeeded),
             Err(e) => recorded_failure(e),
         },
         TaskStep::Group(index) => run_group(doc, index).or_else(recorded_failure),
@@ -52,9 +52,10 @@ pub fn run_step(doc: &JobDocument, step: TaskStep) -> Result<TaskResult, WorkerE
     }
 }
 
-/// Runs the job in this task: connects to the store first (so a database problem stops the run
-/// before any query), profiles, writes the outputs, records the outcome.
-pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
+/// Runs the job in this task (on its source as the plan opened it, when it did): connects to
+/// the store first (so a database problem stops the run before any query), profiles, writes the
+/// outputs, records the outcome.
+fn run(doc: &JobDocument, opened: Option<OpenedScan>) -> Result<TaskSummary, WorkerError> {
     record(doc, || {
         let io = crate::runtime::multi_thread(2)?;
         let options = profile_options(doc);
@@ -70,7 +71,8 @@ pub fn run(doc: &JobDocument) -> Result<TaskSummary, WorkerError> {
                 (profile_incremental(&request, base, &Progress::default())?, None)
             }
             Work::Scan(request) => {
-                let output = crate::run::profile_and_check(&request, doc.rules.as_ref(), &Progress::default())?;
+                let rules = doc.rules.as_ref();
+                let output = crate::run::profile_and_check_opened(&request, opened, rules, &Progress::default())?;
                 (output.profile, output.check)
             }
             Work::Query(uri) => io.block_on(sql_table(uri, doc, &options))?,
@@ -114,17 +116,29 @@ fn record(
 }
 
 /// The first task's plan: when the job fans out into more than one group, writes `plan.json`
-/// and returns the groups for the state machine; None when this task profiles the whole table.
-fn plan_fan_out(doc: &JobDocument) -> Result<Option<TaskResult>, WorkerError> {
-    let Work::Scan(request) = work(doc, &profile_options(doc)) else { return Ok(None) };
-    let Some(plan) = fan_out::plan(doc, &request)? else { return Ok(None) };
+/// and returns the groups for the state machine; else the source as the plan opened it (if it
+/// did), for this task to profile the whole table.
+fn plan_fan_out(doc: &JobDocument) -> Result<FirstStep, WorkerError> {
+    let Work::Scan(request) = work(doc, &profile_options(doc)) else { return Ok(FirstStep::Profile(None)) };
+    let plan = match fan_out::plan(doc, &request)? {
+        fan_out::Planned::FanOut(plan) => plan,
+        fan_out::Planned::OneTask(opened) => return Ok(FirstStep::Profile(opened)),
+    };
     let groups = fan_out::group_steps(doc, &plan);
     crate::runtime::current_thread()?.block_on(async {
         let uri = fan_out::write_plan(&output_sink(doc).await, &plan).await?;
         info!(uri, groups = groups.len(), bytes = plan.bytes, "fan-out planned");
         Ok::<_, WorkerError>(())
     })?;
-    Ok(Some(TaskResult::Planned { groups }))
+    Ok(FirstStep::Planned(TaskResult::Planned { groups }))
+}
+
+/// What the first task goes on with after planning.
+enum FirstStep {
+    /// The groups were planned; the state machine runs them.
+    Planned(TaskResult),
+    /// This task profiles the whole table, on the source as the plan opened it (if it did).
+    Profile(Option<OpenedScan>),
 }
 
 /// Profiles group `index` of the attempt's plan and writes its partial profile.
