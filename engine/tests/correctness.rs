@@ -12,11 +12,11 @@ use arrow_array::{
     StringArray, StructArray, TimestampMicrosecondArray, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
-use profiler_crds::{
-    ColumnProfile, ContentType, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind,
-    TableProfile,
-};
+use profiler_crds::{ColumnProfile, ContentType, Sampling, TableProfile};
 use profiler_engine::{EngineError, Partition, ProfileOptions, TableProfiler, merge_profiles, scan};
+
+mod support;
+use support::document;
 
 /// SplitMix64 for reproducible test data.
 struct Rng(u64);
@@ -337,29 +337,6 @@ fn decimals_dates_unsigned_nested_and_lists() {
     let zip = col(&cols, "address.zip");
     assert_eq!(zip.nulls, 2);
     assert_eq!(zip.max.as_deref(), Some("18446744073709551615"), "u64::MAX exactly");
-}
-
-fn document(cols: Vec<ColumnProfile>, rows: u64) -> TableProfile {
-    TableProfile {
-        format_version: PROFILE_FORMAT_VERSION,
-        profiler_version: "test".into(),
-        source: SourceInfo {
-            kind: SourceKind::Parquet,
-            location: "mem".into(),
-            files: 1,
-            snapshot_id: None,
-            iceberg: None,
-        },
-        mode: ProfileMode::Scan,
-        sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
-        row_count: rows,
-        column_count: cols.len() as u64,
-        bytes_scanned: None,
-        started_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 1,
-        alerts: vec![],
-        columns: cols,
-    }
 }
 
 #[test]

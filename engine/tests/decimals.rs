@@ -14,11 +14,11 @@ use arrow_array::{
 };
 use arrow_buffer::i256;
 use arrow_schema::{DataType, Field, Schema};
-use profiler_crds::{
-    ColumnProfile, DecimalStats, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind,
-    TableProfile,
-};
+use profiler_crds::{ColumnProfile, DecimalStats, TableProfile};
 use profiler_engine::{ProfileOptions, TableProfiler, merge_profiles};
+
+mod support;
+use support::document;
 
 const ROWS: usize = 10_000;
 
@@ -220,29 +220,6 @@ fn decimal_min_max_and_sum_are_exact_digit_for_digit() {
     assert_eq!((ints.min.as_deref(), ints.max.as_deref()), (Some("9223372036854765808"), Some("9223372036854775807")));
     assert!(ints.numeric.as_ref().unwrap().decimal.is_none(), "integers carry no decimal figures");
     assert!(cols[cases.len() + 1].numeric.as_ref().unwrap().decimal.is_none());
-}
-
-fn document(columns: Vec<ColumnProfile>, rows: u64) -> TableProfile {
-    TableProfile {
-        format_version: PROFILE_FORMAT_VERSION,
-        profiler_version: "test".into(),
-        source: SourceInfo {
-            kind: SourceKind::Parquet,
-            location: "mem".into(),
-            files: 1,
-            snapshot_id: None,
-            iceberg: None,
-        },
-        mode: ProfileMode::Scan,
-        sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
-        row_count: rows,
-        column_count: columns.len() as u64,
-        bytes_scanned: None,
-        started_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 1,
-        alerts: vec![],
-        columns,
-    }
 }
 
 /// Through JSON, as `profiler merge` reads saved profiles.

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
-use profiler_crds::{
-    ColumnProfile, PROFILE_FORMAT_VERSION, ProfileMode, Sampling, SamplingReport, SourceInfo, SourceKind, TableProfile,
-};
+use profiler_crds::{ColumnProfile, TableProfile};
 use profiler_engine::{HistogramBounds, ProfileOptions, TableProfiler, merge_profiles};
+
+mod support;
+use support::document;
 
 fn options(bounds: &[(&str, f64, f64)]) -> ProfileOptions {
     let bounds: HistogramBounds = bounds.iter().map(|&(c, l, u)| (c.to_owned(), (l, u))).collect();
@@ -35,29 +36,6 @@ fn profile(values: &[f64], options: &ProfileOptions) -> Vec<ColumnProfile> {
         profiler.update(&batch.slice(start, 8192.min(batch.num_rows() - start))).unwrap();
     }
     profiler.finish()
-}
-
-fn document(columns: Vec<ColumnProfile>, rows: u64) -> TableProfile {
-    TableProfile {
-        format_version: PROFILE_FORMAT_VERSION,
-        profiler_version: "test".into(),
-        source: SourceInfo {
-            kind: SourceKind::Parquet,
-            location: "mem".into(),
-            files: 1,
-            snapshot_id: None,
-            iceberg: None,
-        },
-        mode: ProfileMode::Scan,
-        sampling: SamplingReport { sampling: Sampling::Full, rows_read: rows, rows_profiled: rows },
-        row_count: rows,
-        column_count: columns.len() as u64,
-        bytes_scanned: None,
-        started_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 1,
-        alerts: vec![],
-        columns,
-    }
 }
 
 /// `(exact, counts)` of column `name`'s histogram.
