@@ -159,13 +159,10 @@ fn run(
         let partitions = std::mem::take(&mut opened.partitions);
         // Bounds the request fixes (a fan-out plan's, an incremental base's) rule over the
         // source's own, so that partial profiles share their histograms' edges.
-        let options = match request.options.histogram_bounds.is_empty() {
-            true => ProfileOptions {
-                histogram_bounds: Arc::new(std::mem::take(&mut opened.bounds)),
-                ..request.options.clone()
-            },
-            false => request.options.clone(),
-        };
+        let mut options = request.options.clone();
+        if options.histogram_bounds.is_empty() {
+            options.histogram_bounds = Arc::new(std::mem::take(&mut opened.bounds));
+        }
         let plan = ScanPlan { options: &options, ..scan_plan(request.sampling) };
         let mut out = scan_with(opened.schema.clone(), partitions, &plan, &progress.rows)?;
         if let Some(ids) = &opened.field_ids {
