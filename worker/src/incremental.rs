@@ -14,7 +14,9 @@ use profiler_engine::{HistogramBounds, ProfileOptions, merge_profiles};
 use tracing::info;
 
 use crate::error::WorkerError;
-use crate::run::{PlannedParts, ProfileRequest, Progress, plan_parts, profile};
+use crate::run::{
+    OpenedScan, PlannedParts, ProfileRequest, Progress, open_source, plan_parts, profile, profile_and_check_opened,
+};
 use crate::source::SourceSpec;
 use crate::source::iceberg::IcebergSource;
 
@@ -53,13 +55,14 @@ pub fn profile_incremental(
     let base_snapshot = base.as_ref().ok().map(|(_, snapshot)| *snapshot);
     drop(table);
     let (mut merged, files_read, reason, was_merged) = match path {
-        Path::Appends { base, keys, total } => {
+        Path::Appends { base, keys, total, opened } => {
             let files = keys.len() as u64;
             info!(base_snapshot, appended = files, of = total, "incremental: reading the appended files");
             // Counted over the base's exact histogram edges, so that the merge keeps them.
             let options = ProfileOptions { histogram_bounds: Arc::new(exact_edges(base)), ..request.options.clone() };
             let appended = ProfileRequest { partitions: Some(keys), options, ..request.clone() };
-            let mut added = profile(&appended, progress)?;
+            // On the snapshot as the planning opened it: its manifests are not read again.
+            let mut added = profile_and_check_opened(&appended, Some(*opened), None, progress)?.profile;
             // The appended files under the base's columns: an empty append still reports the new
             // snapshot.
             added.source.files = total;
@@ -88,9 +91,9 @@ pub fn profile_incremental(
 
 /// What an incremental run reads.
 enum Path<'a> {
-    /// The base profile, the partition keys of the data files appended since, and the
-    /// snapshot's data file count.
-    Appends { base: &'a TableProfile, keys: Vec<String>, total: u64 },
+    /// The base profile, the partition keys of the data files appended since, the snapshot's
+    /// data file count, and the snapshot as opened to plan them.
+    Appends { base: &'a TableProfile, keys: Vec<String>, total: u64, opened: Box<OpenedScan> },
     /// The whole snapshot, for this reason.
     FullScan(String),
 }
@@ -124,7 +127,8 @@ fn appended_parts<'a>(
     let SourceSpec::Iceberg { location, .. } = &request.source else {
         return Ok(Path::FullScan("not an Iceberg table".into()));
     };
-    let now: PlannedParts = plan_parts(request)?;
+    let opened = open_source(request)?;
+    let now: PlannedParts = opened.planned_parts();
     if now.info.iceberg.as_ref().is_some_and(|i| i.delete_files > 0) {
         return Ok(Path::FullScan("the snapshot read has delete files".into()));
     }
@@ -136,7 +140,7 @@ fn appended_parts<'a>(
     }
     let then_keys: HashSet<&str> = then.parts.iter().map(|(k, _)| k.as_str()).collect();
     let keys = now.parts.iter().filter(|(k, _)| !then_keys.contains(k.as_str())).map(|(k, _)| k.clone()).collect();
-    Ok(Path::Appends { base, keys, total: now.info.files })
+    Ok(Path::Appends { base, keys, total: now.info.files, opened: Box::new(opened) })
 }
 
 /// The `[lower, upper]` of the base profile's exact histograms, by column.
