@@ -48,6 +48,7 @@ cleanup() {
   if [ -n "$BUILD_PID" ]; then kill "$BUILD_PID" 2>/dev/null || true; fi
   moto_stop 2>/dev/null || true
   postgres_stop 2>/dev/null || true
+  if [ -n "${TEST_TMPDIR:-}" ]; then rm -rf "$TEST_TMPDIR"; fi
   report
   exit "$status"
 }
@@ -56,6 +57,11 @@ source "$ROOT/scripts/lib/postgres.sh"
 # shellcheck source=scripts/lib/moto.sh
 source "$ROOT/scripts/lib/moto.sh"
 trap cleanup EXIT
+
+# Every scratch file of this run (the tests' temp_dir(), the fixtures' catalogs) goes under one
+# fresh directory removed on exit: names keyed by process id never meet a previous run's leftovers.
+TEST_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/profiler-test.XXXXXX")
+export TMPDIR="$TEST_TMPDIR"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

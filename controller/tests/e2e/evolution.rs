@@ -81,7 +81,7 @@ async fn a_glue_table_that_evolved_between_two_runs_is_profiled_under_its_curren
     let _controller = world.controller(&world.database, http_port, &[]);
     world.create_runtime().await;
     let moto = env("PROFILER_TEST_MOTO_URL");
-    let dir = std::env::temp_dir().join(format!("profiler-e2e-evolution-{}", std::process::id()));
+    let dir = scratch_dir("evolution-table");
     let bucket = format!("e2e{}-evolution", std::process::id());
     let step = |name: &str| fixture("evolve_glue_table.py", &[dir.to_str().unwrap(), &moto, &bucket, name]);
 

@@ -41,6 +41,18 @@ fn run_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// An empty scratch directory under the temp dir, named `name` and this process's id: whatever a
+/// previous run with the same id left there (a pyiceberg catalog naming files on a moto that is
+/// gone) is removed first.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("profiler-e2e-{name}-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A child process killed when dropped.
 pub struct Process(pub Child);
 
@@ -73,8 +85,7 @@ pub fn orders_table() -> &'static Value {
     static TABLE: OnceLock<Value> = OnceLock::new();
     TABLE.get_or_init(|| {
         let moto = env("PROFILER_TEST_MOTO_URL");
-        let dir = std::env::temp_dir().join(format!("profiler-e2e-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir("orders");
         run_json(&[
             root().join("tests/fixtures/make_iceberg.py").to_str().unwrap(),
             dir.join("iceberg").to_str().unwrap(),
@@ -113,8 +124,7 @@ impl World {
         env("PROFILER_TEST_WORKER_BIN");
         let moto = env("PROFILER_TEST_MOTO_URL");
         let tag = format!("e2e{}{scenario}", std::process::id());
-        let dir = std::env::temp_dir().join(format!("profiler-e2e-{}-{scenario}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_dir(scenario);
         let database = fresh_database(scenario).await;
         let aws =
             run_json(&[root().join("tests/fixtures/make_aws_runtime.py").to_str().unwrap(), &moto, &tag, &database]);
