@@ -283,6 +283,66 @@ fn struct_fields_carry_their_parents_nulls_and_dictionaries_are_decoded() {
     assert_eq!(results[2].failing_rows, Some(1));
 }
 
+#[test]
+fn a_dictionary_column_is_judged_as_its_decoded_values_are() {
+    // Null keys, a null dictionary value, an unused value, repeats, non-ASCII text, failures of
+    // every string rule.
+    let values = Arc::new(StringArray::from(vec![
+        Some("paid"),
+        Some("lost"),
+        None,
+        Some("never used"),
+        Some("ab@example.com"),
+        Some("naïve"),
+    ]));
+    let keys = arrow_array::Int32Array::from(vec![
+        Some(0),
+        Some(1),
+        None,
+        Some(2),
+        Some(0),
+        Some(4),
+        Some(5),
+        Some(0),
+        Some(1),
+        Some(4),
+        Some(5),
+        Some(0),
+    ]);
+    let dictionary = arrow_array::DictionaryArray::<Int32Type>::try_new(keys, values).unwrap();
+    let decoded = arrow_cast::cast(&dictionary, &DataType::Utf8).unwrap();
+    let rules = [
+        rule("complete", RuleType::Completeness, "s"),
+        with(rule("unique", RuleType::Uniqueness, "s"), |r| r.min = Some(0.5)),
+        with(rule("allowed", RuleType::AllowedValues, "s"), |r| r.values = Some(vec!["paid".into(), "lost".into()])),
+        with(rule("length", RuleType::StringLength, "s"), |r| (r.min, r.max) = (Some(4.0), Some(5.0))),
+        with(rule("email", RuleType::ContentType, "s"), |r| {
+            (r.content_type, r.min) = (Some(ContentType::Email), Some(0.1))
+        }),
+    ];
+    let keyed = check(vec![("s", Arc::new(dictionary.clone()) as ArrayRef)], &rules);
+    let plain = check(vec![("s", decoded.clone())], &rules);
+    for (k, p) in keyed.iter().zip(&plain) {
+        assert_eq!(
+            (k.outcome, k.failing_rows, k.observed_value, &k.observed),
+            (p.outcome, p.failing_rows, p.observed_value, &p.observed),
+            "{}",
+            k.name
+        );
+    }
+    assert_eq!(outcomes(&keyed), [Failed, Failed, Failed, Failed, Passed]);
+    assert_eq!(keyed[2].failing_rows, Some(4));
+    assert_eq!(keyed[3].failing_rows, Some(2));
+
+    // Batches read one way and the other (row groups that were dictionary-encoded or not) count
+    // the same distinct values.
+    let schema = Arc::new(Schema::new(vec![Field::new("s", DataType::Utf8, true)]));
+    let mut mixed = RuleChecker::new(&schema, &rules[1..2]);
+    mixed.update(&RecordBatch::try_from_iter([("s", Arc::new(dictionary) as ArrayRef)]).unwrap()).unwrap();
+    mixed.update(&RecordBatch::try_from_iter([("s", decoded)]).unwrap()).unwrap();
+    assert_eq!(mixed.finish()[0].observed_value, Some(4.0 / 20.0));
+}
+
 struct Chunk(Vec<RecordBatch>);
 impl Partition for Chunk {
     type Error = EngineError;

@@ -17,6 +17,7 @@
 
 use arrow_array::Array;
 
+use super::keyed::KeyedValues;
 use super::values::{self, Family};
 use crate::sketch::murmur3_x64_128;
 
@@ -65,6 +66,15 @@ impl DistinctValues {
             }),
             Family::Other => {}
         }
+    }
+
+    /// Adds the values of a dictionary batch of strings or binary values, each once.
+    pub fn update_keyed(&mut self, keyed: &KeyedValues) {
+        self.non_null += keyed.non_null();
+        keyed.each(|b, _| {
+            let (a, b) = murmur3_x64_128(b, SEED);
+            self.wide.push(u128::from(a) << 64 | u128::from(b));
+        });
     }
 
     /// Sorts what is buffered and merges every partition's runs into one: the end of a scan

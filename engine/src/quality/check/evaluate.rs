@@ -13,6 +13,7 @@ use super::bounds::{self, End};
 use super::column::ColumnRef;
 use super::distinct::DistinctValues;
 use super::judge::{MAX_EXAMPLES, Observed, ValueCounts};
+use super::keyed::KeyedValues;
 use super::values::{self, Family};
 use crate::accumulator::decimal::ExactDecimal;
 use crate::content_type::{KnownDomains, classify_remembering};
@@ -207,6 +208,29 @@ impl Check {
         }
     }
 
+    /// Adds one dictionary batch of the rule's column, value by value (the column holds strings
+    /// or binary values, so the rule is one of theirs).
+    pub fn update_keyed(&mut self, keyed: &KeyedValues) {
+        match self {
+            Check::Rows => {}
+            Check::NonNull { rows, non_null } => {
+                *rows += keyed.rows() as u64;
+                *non_null += keyed.non_null();
+            }
+            Check::Distinct(_, set) => set.update_keyed(keyed),
+            Check::Values(check) => check.update_keyed(keyed),
+            Check::Content { wanted, checked, matching } => {
+                let mut known = KnownDomains::default();
+                keyed.each(|b, n| {
+                    *checked += n;
+                    if classify_remembering(b, &mut known) == *wanted {
+                        *matching += n;
+                    }
+                });
+            }
+        }
+    }
+
     /// Finishes what can be finished before the threads' evaluations merge.
     pub fn settle(&mut self) {
         if let Check::Distinct(_, set) = self {
@@ -386,8 +410,7 @@ impl ValueCheck {
                 };
                 let length = |b: &[u8]| if utf8 { values::chars(b) } else { b.len() as u64 };
                 let mut outside = 0u64;
-                values::bytes(array, |b| {
-                    let n = length(b);
+                values::lengths(array, utf8, |n| {
                     min = min.min(n);
                     max = max.max(n);
                     outside += u64::from(n < lo || n > hi);
@@ -443,6 +466,39 @@ impl ValueCheck {
         }
     }
 
+    /// [`update`](Self::update) for a dictionary batch: each value tested once, counted as many
+    /// times as rows hold it. Only the tests of strings and binary values apply.
+    fn update_keyed(&mut self, keyed: &KeyedValues) {
+        self.counts.checked += keyed.non_null();
+        let counts = &mut self.counts;
+        match &self.test {
+            Test::Length { lo, hi, utf8 } => {
+                let (mut min, mut max) = match self.span {
+                    Span::Length(a, b) => (a, b),
+                    _ => (u64::MAX, u64::MIN),
+                };
+                keyed.each(|b, rows| {
+                    let n = if *utf8 { values::chars(b) } else { b.len() as u64 };
+                    min = min.min(n);
+                    max = max.max(n);
+                    if n < *lo || n > *hi {
+                        fail_rows(counts, rows, || values::bytes_label(b));
+                    }
+                });
+                if min <= max {
+                    self.span = Span::Length(min, max);
+                }
+            }
+            Test::AllowedText(set) => keyed.each(|b, rows| {
+                if !set.contains(b) {
+                    fail_rows(counts, rows, || values::bytes_label(b));
+                }
+            }),
+            // Tests of other types are never built for a column of strings.
+            _ => {}
+        }
+    }
+
     fn merge(&mut self, other: ValueCheck) {
         let (a, b) = (&mut self.counts, other.counts);
         a.checked += b.checked;
@@ -490,9 +546,16 @@ impl ValueCheck {
 /// Counts a failing value, quoting it while there is room for another distinct example.
 #[inline]
 fn fail(counts: &mut ValueCounts, label: impl FnOnce() -> String) {
-    counts.failing += 1;
+    fail_rows(counts, 1, label);
+}
+
+/// Counts a failing value held by `rows` rows, quoting it as [`fail`] does.
+#[inline]
+fn fail_rows(counts: &mut ValueCounts, rows: u64, label: impl FnOnce() -> String) {
+    let before = counts.failing;
+    counts.failing += rows;
     // Past a thousand failures, the examples found are the ones kept.
-    if counts.examples.len() < MAX_EXAMPLES && counts.failing <= 1000 {
+    if counts.examples.len() < MAX_EXAMPLES && before < 1000 {
         let label = label();
         if !counts.examples.contains(&label) {
             counts.examples.push(label);

@@ -15,6 +15,7 @@ mod column;
 pub mod distinct;
 mod evaluate;
 mod judge;
+mod keyed;
 mod values;
 
 use arrow_array::cast::AsArray;
@@ -30,6 +31,7 @@ use crate::error::EngineError;
 use crate::table::leaf_array;
 use column::ColumnRef;
 use evaluate::Check;
+use keyed::KeyedValues;
 
 /// The running evaluation of a rule set over batches of one schema; cheap to clone, one per
 /// thread.
@@ -76,11 +78,13 @@ impl RuleChecker {
         self.rows += batch.num_rows() as u64;
         for (index, column) in self.columns.iter().enumerate() {
             let array = leaf_array(batch, &column.path, &column.name)?;
-            let array = decoded(&array, column)?;
-            for (at, check) in self.checks.iter_mut().flatten() {
-                if *at == Some(index) {
-                    check.update(array.as_ref());
-                }
+            let checks = self.checks.iter_mut().flatten().filter(|(at, _)| *at == Some(index));
+            // A dictionary of strings is tested value by value; any other array row by row.
+            if let Some(keyed) = KeyedValues::of(array.as_ref()) {
+                checks.for_each(|(_, check)| check.update_keyed(&keyed));
+            } else {
+                let array = decoded(&array, column)?;
+                checks.for_each(|(_, check)| check.update(array.as_ref()));
             }
         }
         Ok(())

@@ -4,8 +4,8 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrowPrimitiveType};
-use arrow_buffer::i256;
+use arrow_array::{Array, ArrowPrimitiveType, OffsetSizeTrait};
+use arrow_buffer::{NullBuffer, OffsetBuffer, i256};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate};
 
@@ -143,6 +143,53 @@ pub fn bytes<'a>(array: &'a dyn Array, mut f: impl FnMut(&'a [u8])) {
     }
 }
 
+/// The length of every non-null string (in characters, `utf8`) or binary value (in bytes). Where
+/// the lengths are the offsets' differences (binary values, or strings whose bytes are all ASCII,
+/// checked once per array) the values' bytes are not visited one by one.
+pub fn lengths(array: &dyn Array, utf8: bool, mut f: impl FnMut(u64)) {
+    fn from_offsets<O: OffsetSizeTrait>(
+        offsets: &OffsetBuffer<O>,
+        data: &[u8],
+        nulls: Option<&NullBuffer>,
+        utf8: bool,
+        f: &mut impl FnMut(u64),
+    ) -> bool {
+        let (first, last) = (offsets[0].as_usize(), offsets[offsets.len() - 1].as_usize());
+        if utf8 && !data.get(first..last).is_some_and(<[u8]>::is_ascii) {
+            return false;
+        }
+        let offsets = offsets.as_ref();
+        let length = |i: usize| (offsets[i + 1].as_usize() - offsets[i].as_usize()) as u64;
+        match nulls.filter(|n| n.null_count() > 0) {
+            None => (0..offsets.len() - 1).for_each(|i| f(length(i))),
+            Some(nulls) => nulls.valid_indices().for_each(|i| f(length(i))),
+        }
+        true
+    }
+    let done = match array.data_type() {
+        DataType::Utf8 => {
+            let a = array.as_string::<i32>();
+            from_offsets(a.offsets(), a.values(), a.nulls(), utf8, &mut f)
+        }
+        DataType::LargeUtf8 => {
+            let a = array.as_string::<i64>();
+            from_offsets(a.offsets(), a.values(), a.nulls(), utf8, &mut f)
+        }
+        DataType::Binary => {
+            let a = array.as_binary::<i32>();
+            from_offsets(a.offsets(), a.values(), a.nulls(), utf8, &mut f)
+        }
+        DataType::LargeBinary => {
+            let a = array.as_binary::<i64>();
+            from_offsets(a.offsets(), a.values(), a.nulls(), utf8, &mut f)
+        }
+        _ => false,
+    };
+    if !done {
+        bytes(array, |b| f(if utf8 { chars(b) } else { b.len() as u64 }));
+    }
+}
+
 /// Characters of UTF-8 bytes: the bytes that do not continue a character (`0b10xxxxxx`),
 /// counted eight at a time.
 #[inline]
@@ -203,7 +250,30 @@ pub fn bytes_label(b: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::chars;
+    use arrow_array::{BinaryArray, LargeStringArray, StringArray, StringViewArray};
+
+    use super::{chars, lengths};
+
+    fn all(array: &dyn arrow_array::Array, utf8: bool) -> Vec<u64> {
+        let mut seen = vec![];
+        lengths(array, utf8, |n| seen.push(n));
+        seen
+    }
+
+    #[test]
+    fn lengths_count_characters_with_or_without_the_ascii_path() {
+        let ascii = StringArray::from(vec![Some("abc"), None, Some(""), Some("hello")]);
+        assert_eq!(all(&ascii, true), [3, 0, 5]);
+        let mixed = StringArray::from(vec![Some("abc"), None, Some("café"), Some("日本")]);
+        assert_eq!(all(&mixed, true), [3, 4, 2]);
+        // A slice whose own values are ASCII, cut from an array that is not.
+        assert_eq!(all(&mixed.slice(0, 2), true), [3]);
+        assert_eq!(all(&mixed.slice(2, 2), true), [4, 2]);
+        assert_eq!(all(&LargeStringArray::from(vec![Some("café"), None]), true), [4]);
+        assert_eq!(all(&StringViewArray::from(vec![Some("café"), Some("ab")]), true), [4, 2]);
+        let binary = BinaryArray::from(vec![Some("café".as_bytes()), None, Some(&[0xff, 0x80][..])]);
+        assert_eq!(all(&binary, false), [5, 2]);
+    }
 
     #[test]
     fn counts_characters_of_utf8() {
