@@ -23,8 +23,9 @@ use boolean::BooleanAccumulator;
 use list::{ListAccumulator, is_list};
 use numeric::{NumericAccumulator, is_numeric};
 use temporal::{TemporalAccumulator, is_temporal};
+pub(crate) use text::counts_by_key;
 pub use text::hex;
-use text::{TextAccumulator, counts_by_key, text_kind};
+use text::{TextAccumulator, text_kind};
 
 /// Type-specific statistics, chosen once from the column's Arrow type.
 #[derive(Debug, Clone)]

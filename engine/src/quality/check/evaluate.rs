@@ -408,7 +408,6 @@ impl ValueCheck {
                     Span::Length(a, b) => (a, b),
                     _ => (u64::MAX, u64::MIN),
                 };
-                let length = |b: &[u8]| if utf8 { values::chars(b) } else { b.len() as u64 };
                 let mut outside = 0u64;
                 values::lengths(array, utf8, |n| {
                     min = min.min(n);
@@ -417,7 +416,7 @@ impl ValueCheck {
                 });
                 if outside > 0 {
                     values::bytes(array, |b| {
-                        let n = length(b);
+                        let n = values::length(b, utf8);
                         if n < lo || n > hi {
                             fail(counts, || values::bytes_label(b));
                         }
@@ -478,7 +477,7 @@ impl ValueCheck {
                     _ => (u64::MAX, u64::MIN),
                 };
                 keyed.each(|b, rows| {
-                    let n = if *utf8 { values::chars(b) } else { b.len() as u64 };
+                    let n = values::length(b, *utf8);
                     min = min.min(n);
                     max = max.max(n);
                     if n < *lo || n > *hi {

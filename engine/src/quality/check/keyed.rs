@@ -7,6 +7,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 
+use crate::accumulator::counts_by_key;
+
 /// The distinct values of a dictionary batch and how many rows hold each.
 #[derive(Debug)]
 pub struct KeyedValues {
@@ -21,18 +23,11 @@ pub struct KeyedValues {
 }
 
 impl KeyedValues {
-    /// The keyed view of `array` when it is a dictionary of strings or binary values no larger
-    /// than the batch (a larger dictionary costs more to walk than the rows themselves).
+    /// The keyed view of `array` when the profile would count it by key too
+    /// ([`counts_by_key`]): a dictionary of strings or binary values no larger than the batch.
     pub fn of(array: &dyn Array) -> Option<Self> {
-        let dictionary = array.as_any_dictionary_opt()?;
+        let dictionary = array.as_any_dictionary_opt().filter(|d| counts_by_key(*d))?;
         let values = dictionary.values();
-        let bytes = matches!(
-            values.data_type(),
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Binary | DataType::LargeBinary
-        );
-        if !bytes || values.len() > array.len() {
-            return None;
-        }
         let keys = dictionary.normalized_keys();
         let mut counts = vec![0u64; values.len()];
         let mut count = |i: usize| {

@@ -186,8 +186,14 @@ pub fn lengths(array: &dyn Array, utf8: bool, mut f: impl FnMut(u64)) {
         _ => false,
     };
     if !done {
-        bytes(array, |b| f(if utf8 { chars(b) } else { b.len() as u64 }));
+        bytes(array, |b| f(length(b, utf8)));
     }
+}
+
+/// The length of one value: characters of UTF-8 (`utf8`), else bytes.
+#[inline]
+pub fn length(b: &[u8], utf8: bool) -> u64 {
+    if utf8 { chars(b) } else { b.len() as u64 }
 }
 
 /// Characters of UTF-8 bytes: the bytes that do not continue a character (`0b10xxxxxx`),
