@@ -87,6 +87,8 @@ pub mod reason {
     pub const RULES_FAILED: &str = "RulesFailed";
     /// Event: every rule of the job passed.
     pub const RULES_PASSED: &str = "RulesPassed";
+    /// Event: the running attempt planned a fan-out (its groups run, one task each).
+    pub const FANNED_OUT: &str = "FannedOut";
 }
 
 /// One condition as the controller writes it.

@@ -22,6 +22,10 @@ pub enum Error {
     /// Leader election could not run or the Lease was lost.
     #[error("leader election: {0}")]
     LeaderElection(String),
+    /// An attempt's group progress could not be read from its outputs (the job itself is not
+    /// affected).
+    #[error("cannot read the attempt's group progress: {0}")]
+    Progress(String),
     /// The object lacks something the API server always sets (uid, namespace).
     #[error("{0}")]
     Malformed(String),

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::time::Duration;
 
 use profiler_controller::crd_yaml::crds_yaml;
+use profiler_controller::job::progress::DEFAULT_INTERVAL;
 use profiler_controller::leader::LeaseConfig;
 use profiler_controller::rate_limit::{DEFAULT_BURST, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUESTS_PER_SECOND};
 use profiler_controller::run::{RunConfig, run};
@@ -50,6 +51,10 @@ enum Command {
         /// AWS requests in flight at once; the others wait in the controller (at least 1).
         #[arg(long, env = "PROFILER_AWS_MAX_IN_FLIGHT", default_value_t = DEFAULT_MAX_IN_FLIGHT)]
         aws_max_in_flight: usize,
+        /// Seconds between two looks at a fanned-out job's groups done (its status's
+        /// `groups`); 0 turns the looks off.
+        #[arg(long, env = "PROFILER_GROUP_PROGRESS_INTERVAL", default_value_t = DEFAULT_INTERVAL.as_secs())]
+        group_progress_interval: u64,
         /// Elect a leader through a Lease, so several replicas are safe.
         #[arg(long, env = "PROFILER_LEADER_ELECTION")]
         leader_election: bool,
@@ -167,6 +172,7 @@ fn main() -> ExitCode {
             aws_requests_per_second,
             aws_burst,
             aws_max_in_flight,
+            group_progress_interval,
             leader_election,
             lease_name,
             lease_namespace,
@@ -205,6 +211,7 @@ fn main() -> ExitCode {
                 aws_requests_per_second,
                 aws_burst,
                 aws_max_in_flight,
+                group_progress_interval: Duration::from_secs(group_progress_interval),
                 leader_election,
             };
             let runtime = match tokio::runtime::Runtime::new() {

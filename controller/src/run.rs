@@ -20,6 +20,7 @@ use crate::aws::Aws;
 use crate::backoff::ErrorBackoff;
 use crate::error::Error;
 use crate::events::EventPublisher;
+use crate::job::progress::ProgressLooks;
 use crate::job::store_sync::StoreHandle;
 use crate::job::tracker::ExecutionTracker;
 use crate::job::{JobContext, job_key, reconcile as reconcile_job};
@@ -60,6 +61,8 @@ pub struct RunConfig {
     pub aws_burst: u32,
     /// AWS requests in flight at once.
     pub aws_max_in_flight: usize,
+    /// Interval between two looks at a fanned-out attempt's groups (zero: never).
+    pub group_progress_interval: Duration,
     /// The leader Lease; without it this process reconciles alone.
     pub leader_election: Option<LeaseConfig>,
 }
@@ -107,6 +110,7 @@ pub async fn run(config: RunConfig) -> Result<(), Error> {
         client: client.clone(),
         aws: aws.clone(),
         tracker: ExecutionTracker::new(aws.sfn.clone(), config.listing_max_age),
+        progress: ProgressLooks::new(config.group_progress_interval),
         store: config.database.map(StoreHandle::new),
         recorder: EventPublisher::new(client.clone(), reporter.clone()),
         metrics: metrics.clone(),

@@ -29,6 +29,10 @@ pub const MERGE_STEP: &str = "merge";
 /// Object name of the plan under the attempt's output prefix.
 pub const PLAN_OBJECT: &str = "plan.json";
 
+/// Object name of a group's partial profile under the group's prefix; written once the group
+/// is profiled, so its presence marks a group done.
+pub const PARTIAL_PROFILE_OBJECT: &str = "profile.json";
+
 /// Key of group `index`'s objects under the attempt's output prefix: `groups/<index>/`.
 pub fn group_prefix(index: u32) -> String {
     format!("groups/{index}/")
@@ -157,9 +161,46 @@ pub struct GroupStep {
     pub result_key: String,
 }
 
+/// How far the groups of a fanned-out attempt are: what a job's status shows while they run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupProgress {
+    /// Groups of the attempt's plan.
+    pub total: u32,
+    /// Groups whose partial profile is written.
+    pub done: u32,
+    /// `done/total`, e.g. `3/8` (the Groups printer column).
+    pub progress: String,
+}
+
+impl GroupProgress {
+    /// `done` of `total` groups profiled.
+    pub fn new(done: u32, total: u32) -> Self {
+        Self { total, done, progress: format!("{done}/{total}") }
+    }
+}
+
+/// Group `index` of a plan whose objects under the attempt's output prefix include `name` (a key
+/// relative to that prefix) has written its partial profile.
+pub fn finished_group(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("groups/")?;
+    let (index, object) = rest.split_once('/')?;
+    (object == PARTIAL_PROFILE_OBJECT).then(|| index.parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_is_finished_by_its_partial_profile_only() {
+        assert_eq!(finished_group(&format!("{}{PARTIAL_PROFILE_OBJECT}", group_prefix(7))), Some(7));
+        assert_eq!(finished_group("groups/7/result.json"), None);
+        assert_eq!(finished_group("groups/x/profile.json"), None);
+        assert_eq!(finished_group("profile.json"), None);
+        assert_eq!(finished_group("groups/1/2/profile.json"), None);
+        assert_eq!(GroupProgress::new(3, 8).progress, "3/8");
+    }
 
     #[test]
     fn parallelism_reads_auto_or_a_number_and_writes_it_back() {

@@ -96,6 +96,16 @@ pub struct JobIdentity {
     pub attempt: u32,
 }
 
+impl JobIdentity {
+    /// Key prefix of this attempt's outputs under the runtime's results `prefix`:
+    /// `prefix/<namespace>/<name>/<uid>/attempt-<n>/`.
+    pub fn output_prefix(&self, prefix: &str) -> String {
+        let base = prefix.trim_matches('/');
+        let tail = format!("{}/{}/{}/attempt-{}/", self.namespace, self.name, self.uid, self.attempt);
+        if base.is_empty() { tail } else { format!("{base}/{tail}") }
+    }
+}
+
 /// The table to profile: exactly one kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -393,10 +403,7 @@ impl JobDocument {
 
     /// Key prefix of this run's outputs: `prefix/<namespace>/<name>/<uid>/attempt-<n>/`.
     pub fn output_prefix(&self) -> String {
-        let base = self.output.prefix.trim_matches('/');
-        let job = &self.job;
-        let tail = format!("{}/{}/{}/attempt-{}/", job.namespace, job.name, job.uid, job.attempt);
-        if base.is_empty() { tail } else { format!("{base}/{tail}") }
+        self.job.output_prefix(&self.output.prefix)
     }
 
     /// Checks every field's value (types and presence are checked by parsing).
@@ -508,21 +515,7 @@ impl JobDocument {
     /// Why this job runs as one task whatever its `parallelism` (the message a fixed fan-out is
     /// refused with, at admission and here), or None when its table can be split into groups.
     pub fn single_task_reason(&self) -> Option<&'static str> {
-        match &self.source {
-            JobSource::Athena(_) | JobSource::Redshift(_) => return Some(FAN_OUT_NEEDS_FILES),
-            JobSource::Iceberg(i) if i.metadata_only => return Some(FAN_OUT_NOT_METADATA_ONLY),
-            _ => {}
-        }
-        if self.rules.is_some() {
-            return Some(FAN_OUT_NOT_WITH_RULES);
-        }
-        if matches!(self.sampling, Sampling::Reservoir { .. }) {
-            return Some(FAN_OUT_NOT_RESERVOIR);
-        }
-        if self.incremental {
-            return Some(FAN_OUT_NOT_INCREMENTAL);
-        }
-        None
+        single_task_reason(&self.source, self.rules.is_some(), &self.sampling, self.incremental)
     }
 
     /// Why this job cannot be incremental (the message `incremental: true` is refused with, at
@@ -623,6 +616,32 @@ pub const FAN_OUT_NOT_METADATA_ONLY: &str =
 /// Rules are verified in one scan (message of the worker and the CRD).
 pub const FAN_OUT_NOT_WITH_RULES: &str =
     "a job with rules verifies them in one scan by one task; set parallelism to 1 or auto, or drop spec.rules";
+
+/// Why a job of `source` (with rules or not, `sampling`, `incremental`) runs as one task whatever
+/// its `parallelism`, or None when its table can be split into groups: one rule for the job
+/// document and the ProfileJob's spec.
+pub fn single_task_reason(
+    source: &JobSource,
+    has_rules: bool,
+    sampling: &Sampling,
+    incremental: bool,
+) -> Option<&'static str> {
+    match source {
+        JobSource::Athena(_) | JobSource::Redshift(_) => return Some(FAN_OUT_NEEDS_FILES),
+        JobSource::Iceberg(i) if i.metadata_only => return Some(FAN_OUT_NOT_METADATA_ONLY),
+        _ => {}
+    }
+    if has_rules {
+        return Some(FAN_OUT_NOT_WITH_RULES);
+    }
+    if matches!(sampling, Sampling::Reservoir { .. }) {
+        return Some(FAN_OUT_NOT_RESERVOIR);
+    }
+    if incremental {
+        return Some(FAN_OUT_NOT_INCREMENTAL);
+    }
+    None
+}
 
 /// Reservoir samples of groups do not merge into one sample (message of the worker and the CRD).
 pub const FAN_OUT_NOT_RESERVOIR: &str = "reservoir samples of separate groups do not merge into one sample; set parallelism to 1 or auto, or sample with bernoulli";

@@ -328,6 +328,7 @@ BAD_VALUES = [
     ({"metrics": {"service": {"port": 70000}}}, "at '/metrics/service/port': maximum: got 70,000, want 65,535"),
     ({"metrics": {"serviceMonitor": {"interval": "often"}}}, "at '/metrics/serviceMonitor/interval'"),
     ({"listingMaxAge": 0}, "at '/listingMaxAge': minimum: got 0, want 1"),
+    ({"groupProgressInterval": -1}, "at '/groupProgressInterval': minimum: got -1, want 0"),
     ({"defaultRuntime": {"enabled": True}}, "at '/defaultRuntime/spec': missing properties"),
     ({"aws": {"region": "Europe"}}, "at '/aws/region'"),
     ({"prometheusRule": {"throttleRatio": 2}}, "at '/prometheusRule/throttleRatio': maximum: got 2, want 1"),

@@ -12,7 +12,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use profiler_crds::fan_out::{AUTO_BYTES_PER_GROUP, GroupStep, PLAN_OBJECT, Parallelism, group_prefix, group_step};
+use profiler_crds::fan_out::{
+    AUTO_BYTES_PER_GROUP, GroupStep, PARTIAL_PROFILE_OBJECT, PLAN_OBJECT, Parallelism, group_prefix, group_step,
+};
 use profiler_crds::{JobDocument, SourceInfo, TASK_RESULT_OBJECT, TableProfile};
 use profiler_engine::{HistogramBounds, ProfileOptions, merge_profiles};
 use serde::{Deserialize, Serialize};
@@ -22,9 +24,6 @@ use crate::error::WorkerError;
 use crate::run::{OpenedScan, PlannedParts, ProfileRequest, Progress, open_source};
 use crate::sink::s3::S3Sink;
 use crate::source::s3_storage::read_object;
-
-/// Object name of a group's partial profile under the group's prefix.
-pub const PARTIAL_PROFILE_OBJECT: &str = "profile.json";
 
 /// `plan.json`: what the first task planned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

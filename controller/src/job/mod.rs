@@ -4,6 +4,7 @@
 pub mod decide;
 pub mod document;
 pub mod execution_name;
+pub mod progress;
 pub mod reconcile;
 #[cfg(test)]
 mod request_tests;

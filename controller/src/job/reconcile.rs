@@ -12,13 +12,15 @@ use kube::runtime::events::{Event, EventType};
 use kube::runtime::finalizer::{Event as Finalizer, finalizer};
 use kube::runtime::reflector::Store;
 use kube::{Client, Resource, ResourceExt};
+use profiler_crds::fan_out::GroupProgress;
 use profiler_crds::resources::{ProfileJob, ProfileJobStatus, ProfilerRuntime};
-use profiler_crds::{DriftResult, JobPhase, TaskSummary};
+use profiler_crds::{DriftResult, JobIdentity, JobPhase, TaskSummary};
 use tracing::{info, instrument, warn};
 
 use super::decide::{Decision, ExecutionState, Inputs, RuntimeState, decide, phase_after};
 use super::document::{AttemptInput, execution_input, job_document};
 use super::execution_name::{execution_arn, execution_name};
+use super::progress::{self, ProgressLooks};
 use super::store_sync::StoreHandle;
 use super::tracker::ExecutionTracker;
 use crate::aws::{Aws, failed};
@@ -47,6 +49,8 @@ pub struct JobContext {
     pub aws: Aws,
     /// Batched execution listing.
     pub tracker: ExecutionTracker,
+    /// When running fanned-out attempts are looked at for their groups done.
+    pub progress: ProgressLooks,
     /// The profile store, when configured.
     pub store: Option<StoreHandle>,
     /// Events (without kube's six-minute cache of every Event published: see `events`).
@@ -98,6 +102,11 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
     let decision =
         decide(&Inputs { spec: &job.spec, status, deleting, runtime: runtime_state, execution, now: this.now });
     info!(?decision, attempt = status.attempt, "decided");
+    if !matches!(decision, Decision::Follow)
+        && let Some(arn) = &status.execution_arn
+    {
+        ctx.progress.forget(arn);
+    }
     let mut next = status.clone();
     next.observed_generation = this.generation;
     next.phase = Some(phase_after(&decision, status.phase.unwrap_or_default()));
@@ -109,7 +118,7 @@ async fn step(job: &ProfileJob, ctx: &JobContext, deleting: bool) -> Result<Acti
         Decision::Suspended => this.suspend(next).await,
         Decision::Submit { attempt } => this.submit(attempt, None, runtime, next).await,
         Decision::Retry { next_attempt, message } => this.submit(next_attempt, Some(message), runtime, next).await,
-        Decision::Follow => this.follow(next).await,
+        Decision::Follow => this.follow(&runtime, next).await,
         Decision::Succeed(summary) => this.succeed(*summary, next).await,
         Decision::Fail { reason, message } => this.fail(reason, message, next).await,
         Decision::StopForDeadline { message } => this.stop_for_deadline(message, next).await,
@@ -275,6 +284,7 @@ impl<'a> JobRef<'a> {
         })?;
         next.attempt = attempt;
         next.execution_arn = Some(arn.clone());
+        next.groups = None;
         next.start_time.get_or_insert(Time(self.now));
         next.phase = Some(JobPhase::Submitted);
         next.message = Some(retry.unwrap_or_else(|| format!("attempt {attempt} submitted")));
@@ -305,14 +315,55 @@ impl<'a> JobRef<'a> {
         Ok(Action::requeue(if store_synced(&next) { POLL } else { STORE_RETRY }))
     }
 
-    async fn follow(&self, mut next: ProfileJobStatus) -> Result<Action, Error> {
+    async fn follow(&self, runtime: &RuntimeLookup, mut next: ProfileJobStatus) -> Result<Action, Error> {
         self.condition(&mut next, Update::running());
         let attempt = self.status.attempt;
         if self.status.phase != Some(JobPhase::Running) {
             next.message = Some(format!("attempt {attempt} is running"));
             self.event(EventType::Normal, "Running", &format!("Attempt {attempt} is running")).await;
         }
+        if let Ok((runtime, _)) = runtime {
+            self.look_at_groups(runtime, &mut next).await;
+        }
         self.commit(next, Action::requeue(self.until_next_look())).await
+    }
+
+    /// When the running attempt may have fanned out and is due a look, reads how many of its
+    /// groups are profiled into `next.groups` (and the message); an Event tells when the plan is
+    /// first seen. A failed look is logged and changes nothing.
+    async fn look_at_groups(&self, runtime: &ProfilerRuntime, next: &mut ProfileJobStatus) {
+        let Some(arn) = &self.status.execution_arn else { return };
+        if !self.job.spec.may_fan_out() || !self.ctx.progress.due(arn) {
+            return;
+        }
+        let results = &runtime.spec.results;
+        let identity = JobIdentity {
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            uid: self.uid.clone(),
+            attempt: self.status.attempt,
+        };
+        let prefix = identity.output_prefix(&results.prefix);
+        let known = self.status.groups.as_ref();
+        let groups = match progress::look(&self.ctx.aws, &results.bucket, &prefix, known).await {
+            Ok(Some(groups)) => groups,
+            Ok(None) => return,
+            Err(e) => {
+                warn!(error = %e, "cannot read the attempt's group progress");
+                return;
+            }
+        };
+        let attempt = self.status.attempt;
+        if known.is_none() {
+            let note = format!("Attempt {attempt} split the table into {} groups, one task each", groups.total);
+            self.event(EventType::Normal, reason::FANNED_OUT, &note).await;
+        }
+        next.message = Some(if groups.done < groups.total {
+            format!("attempt {attempt} is running: {} of {} groups profiled", groups.done, groups.total)
+        } else {
+            format!("attempt {attempt} is merging the profiles of its {} groups", groups.total)
+        });
+        next.groups = Some(groups);
     }
 
     async fn succeed(&self, summary: TaskSummary, mut next: ProfileJobStatus) -> Result<Action, Error> {
@@ -329,6 +380,7 @@ impl<'a> JobRef<'a> {
             self.ctx.metrics.count_check(&self.namespace, &check.summary);
             next.message = next.message.map(|m| format!("{m}; {} rules passed", check.score));
         }
+        next.groups = summary.groups.map(|n| GroupProgress::new(n, n));
         next.result = Some(summary);
         self.commit(next, Action::requeue(Duration::from_secs(1))).await
     }

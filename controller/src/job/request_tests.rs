@@ -38,6 +38,7 @@ fn context(client: Client) -> Arc<JobContext> {
         client: client.clone(),
         aws: Aws { sfn: sfn.clone(), ecs, s3 },
         tracker: ExecutionTracker::new(sfn, Duration::from_secs(5)),
+        progress: super::progress::ProgressLooks::new(Duration::ZERO),
         store: None,
         recorder: EventPublisher::new(client, Reporter { controller: "test".into(), instance: None }),
         metrics: Metrics::default(),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use kube::api::{Api, PostParams};
 use profiler_crds::JobPhase;
+use profiler_crds::fan_out::GroupProgress;
 use profiler_crds::resources::ProfilerRuntime;
 use serde_json::json;
 
@@ -104,17 +105,19 @@ async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
         let spec = json!({"parallelism": parallelism});
         jobs.create(&PostParams::default(), &job(name, glue_source("orders"), spec)).await.unwrap();
     }
-    let mut results = Vec::new();
+    let (mut results, mut groups) = (Vec::new(), Vec::new());
     for name in ["fanned", "single"] {
         let done =
             wait_for_phase(&jobs, name, &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(240)).await;
         let status = done.status.unwrap();
         assert_eq!(status.phase, Some(JobPhase::Succeeded), "{name}: {status:?}");
         results.push(status.result.unwrap());
+        groups.push(status.groups);
     }
     let (fanned, single) = (&results[0], &results[1]);
     assert_eq!(fanned.rows, table["whole"]["rows"].as_u64().unwrap());
     assert_eq!((fanned.groups, single.groups), (Some(2), None));
+    assert_eq!(groups, [Some(GroupProgress::new(2, 2)), None]);
     let prefix = fanned.profile_uri.strip_suffix("profile.json").unwrap();
     for group in 0..2 {
         let partial = s3_json(&format!("{prefix}groups/{group}/profile.json")).await;
@@ -134,11 +137,13 @@ async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
 /// A group that fails for good fails the job with the group and the worker's words: two Parquet
 /// objects on S3, the second's data pages overwritten (its footer intact, so the plan reads it);
 /// its group's task exits 3, is run again twice by the Map state, and the attempt fails with
-/// `group 1 of 2: …` in the job's status.
+/// `group 1 of 2: …` in the job's status. While the broken group waits to run again, the
+/// controller (looking every second) sees the plan and the good group done: the status keeps
+/// `1/2` and a FannedOut event tells of the two groups.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_group_that_fails_for_good_fails_the_job_with_the_groups_words() {
     let world = World::new("fanfail").await;
-    let _controller = world.controller(&world.database, free_port(), &[]);
+    let _controller = world.controller(&world.database, free_port(), &[("PROFILER_GROUP_PROGRESS_INTERVAL", "1")]);
     world.create_runtime().await;
     let bucket = world.aws["bucket"].as_str().unwrap().to_owned();
     let orders = std::fs::read(root().join("examples/data/orders.parquet")).unwrap();
@@ -157,6 +162,9 @@ async fn a_group_that_fails_for_good_fails_the_job_with_the_groups_words() {
     assert_eq!(status.phase, Some(JobPhase::Failed), "{status:?}");
     let message = status.message.unwrap_or_default();
     assert!(message.contains("group 1 of 2: ") && message.contains("b.parquet"), "{message}");
+    assert_eq!(status.groups, Some(GroupProgress::new(1, 2)), "the progress seen while the groups ran");
+    let fanned_out = event_notes(&world, "broken", "FannedOut").await;
+    assert_eq!(fanned_out, ["Attempt 1 split the table into 2 groups, one task each"]);
     // The broken group ran three times (its failure is transient), the good one once.
     let history = sfn()
         .await

@@ -8,8 +8,7 @@
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::ConfigMap;
-use k8s_openapi::api::events::v1::Event;
-use kube::api::{Api, ListParams, PostParams};
+use kube::api::{Api, PostParams};
 use profiler_crds::JobPhase;
 use profiler_store::{DatabaseConfig, Store};
 use serde_json::{Value, json};
@@ -26,18 +25,6 @@ fn rules() -> Value {
         {"name": "amount-complete", "type": "completeness", "column": "amount"},
         {"name": "amount-range", "type": "range", "column": "amount", "min": 0, "max": 150},
     ])
-}
-
-/// The notes of the events of ProfileJob `name` with `reason`.
-async fn event_notes(world: &World, name: &str, reason: &str) -> Vec<String> {
-    let events: Api<Event> = Api::namespaced(world.client.clone(), "default");
-    let listed = events.list(&ListParams::default()).await.unwrap().items;
-    listed
-        .into_iter()
-        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
-        .filter(|e| e.reason.as_deref() == Some(reason))
-        .filter_map(|e| e.note)
-        .collect()
 }
 
 async fn config_map(world: &World, name: &str, text: &str) {

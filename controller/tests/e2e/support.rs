@@ -9,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use kube::api::{Api, PostParams};
+use k8s_openapi::api::events::v1::Event;
+use kube::api::{Api, ListParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use profiler_crds::JobPhase;
@@ -392,4 +393,16 @@ fn kubeconfig(server: &str, dir: &Path) -> PathBuf {
     );
     std::fs::write(&path, yaml).unwrap();
     path
+}
+
+/// The notes of the events of ProfileJob `name` with `reason`.
+pub async fn event_notes(world: &World, name: &str, reason: &str) -> Vec<String> {
+    let events: Api<Event> = Api::namespaced(world.client.clone(), "default");
+    let listed = events.list(&ListParams::default()).await.unwrap().items;
+    listed
+        .into_iter()
+        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+        .filter(|e| e.reason.as_deref() == Some(reason))
+        .filter_map(|e| e.note)
+        .collect()
 }

@@ -5,7 +5,7 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use crate::drift::DriftSpec;
-use crate::fan_out::Parallelism;
+use crate::fan_out::{GroupProgress, Parallelism};
 use crate::quality::spec::RulesSpec;
 use crate::rules;
 use crate::sampling::{BERNOULLI_FIELDS, FULL_FIELDS, RESERVOIR_FIELDS};
@@ -103,6 +103,7 @@ const FARGATE_SIZE: &str = "self.cpu in [256, 512, 1024, 2048, 4096, 8192, 16384
     printcolumn = r#"{"name":"Rows","type":"integer","jsonPath":".status.result.rows"}"#,
     printcolumn = r#"{"name":"Drift","type":"string","jsonPath":".status.result.drift.summary.highestSeverity"}"#,
     printcolumn = r#"{"name":"Rules","type":"string","jsonPath":".status.result.check.score"}"#,
+    printcolumn = r#"{"name":"Groups","type":"string","jsonPath":".status.groups.progress"}"#,
     printcolumn = r#"{"name":"Attempt","type":"integer","jsonPath":".status.attempt","priority":1}"#,
     printcolumn = r#"{"name":"Message","type":"string","jsonPath":".status.message","priority":1}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
@@ -251,6 +252,13 @@ impl ProfileJobSpec {
         }
         Ok(())
     }
+
+    /// Whether a run of this job may split its table into groups (its parallelism is not 1 and
+    /// its source, rules and sampling allow it).
+    pub fn may_fan_out(&self) -> bool {
+        !matches!(self.parallelism, Parallelism::Groups(n) if n <= 1)
+            && crate::single_task_reason(&self.source, self.rules.is_some(), &self.sampling, self.incremental).is_none()
+    }
 }
 
 /// What a bad [`TaskSize`] is told (the CRD and the controller).
@@ -325,6 +333,10 @@ pub struct ProfileJobStatus {
     /// Figures and output URIs of the successful run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TaskSummary>,
+    /// The groups of the current attempt when it fanned out: how many are profiled, while they
+    /// run and after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<GroupProgress>,
     /// What happened last, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
