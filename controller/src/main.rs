@@ -13,6 +13,7 @@ use profiler_controller::run::{RunConfig, run};
 use profiler_controller::schedule::cron::Schedule;
 use profiler_controller::state_machine::{StateMachineParams, definition};
 use profiler_controller::validate::validate_manifests;
+use profiler_crds::fan_out::INLINE_MAP_CONCURRENCY;
 use profiler_store::DatabaseConfig;
 use tracing_subscriber::EnvFilter;
 
@@ -110,6 +111,9 @@ enum Command {
         /// Give tasks a public IP.
         #[arg(long)]
         assign_public_ip: bool,
+        /// Groups above which a fan-out's Map state runs in Distributed mode.
+        #[arg(long, default_value_t = INLINE_MAP_CONCURRENCY)]
+        distributed_map_above: u32,
     },
 }
 
@@ -235,8 +239,22 @@ fn main() -> ExitCode {
         Command::NextRuns { schedule, time_zone, after, count } => {
             next_runs(&schedule, &time_zone, after.as_deref(), count)
         }
-        Command::StateMachine { cluster, task_definition, subnets, security_groups, assign_public_ip } => {
-            let params = StateMachineParams { cluster, task_definition, subnets, security_groups, assign_public_ip };
+        Command::StateMachine {
+            cluster,
+            task_definition,
+            subnets,
+            security_groups,
+            assign_public_ip,
+            distributed_map_above,
+        } => {
+            let params = StateMachineParams {
+                cluster,
+                task_definition,
+                subnets,
+                security_groups,
+                assign_public_ip,
+                distributed_map_above,
+            };
             serde_json::to_string_pretty(&definition(&params)).map_err(|e| e.to_string())
         }
     };

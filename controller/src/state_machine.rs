@@ -6,10 +6,14 @@
 //!
 //! When the first task planned a fan-out (its result is `planned`), a Map state runs one task per
 //! group with the group's step in its environment, each retried by itself, and a last task
-//! merges the groups' profiles; its result.json is the job's, read as before.
+//! merges the groups' profiles; its result.json is the job's, read as before. The Map runs
+//! Inline up to the runtime's `distributedMapAbove` groups and in Distributed mode (a child
+//! execution per group) above. A group that fails for good copies its failure to the attempt's
+//! result.json, so the attempt fails with the group's words in either mode (a Distributed Map
+//! reports only that a child failed).
 
 use profiler_crds::JOB_DOCUMENT_ENV;
-use profiler_crds::fan_out::{MERGE_STEP, TASK_STEP_ENV};
+use profiler_crds::fan_out::{INLINE_MAP_CONCURRENCY, MERGE_STEP, TASK_STEP_ENV};
 use serde_json::{Value, json};
 
 /// Name of the worker container in the task definition.
@@ -54,6 +58,8 @@ pub struct StateMachineParams {
     pub security_groups: Vec<String>,
     /// Give the task a public IP.
     pub assign_public_ip: bool,
+    /// Groups above which the Map state runs in Distributed mode.
+    pub distributed_map_above: u32,
 }
 
 /// The state machine definition for `params`.
@@ -73,6 +79,13 @@ pub fn definition(params: &StateMachineParams) -> Value {
     );
     read_failure["ResultPath"] = json!("$.failure");
     read_failure["Catch"] = json!([{"ErrorEquals": ["States.ALL"], "ResultPath": "$.readError", "Next": "WorkerLost"}]);
+    let mut read_groups_outcome = read_result_state(
+        "Reads the attempt's result.json after a Distributed Map, or a Map that failed with a States.* error: a group's failure when one failed for good, else still the plan.",
+        "GroupsOutcome",
+    );
+    read_groups_outcome["ResultPath"] = json!("$.failure");
+    read_groups_outcome["Catch"] =
+        json!([{"ErrorEquals": ["States.ALL"], "ResultPath": "$.readError", "Next": "MapFailed"}]);
     let mut run_worker = run_task_state(
         params,
         "Runs profiler-task on Fargate and waits for it to stop; a non-zero exit fails with States.TaskFailed. It profiles the table, or plans the groups of a fan-out.",
@@ -120,18 +133,43 @@ pub fn definition(params: &StateMachineParams) -> Value {
             "Planned": {
                 "Type": "Choice",
                 "Comment": "A first task that planned a fan-out leaves the groups to run; any other result is the job's.",
-                "Choices": [{"Variable": "$.outcome.result.status", "StringEquals": "planned", "Next": "RunGroups"}],
+                "Choices": [{"Variable": "$.outcome.result.status", "StringEquals": "planned", "Next": "CountGroups"}],
                 "Default": "Succeeded"
             },
             "Succeeded": {"Type": "Succeed", "OutputPath": "$.outcome.result"},
-            "RunGroups": run_groups_state(params),
+            "CountGroups": {
+                "Type": "Pass",
+                "Parameters": {"count.$": "States.ArrayLength($.outcome.result.groups)"},
+                "ResultPath": "$.plan",
+                "Next": "MapMode"
+            },
+            "MapMode": {
+                "Type": "Choice",
+                "Comment": format!(
+                    "An Inline Map runs at most {INLINE_MAP_CONCURRENCY} iterations at once; more groups than the runtime's distributedMapAbove run in a Distributed Map."
+                ),
+                "Choices": [{"Variable": "$.plan.count", "NumericGreaterThan": params.distributed_map_above, "Next": "RunGroupsDistributed"}],
+                "Default": "RunGroups"
+            },
+            "RunGroups": run_groups_state(params, MapMode::Inline),
+            "RunGroupsDistributed": run_groups_state(params, MapMode::Distributed),
             "GroupsFailed": {
                 "Type": "Choice",
-                "Comment": "A group failed for good: its kind and message, unless Step Functions itself failed the Map (States.* names are reserved for it).",
-                "Choices": [{"Variable": "$.error.Error", "StringMatches": "States.*", "Next": "MapFailed"}],
+                "Comment": "An Inline Map fails with the failed group's kind and message; a States.* error (a Distributed Map's child failed, or Step Functions failed the Map) is explained by the attempt's result.json, where a group that failed for good copied its failure.",
+                "Choices": [{"Variable": "$.error.Error", "StringMatches": "States.*", "Next": "ReadGroupsOutcome"}],
                 "Default": "AttemptFailedInGroup"
             },
             "AttemptFailedInGroup": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
+            "ReadGroupsOutcome": read_groups_outcome,
+            "GroupsOutcome": {
+                "Type": "Choice",
+                "Comment": "A group's failure fails the attempt with its words; else a failed Map fails it as such, and a Map that ran every group goes on to the merge.",
+                "Choices": [
+                    {"Variable": "$.failure.result.status", "StringEquals": "failed", "Next": "WorkerFailed"},
+                    {"Variable": "$.error", "IsPresent": true, "Next": "MapFailed"}
+                ],
+                "Default": "RunMerge"
+            },
             "MapFailed": {"Type": "Fail", "Error": ERROR_MAP_FAILED, "CausePath": "$.error.Cause"},
             "RunMerge": run_merge,
             "ReadFailure": read_failure,
@@ -200,11 +238,22 @@ pub const GROUP_TRIES: u32 = 3;
 /// Seconds between two tries of a group's task.
 const GROUP_RETRY_SECONDS: u32 = 10;
 
-/// The Map state of a fan-out: one task per planned group (all at once; the plan is already
-/// capped by the job's parallelism). A group whose task fails with a `transient` kind runs again
-/// by itself ([`GROUP_TRIES`] tries in all, an explicit loop so bad input is never retried); the
-/// first group that fails for good fails the attempt with the group's words.
-fn run_groups_state(params: &StateMachineParams) -> Value {
+/// How a Map state runs its iterations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MapMode {
+    /// In the execution itself, at most [`INLINE_MAP_CONCURRENCY`] at once.
+    Inline,
+    /// As child executions of a Map Run, without that cap.
+    Distributed,
+}
+
+/// The Map state of a fan-out: one task per planned group (all at once, up to the mode's limit;
+/// the plan is already capped by the job's parallelism). A group whose task fails with a
+/// `transient` kind runs again by itself ([`GROUP_TRIES`] tries in all, an explicit loop so bad
+/// input is never retried); a group that fails for good copies its failure to the attempt's
+/// result.json and fails the attempt. An iteration's output is its task's ARN only, so a hundred
+/// groups stay far below the 256 KiB a state's output may hold.
+fn run_groups_state(params: &StateMachineParams, mode: MapMode) -> Value {
     let mut run_group = run_task_state(
         params,
         "Profiles one group of the plan into groups/N/profile.json; a rerun overwrites the group's outputs.",
@@ -215,6 +264,7 @@ fn run_groups_state(params: &StateMachineParams) -> Value {
         {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "GroupLaunchFailed"}
     ]);
     run_group["End"] = json!(true);
+    run_group["OutputPath"] = json!("$.task");
     let mut read_failure =
         read_result_state("The group's task leaves its result.json before it exits non-zero.", "RetryGroup");
     read_failure["ResultPath"] = json!("$.failure");
@@ -226,23 +276,19 @@ fn run_groups_state(params: &StateMachineParams) -> Value {
         "taskMemory.$": format!("$.{INPUT_TASK_MEMORY}"),
         "resultBucket.$": format!("$.{INPUT_RESULT_BUCKET}"),
         "resultKey.$": "$.resultKey",
+        "attemptResultKey.$": "$.attemptResultKey",
         "step.$": "$.step",
         "tries.$": "States.MathAdd($.tries, 1)"
     });
     let next_try = group_input.clone();
     group_input["resultKey.$"] = json!(item("resultKey"));
+    group_input["attemptResultKey.$"] = json!("$.resultKey");
     group_input["step.$"] = json!(item("step"));
     if let Some(fields) = group_input.as_object_mut() {
         fields.remove("tries.$");
         fields.insert("tries".into(), json!(1));
     }
-    json!({
-        "Type": "Map",
-        "Comment": "One Fargate task per group of the plan.",
-        "ItemsPath": "$.outcome.result.groups",
-        "ItemSelector": group_input,
-        "ItemProcessor": {
-            "ProcessorConfig": {"Mode": "INLINE"},
+    let mut processor = json!({
             "StartAt": "RunGroup",
             "States": {
                 "RunGroup": run_group,
@@ -257,7 +303,21 @@ fn run_groups_state(params: &StateMachineParams) -> Value {
                         ],
                         "Next": "NextTry"
                     }],
-                    "Default": "GroupFailed"
+                    "Default": "RecordGroupFailure"
+                },
+                "RecordGroupFailure": {
+                    "Type": "Task",
+                    "Comment": "Copies the group's failure to the attempt's result.json, where the attempt's failure is read.",
+                    "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+                    "Parameters": {
+                        "Bucket.$": format!("$.{INPUT_RESULT_BUCKET}"),
+                        "Key.$": "$.attemptResultKey",
+                        "Body.$": "$.failure.result",
+                        "ContentType": "application/json"
+                    },
+                    "ResultPath": null,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.recordError", "Next": "GroupFailed"}],
+                    "Next": "GroupFailed"
                 },
                 "NextTry": {"Type": "Pass", "Parameters": next_try, "Next": "WaitToRetry"},
                 "WaitToRetry": {"Type": "Wait", "Seconds": GROUP_RETRY_SECONDS, "Next": "RunGroup"},
@@ -269,11 +329,58 @@ fn run_groups_state(params: &StateMachineParams) -> Value {
                 "GroupLost": worker_lost("a group's task"),
                 "GroupLaunchFailed": {"Type": "Fail", "Error": ERROR_GROUP_LAUNCH_FAILED, "CausePath": "$.error.Cause"}
             }
-        },
+    });
+    let comment = match mode {
+        MapMode::Inline => {
+            processor["ProcessorConfig"] = json!({"Mode": "INLINE"});
+            "One Fargate task per group of the plan."
+        }
+        MapMode::Distributed => {
+            // State names are unique across the whole machine, nested ones included.
+            rename_states(&mut processor, "Child");
+            processor["ProcessorConfig"] = json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"});
+            "One child execution, and Fargate task, per group of the plan; the attempt's result.json then says whether a group failed."
+        }
+    };
+    let next = match mode {
+        MapMode::Inline => "RunMerge",
+        MapMode::Distributed => "ReadGroupsOutcome",
+    };
+    json!({
+        "Type": "Map",
+        "Comment": comment,
+        "ItemsPath": "$.outcome.result.groups",
+        "ItemSelector": group_input,
+        "ItemProcessor": processor,
         "ResultPath": null,
         "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "GroupsFailed"}],
-        "Next": "RunMerge"
+        "Next": next
     })
+}
+
+/// Appends `suffix` to the name of every state of `machine` (a machine or an item processor), and
+/// to every transition's target.
+fn rename_states(machine: &mut Value, suffix: &str) {
+    let renamed = |name: &Value| json!(format!("{}{suffix}", name.as_str().unwrap_or_default()));
+    machine["StartAt"] = renamed(&machine["StartAt"]);
+    let Some(states) = machine.get_mut("States").and_then(Value::as_object_mut) else { return };
+    let mut named = serde_json::Map::new();
+    for (name, mut state) in std::mem::take(states) {
+        for field in ["Next", "Default"] {
+            if let Some(target) = state.get(field) {
+                state[field] = renamed(target);
+            }
+        }
+        for list in ["Choices", "Catch"] {
+            for entry in state.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
+                if let Some(target) = entry.get("Next") {
+                    entry["Next"] = renamed(target);
+                }
+            }
+        }
+        named.insert(format!("{name}{suffix}"), state);
+    }
+    *states = named;
 }
 
 /// The Fail state of a task that stopped without leaving its result.
@@ -308,6 +415,7 @@ mod tests {
             subnets: vec!["subnet-1".into(), "subnet-2".into()],
             security_groups: vec!["sg-1".into()],
             assign_public_ip: false,
+            distributed_map_above: INLINE_MAP_CONCURRENCY,
         }
     }
 
@@ -316,6 +424,7 @@ mod tests {
         let d = definition(&params());
         assert_transitions(&d);
         assert_transitions(&d["States"]["RunGroups"]["ItemProcessor"]);
+        assert_transitions(&d["States"]["RunGroupsDistributed"]["ItemProcessor"]);
     }
 
     fn assert_transitions(d: &Value) {
@@ -351,7 +460,19 @@ mod tests {
     fn a_planned_run_maps_its_groups_then_merges() {
         let d = definition(&params());
         let states = &d["States"];
-        assert_eq!(states["Planned"]["Choices"][0]["Next"], "RunGroups");
+        assert_eq!(states["Planned"]["Choices"][0]["Next"], "CountGroups");
+        assert_eq!(states["MapMode"]["Choices"][0]["NumericGreaterThan"], INLINE_MAP_CONCURRENCY);
+        assert_eq!(states["MapMode"]["Default"], "RunGroups");
+        let (inline, distributed) = (&states["RunGroups"], &states["RunGroupsDistributed"]);
+        assert_eq!(inline["ItemProcessor"]["ProcessorConfig"]["Mode"], "INLINE");
+        assert_eq!(distributed["ItemProcessor"]["ProcessorConfig"]["Mode"], "DISTRIBUTED");
+        let child = &distributed["ItemProcessor"];
+        assert_eq!(child["StartAt"], "RunGroupChild");
+        assert_eq!(child["States"]["RetryGroupChild"]["Choices"][0]["Next"], "NextTryChild");
+        let mut renamed = inline["ItemProcessor"].clone();
+        rename_states(&mut renamed, "Child");
+        renamed["ProcessorConfig"] = child["ProcessorConfig"].clone();
+        assert_eq!(&renamed, child, "one iteration, its states renamed");
         let map = &states["RunGroups"];
         assert_eq!(map["ItemsPath"], "$.outcome.result.groups");
         assert_eq!(map["Next"], "RunMerge");

@@ -41,6 +41,7 @@ fn the_state_machine_is_valid_amazon_states_language() {
         subnets: vec!["subnet-0a".into(), "subnet-0b".into()],
         security_groups: vec!["sg-0a".into()],
         assign_public_ip: true,
+        distributed_map_above: 40,
     };
     let good = definition(&params);
     let (valid, output) = validate(&good, "good");

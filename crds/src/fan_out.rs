@@ -13,6 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Most groups a job may ask for, and the largest `maxParallelism` a runtime may set.
 pub const MAX_PARALLELISM: u32 = 100;
 
+/// Iterations an Inline Map state runs at once (Step Functions' limit), and a runtime's
+/// `worker.distributedMapAbove` when it sets none: more groups run in a Distributed Map.
+pub const INLINE_MAP_CONCURRENCY: u32 = 40;
+
 /// A runtime's `worker.maxParallelism` when it sets none.
 pub const DEFAULT_MAX_PARALLELISM: u32 = 10;
 

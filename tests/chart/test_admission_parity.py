@@ -275,7 +275,7 @@ def base_runtime():
 
 
 def mutate_runtime(rng, spec):
-    choice = rng.randrange(7)
+    choice = rng.randrange(8)
     if choice == 0:
         spec["results"]["bucket"] = rng.choice(STRINGS)
     elif choice == 1:
@@ -289,6 +289,8 @@ def mutate_runtime(rng, spec):
     elif choice == 5:
         cpu, memory = rng.choice(TASKS)
         spec["worker"]["size"] = {"cpu": cpu, "memory": memory}
+    elif choice == 6:
+        spec["worker"]["distributedMapAbove"] = rng.choice(PARALLELISM)
     else:
         spec["worker"]["maxParallelism"] = rng.choice(PARALLELISM)
 

@@ -44,6 +44,9 @@ INTEGRATIONS = {
                          "events:PutTargets", "events:PutRule", "events:DescribeRule"},
     "ecs:runTask": {"ecs:RunTask"},
 }
+# A Map state in Distributed mode starts, follows and stops child executions of its own machine
+# (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
+DISTRIBUTED_MAP = {"states:StartExecution", "states:DescribeExecution", "states:StopExecution"}
 # Methods on a client that are not AWS operations.
 NOT_OPERATIONS = {"clone", "config", "as_ref"}
 # Actions without resource-level permissions: the only ones a statement may grant on "*".
@@ -114,6 +117,9 @@ def state_machine_actions(path=os.path.join(ROOT, "controller", "src", "state_ma
                 actions[a] = resource
         else:
             raise AssertionError(f"state machine integration {resource} unknown to test_iam.py")
+    if re.search(r'"Mode":\s*"DISTRIBUTED"', text):
+        for a in DISTRIBUTED_MAP:
+            actions[a] = "Map (Distributed)"
     return actions
 
 
@@ -185,7 +191,8 @@ class ActionsTheCodeUsesTest(unittest.TestCase):
         self.assertLessEqual({"athena:StartQueryExecution", "redshift-data:ExecuteStatement", "glue:GetTable",
                               "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"},
                              set(worker_operations()))
-        self.assertLessEqual({"ecs:RunTask", "s3:GetObject"}, set(state_machine_actions()))
+        self.assertLessEqual({"ecs:RunTask", "s3:GetObject", "s3:PutObject", "states:StartExecution"},
+                             set(state_machine_actions()))
 
     def test_controller_policy_allows_every_controller_call(self):
         required = set(controller_operations()) | {"iam:PassRole", "ecs:TagResource"}

@@ -100,6 +100,7 @@ pub async fn ensure_state_machine(
         subnets: spec.ecs.subnets.clone(),
         security_groups: spec.ecs.security_groups.clone(),
         assign_public_ip: spec.ecs.assign_public_ip,
+        distributed_map_above: spec.worker.distributed_map_above,
     };
     let wanted = definition(&params);
     let mut pages = aws.sfn.list_state_machines().into_paginator().send();

@@ -145,13 +145,7 @@ async fn a_group_that_fails_for_good_fails_the_job_with_the_groups_words() {
     let world = World::new("fanfail").await;
     let _controller = world.controller(&world.database, free_port(), &[("PROFILER_GROUP_PROGRESS_INTERVAL", "1")]);
     world.create_runtime().await;
-    let bucket = world.aws["bucket"].as_str().unwrap().to_owned();
-    let orders = std::fs::read(root().join("examples/data/orders.parquet")).unwrap();
-    let mut broken = orders.clone();
-    broken[1_000..200_000].fill(0xA5);
-    put_s3(&bucket, "data/broken/a.parquet", orders).await;
-    put_s3(&bucket, "data/broken/b.parquet", broken).await;
-    let source = json!({"parquet": {"uri": format!("s3://{bucket}/data/broken/")}});
+    let source = half_broken_parquet(&world).await;
     let jobs = world.jobs();
     jobs.create(&PostParams::default(), &job("broken", source, json!({"parallelism": 2, "backoffLimit": 0})))
         .await
@@ -181,4 +175,56 @@ async fn a_group_that_fails_for_good_fails_the_job_with_the_groups_words() {
         .filter(|d| d.name() == "RunGroup")
         .count();
     assert_eq!(group_runs, 4, "one run of the good group, three of the broken one");
+}
+
+/// Two Parquet objects on S3 as one source; the second's data pages are overwritten (its footer
+/// intact, so a plan reads it and its group's task fails with a transient error).
+async fn half_broken_parquet(world: &World) -> serde_json::Value {
+    let bucket = world.aws["bucket"].as_str().unwrap().to_owned();
+    let orders = std::fs::read(root().join("examples/data/orders.parquet")).unwrap();
+    let mut broken = orders.clone();
+    broken[1_000..200_000].fill(0xA5);
+    put_s3(&bucket, "data/broken/a.parquet", orders).await;
+    put_s3(&bucket, "data/broken/b.parquet", broken).await;
+    json!({"parquet": {"uri": format!("s3://{bucket}/data/broken/")}})
+}
+
+/// A runtime whose `distributedMapAbove` is 1 runs two groups in a Distributed Map (the
+/// execution's history has a Map Run): the fanned-out job merges its groups' profiles as the
+/// Inline Map's does, and a group that fails for good still fails its job with the group's own
+/// words (a Distributed Map reports only that a child failed; the group copied its failure to the
+/// attempt's result.json).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_distributed_map_runs_the_groups_and_keeps_a_failed_groups_words() {
+    let table = orders_table();
+    let world = World::new("distmap").await;
+    let _controller = world.controller(&world.database, free_port(), &[]);
+    world.create_runtime_with(json!({"distributedMapAbove": 1})).await;
+    let jobs = world.jobs();
+    let fanned = job("fanned", glue_source("orders"), json!({"parallelism": 2}));
+    jobs.create(&PostParams::default(), &fanned).await.unwrap();
+    let broken = job("broken", half_broken_parquet(&world).await, json!({"parallelism": 2, "backoffLimit": 0}));
+    jobs.create(&PostParams::default(), &broken).await.unwrap();
+    let done = |name: &'static str| {
+        wait_for_phase(&jobs, name, &[JobPhase::Succeeded, JobPhase::Failed], Duration::from_secs(240))
+    };
+    let fanned = done("fanned").await.status.unwrap();
+    assert_eq!(fanned.phase, Some(JobPhase::Succeeded), "{fanned:?}");
+    let result = fanned.result.unwrap();
+    assert_eq!((result.rows, result.groups), (table["whole"]["rows"].as_u64().unwrap(), Some(2)));
+    let history = sfn()
+        .await
+        .get_execution_history()
+        .execution_arn(fanned.execution_arn.unwrap())
+        .max_results(1000)
+        .send()
+        .await
+        .unwrap();
+    let kinds: Vec<String> = history.events().iter().map(|e| e.r#type().as_str().to_owned()).collect();
+    assert!(kinds.iter().any(|k| k == "MapRunStarted"), "no Map Run: {kinds:?}");
+    assert!(kinds.iter().any(|k| k == "MapRunSucceeded"), "{kinds:?}");
+    let broken = done("broken").await.status.unwrap();
+    assert_eq!(broken.phase, Some(JobPhase::Failed), "{broken:?}");
+    let message = broken.message.unwrap_or_default();
+    assert!(message.contains("group 1 of 2: ") && message.contains("b.parquet"), "{message}");
 }

@@ -168,7 +168,16 @@ impl World {
 
     /// The ProfilerRuntime `default`, pointing at this world's AWS resources.
     pub async fn create_runtime(&self) -> Api<ProfilerRuntime> {
+        self.create_runtime_with(json!({})).await
+    }
+
+    /// The ProfilerRuntime `default` with `worker` settings added to its `spec.worker`.
+    pub async fn create_runtime_with(&self, worker: Value) -> Api<ProfilerRuntime> {
         let aws = &self.aws;
+        let mut worker_spec = json!({"image": "profiler-worker:test"});
+        if let (Some(spec), Value::Object(extra)) = (worker_spec.as_object_mut(), worker) {
+            spec.extend(extra);
+        }
         let runtimes: Api<ProfilerRuntime> = Api::all(self.client.clone());
         let runtime: ProfilerRuntime = serde_json::from_value(json!({
             "apiVersion": "profiler.dev/v1alpha1",
@@ -180,7 +189,7 @@ impl World {
                 "executionRoleArn": aws["execution_role_arn"],
                 "stateMachineRoleArn": aws["state_machine_role_arn"],
                 "stateMachineName": format!("{}-profiler", self.tag),
-                "worker": {"image": "profiler-worker:test"},
+                "worker": worker_spec,
                 "results": {"bucket": aws["bucket"], "prefix": "profiles"},
                 "databaseSecretArn": aws["secret_arn"],
             }

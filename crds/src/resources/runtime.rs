@@ -85,6 +85,12 @@ impl ProfilerRuntimeSpec {
                 message: format!("must be 1 to {max}, got {}", self.worker.max_parallelism),
             });
         }
+        if self.worker.distributed_map_above > max {
+            return Err(JobDocumentError {
+                field: "spec.worker.distributedMapAbove".into(),
+                message: format!("must be 0 to {max}, got {}", self.worker.distributed_map_above),
+            });
+        }
         Ok(())
     }
 }
@@ -129,10 +135,20 @@ pub struct WorkerSpec {
     #[serde(default = "default_max_parallelism")]
     #[schemars(range(min = 1, max = crate::fan_out::MAX_PARALLELISM))]
     pub max_parallelism: u32,
+    /// Groups above which a fan-out's Map state runs in Distributed mode (a child execution per
+    /// group, no cap on concurrent tasks) instead of Inline (at most 40 tasks at once); 0 to 100,
+    /// default 40, 0: always Distributed.
+    #[serde(default = "default_distributed_map_above")]
+    #[schemars(range(max = crate::fan_out::MAX_PARALLELISM))]
+    pub distributed_map_above: u32,
 }
 
 fn default_max_parallelism() -> u32 {
     crate::fan_out::DEFAULT_MAX_PARALLELISM
+}
+
+fn default_distributed_map_above() -> u32 {
+    crate::fan_out::INLINE_MAP_CONCURRENCY
 }
 
 fn default_task_size() -> TaskSize {
