@@ -110,12 +110,13 @@ pub fn plan(doc: &JobDocument, request: &ProfileRequest) -> Result<Planned, Work
         return Ok(Planned::OneTask(None));
     }
     let started_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let opened = open_source(request)?;
+    let mut opened = open_source(&ProfileRequest { split_row_groups: true, ..request.clone() })?;
     let PlannedParts { info, pinned_location, parts, bounds } = opened.planned_parts();
     let bytes = parts.iter().map(|(_, b)| b).sum();
     let count = group_count(doc, bytes, parts.len());
     info!(parts = parts.len(), bytes, groups = count, "planned");
     if count <= 1 {
+        opened.join_row_groups();
         return Ok(Planned::OneTask(Some(opened)));
     }
     let groups = balance(&parts, count);
@@ -150,6 +151,7 @@ pub fn group_request(request: &ProfileRequest, plan: &FanOutPlan, index: u32) ->
     Ok(ProfileRequest {
         source: request.source.pinned(&plan.pinned_location),
         partitions: Some(group.parts.clone()),
+        split_row_groups: true,
         options,
         ..request.clone()
     })

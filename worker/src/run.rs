@@ -19,7 +19,7 @@ use tokio::runtime::Runtime;
 use tracing::{info, info_span};
 
 use crate::error::WorkerError;
-use crate::source::iceberg::IcebergSource;
+use crate::source::iceberg::{IcebergSource, ManifestFacts, join_row_groups};
 use crate::source::parquet::ParquetSource;
 use crate::source::s3_storage::has_s3_scheme;
 use crate::source::{SourcePartition, SourceSpec};
@@ -41,6 +41,9 @@ pub struct ProfileRequest {
     pub threads: usize,
     /// Only the partitions with these keys (a fan-out group's, [`plan_parts`]); all when None.
     pub partitions: Option<Vec<String>>,
+    /// Cut Iceberg data files into one partition per row group (a fan-out's plan and groups),
+    /// so that one large file can be spread over several groups.
+    pub split_row_groups: bool,
 }
 
 impl ProfileRequest {
@@ -55,6 +58,7 @@ impl ProfileRequest {
             options: ProfileOptions::default(),
             threads,
             partitions: None,
+            split_row_groups: false,
         }
     }
 }
@@ -260,17 +264,21 @@ pub fn open_source(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> 
             let table = runtime.block_on(IcebergSource::open(location, catalog.as_ref(), *snapshot_id, columns))?;
             let snapshot = table.snapshot_id();
             let schema_id = table.schema_id();
-            let (partitioning, bounds) = runtime.block_on(table.partitioning_and_bounds())?;
+            let ManifestFacts { partitioning, bounds, row_groups } = runtime.block_on(table.manifest_facts())?;
             let field_ids = table.field_ids();
             let schema = table.schema.clone();
             let pinned_location = table.metadata_location().to_owned();
-            let plan = runtime.block_on(table.plan())?;
+            let mut plan = runtime.block_on(table.plan())?;
+            let files = plan.data_files();
+            if request.split_row_groups {
+                plan = plan.split_row_groups(&row_groups);
+            }
             let partitions: Vec<SourcePartition> =
                 plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
             let info = SourceInfo {
                 kind: SourceKind::Iceberg,
                 location: location.clone(),
-                files: partitions.len() as u64,
+                files,
                 snapshot_id: snapshot,
                 iceberg: Some(IcebergReadInfo {
                     schema_id,
@@ -330,6 +338,21 @@ pub fn plan_parts(request: &ProfileRequest) -> Result<PlannedParts, WorkerError>
 }
 
 impl OpenedScan {
+    /// Joins the row-group ranges of each Iceberg data file back into one partition (a scan
+    /// planned for a fan-out that one task runs after all reads each file once).
+    pub fn join_row_groups(&mut self) {
+        let mut files = Vec::new();
+        let mut others = Vec::new();
+        for partition in std::mem::take(&mut self.partitions) {
+            match partition {
+                SourcePartition::Iceberg(p) => files.push(*p),
+                other => others.push(other),
+            }
+        }
+        others.extend(join_row_groups(files).into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))));
+        self.partitions = others;
+    }
+
     /// The source's partitions with their sizes, as a fan-out plan sees them.
     pub fn planned_parts(&self) -> PlannedParts {
         PlannedParts {

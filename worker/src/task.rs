@@ -212,6 +212,7 @@ fn work(doc: &JobDocument, options: &ProfileOptions) -> Work {
         options: options.clone(),
         threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
         partitions: None,
+        split_row_groups: false,
     })
 }
 

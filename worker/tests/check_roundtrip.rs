@@ -49,6 +49,7 @@ fn request(location: &str) -> ProfileRequest {
         options: ProfileOptions::default(),
         threads: 2,
         partitions: None,
+        split_row_groups: false,
     }
 }
 

@@ -91,9 +91,10 @@ async fn a_profile_job_runs_through_step_functions_and_fargate_into_s3_and_postg
     assert_eq!(metric(http_port, "profiler_operator_leader"), Some(1.0));
 }
 
-/// `parallelism: 2` on a table of two data files: the execution's first task plans two groups,
-/// the Map state runs a task for each and the merge task writes the job's profile, the same in
-/// every count and bound as the one-task job's; the store holds one run of the job.
+/// `parallelism: 3` on a table of two data files in five row groups: the execution's first task
+/// cuts the files at their row groups and plans three groups (more than the files), the Map state
+/// runs a task for each and the merge task writes the job's profile, the same in every count and
+/// bound as the one-task job's (every row group read once); the store holds one run of the job.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
     let table = orders_table();
@@ -101,7 +102,7 @@ async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
     let _controller = world.controller(&world.database, free_port(), &[]);
     world.create_runtime().await;
     let jobs = world.jobs();
-    for (name, parallelism) in [("fanned", json!(2)), ("single", json!(1))] {
+    for (name, parallelism) in [("fanned", json!(3)), ("single", json!(1))] {
         let spec = json!({"parallelism": parallelism});
         jobs.create(&PostParams::default(), &job(name, glue_source("orders"), spec)).await.unwrap();
     }
@@ -116,10 +117,10 @@ async fn a_fanned_out_job_runs_a_task_per_group_and_merges_their_profiles() {
     }
     let (fanned, single) = (&results[0], &results[1]);
     assert_eq!(fanned.rows, table["whole"]["rows"].as_u64().unwrap());
-    assert_eq!((fanned.groups, single.groups), (Some(2), None));
-    assert_eq!(groups, [Some(GroupProgress::new(2, 2)), None]);
+    assert_eq!((fanned.groups, single.groups), (Some(3), None), "three groups of two data files");
+    assert_eq!(groups, [Some(GroupProgress::new(3, 3)), None]);
     let prefix = fanned.profile_uri.strip_suffix("profile.json").unwrap();
-    for group in 0..2 {
+    for group in 0..3 {
         let partial = s3_json(&format!("{prefix}groups/{group}/profile.json")).await;
         assert!(partial["rowCount"].as_u64().unwrap() > 0, "group {group} read rows");
     }

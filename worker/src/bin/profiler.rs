@@ -408,6 +408,7 @@ fn run_profile(args: ProfileArgs) -> Result<(), WorkerError> {
         options: ProfileOptions { histogram_bins: args.bins, top_k: args.top_k, ..ProfileOptions::default() },
         threads,
         partitions: None,
+        split_row_groups: false,
     };
     // Connect to the store first: a database problem stops the run before any data is read.
     let recorder = match &args.database_url {

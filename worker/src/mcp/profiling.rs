@@ -95,6 +95,7 @@ impl ProfilerServer {
                 options: ProfileOptions::default(),
                 threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                 partitions: None,
+                split_row_groups: false,
             }),
             None => {
                 if params.metadata_only || params.snapshot_id.is_some() {

@@ -20,6 +20,7 @@ use profiler_crds::{
 use profiler_engine::column_kind;
 
 use super::render::{partition_value, promote, render};
+use super::split::RowGroupStarts;
 use crate::error::WorkerError;
 
 /// What the manifests of one snapshot describe.
@@ -34,6 +35,8 @@ pub struct ManifestSummary {
     pub delete_files: u64,
     /// Partition specs and counts; None when every live data file is unpartitioned.
     pub partitioning: Option<Partitioning>,
+    /// Row-group starts of the live data files that list two or more (`split_offsets`).
+    pub row_groups: RowGroupStarts,
 }
 
 /// Reads the manifests of `snapshot` and sums their statistics for the `selected` top-level
@@ -53,6 +56,7 @@ pub async fn summarize(
     }
     let mut partitions = PartitionTally::default();
     let (mut rows, mut data_files, mut delete_files) = (0u64, 0u64, 0u64);
+    let mut row_groups = RowGroupStarts::new();
     for manifest_file in list.entries() {
         let manifest = manifest_file.load_manifest(file_io).await?;
         let written_under = manifest.metadata().schema().clone();
@@ -66,6 +70,10 @@ pub async fn summarize(
             }
             data_files += 1;
             rows += file.record_count();
+            if let Some(offsets) = file.split_offsets().filter(|o| o.len() > 1) {
+                let starts = offsets.iter().filter_map(|&o| u64::try_from(o).ok()).collect();
+                row_groups.insert(file.file_path().to_owned(), starts);
+            }
             partitions.add(metadata, spec_id, file, false);
             for leaf in &mut leaves {
                 let predates = written_under.field_by_id(leaf.id).is_none();
@@ -75,7 +83,7 @@ pub async fn summarize(
     }
     let columns = leaves.into_iter().map(|l| l.finish(data_files)).collect();
     let partitioning = partitions.finish(metadata, read_schema);
-    Ok(ManifestSummary { columns, rows, data_files, delete_files, partitioning })
+    Ok(ManifestSummary { columns, rows, data_files, delete_files, partitioning, row_groups })
 }
 
 fn collect_leaves(field: &NestedFieldRef, prefix: &str, out: &mut Vec<ManifestLeaf>) {

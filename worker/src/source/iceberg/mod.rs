@@ -1,7 +1,8 @@
 //! Apache Iceberg tables as a profiling source, read with the `iceberg` crate: a table is named
 //! by its metadata JSON file (local or `s3://`), by its local directory (the newest
 //! `metadata/*.metadata.json`), or by `namespace.table` in a catalog.
-//! A scan reads one data file per partition; metadata mode reads only the manifests.
+//! A scan reads one data file per partition (a fan-out cuts files at their row groups: `split`);
+//! metadata mode reads only the manifests.
 //!
 //! Columns are read as Iceberg defines them: by field id under the table's current schema for
 //! the current snapshot, or under the snapshot's own schema for an explicit snapshot (time
@@ -9,8 +10,10 @@
 
 mod manifests;
 mod render;
+mod split;
 
 pub use manifests::ManifestSummary;
+pub use split::RowGroupStarts;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -52,12 +55,70 @@ pub struct IcebergSource {
     pub schema: SchemaRef,
 }
 
+/// What a snapshot's manifests tell a scan (see [`IcebergSource::manifest_facts`]).
+pub struct ManifestFacts {
+    /// Partition specs and counts; None when every live data file is unpartitioned.
+    pub partitioning: Option<Partitioning>,
+    /// `[min, max]` of the selected numeric columns that every data file bounds.
+    pub bounds: HistogramBounds,
+    /// Row-group starts of the data files that list them.
+    pub row_groups: RowGroupStarts,
+}
+
 /// The planned scan of a snapshot.
 pub struct ScanPlan {
     /// One partition per data file range.
     pub partitions: Vec<DataFilePartition>,
     /// Distinct delete files applied to the planned data files.
     pub delete_files: u64,
+}
+
+impl ScanPlan {
+    /// The data files of the plan (before any [`Self::split_row_groups`]).
+    pub fn data_files(&self) -> u64 {
+        self.partitions.iter().map(|p| &p.task.data_file_path).collect::<std::collections::HashSet<_>>().len() as u64
+    }
+
+    /// Each whole data file without delete files cut into one partition per row group (its
+    /// `row_groups` starts), so a fan-out can spread it over several groups; the others as they
+    /// are. The order stays by path, then start.
+    pub fn split_row_groups(self, row_groups: &RowGroupStarts) -> Self {
+        let mut partitions = Vec::with_capacity(self.partitions.len());
+        for partition in self.partitions {
+            let task = &partition.task;
+            let whole = task.start == 0 && task.length == task.file_size_in_bytes && task.deletes.is_empty();
+            let Some(starts) = row_groups.get(&task.data_file_path).filter(|_| whole) else {
+                partitions.push(partition);
+                continue;
+            };
+            let ranges = split::row_group_ranges(task.file_size_in_bytes, starts);
+            if ranges.len() < 2 {
+                partitions.push(partition);
+                continue;
+            }
+            partitions.extend(ranges.into_iter().map(|range| partition.with_range(range)));
+        }
+        Self { partitions, delete_files: self.delete_files }
+    }
+}
+
+/// `partitions` (in plan order) with adjacent ranges of one data file joined back into one
+/// partition: what a scan by one task reads, opening each file once.
+pub fn join_row_groups(partitions: Vec<DataFilePartition>) -> Vec<DataFilePartition> {
+    let mut joined: Vec<DataFilePartition> = Vec::with_capacity(partitions.len());
+    for partition in partitions {
+        if let Some(last) = joined.last_mut()
+            && last.task.data_file_path == partition.task.data_file_path
+        {
+            let ranges = [(last.task.start, last.task.length), (partition.task.start, partition.task.length)];
+            if let [range] = split::join_ranges(&ranges)[..] {
+                *last = last.with_range(range);
+                continue;
+            }
+        }
+        joined.push(partition);
+    }
+    joined
 }
 
 /// One data file of the snapshot.
@@ -285,9 +346,10 @@ impl IcebergSource {
         Ok(ScanPlan { partitions, delete_files: delete_files.len() as u64 })
     }
 
-    /// The snapshot's partitioning and the bounds of its selected numeric columns, from its
-    /// manifests (a column is bounded when every live data file has bounds for it).
-    pub async fn partitioning_and_bounds(&self) -> Result<(Option<Partitioning>, HistogramBounds), WorkerError> {
+    /// What the snapshot's manifests tell a scan: its partitioning, the bounds of its selected
+    /// numeric columns (a column is bounded when every live data file has bounds for it) and the
+    /// row-group starts of its data files.
+    pub async fn manifest_facts(&self) -> Result<ManifestFacts, WorkerError> {
         let numeric: Vec<NestedFieldRef> = self
             .selected
             .iter()
@@ -305,7 +367,7 @@ impl IcebergSource {
                 Some((c.name.clone(), (lower, upper)))
             })
             .collect();
-        Ok((summary.partitioning, bounds))
+        Ok(ManifestFacts { partitioning: summary.partitioning, bounds, row_groups: summary.row_groups })
     }
 
     /// What the snapshot's manifests say: per-column counts and bounds of `columns`, data and
@@ -319,6 +381,7 @@ impl IcebergSource {
                 data_files: 0,
                 delete_files: 0,
                 partitioning: None,
+                row_groups: RowGroupStarts::new(),
             });
         };
         manifests::summarize(&metadata, snapshot, &self.read_schema, columns, &self.file_io)
@@ -356,6 +419,25 @@ impl IcebergSource {
 }
 
 impl DataFilePartition {
+    /// This partition's data file read over `(start, length)` only: the row groups whose
+    /// midpoint falls in it.
+    fn with_range(&self, (start, length): (u64, u64)) -> Self {
+        let mut task = self.task.clone();
+        let whole = start == 0 && length == task.file_size_in_bytes;
+        task.start = start;
+        task.length = length;
+        if !whole {
+            task.record_count = None;
+        }
+        Self {
+            location: self.location.clone(),
+            table: self.table.clone(),
+            task,
+            schema: self.schema.clone(),
+            runtime: self.runtime.clone(),
+        }
+    }
+
     /// `DATA_FILE@START`: the data file's path and the byte offset of the range read.
     pub fn key(&self) -> String {
         format!("{}@{}", self.task.data_file_path, self.task.start)
