@@ -23,6 +23,7 @@ use tracing::info;
 use crate::error::WorkerError;
 use crate::run::{OpenedScan, PlannedParts, ProfileRequest, Progress, open_source};
 use crate::sink::s3::S3Sink;
+use crate::source::iceberg::PIECE_BYTES;
 use crate::source::s3_storage::read_object;
 
 /// `plan.json`: what the first task planned.
@@ -116,7 +117,7 @@ pub fn plan(doc: &JobDocument, request: &ProfileRequest) -> Result<Planned, Work
     let count = group_count(doc, bytes, parts.len());
     info!(parts = parts.len(), bytes, groups = count, "planned");
     if count <= 1 {
-        opened.join_row_groups();
+        opened.join_row_groups(PIECE_BYTES);
         return Ok(Planned::OneTask(Some(opened)));
     }
     let groups = balance(&parts, count);

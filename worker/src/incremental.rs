@@ -18,7 +18,7 @@ use crate::run::{
     OpenedScan, PlannedParts, ProfileRequest, Progress, open_source, plan_parts, profile, profile_and_check_opened,
 };
 use crate::source::SourceSpec;
-use crate::source::iceberg::IcebergSource;
+use crate::source::iceberg::{DataFilePartition, IcebergSource};
 
 /// The profile of the request's Iceberg snapshot built on `base` (or, when there is none, why
 /// not): the appended data files only when the snapshot is `base`'s plus appends, else a full
@@ -56,7 +56,8 @@ pub fn profile_incremental(
     drop(table);
     let (mut merged, files_read, reason, was_merged) = match path {
         Path::Appends { base, keys, total, opened } => {
-            let files = keys.len() as u64;
+            // A key names a piece of a data file; large files are read in several.
+            let files = keys.iter().map(|k| DataFilePartition::data_file_of(k)).collect::<HashSet<_>>().len() as u64;
             info!(base_snapshot, appended = files, of = total, "incremental: reading the appended files");
             // Counted over the base's exact histogram edges, so that the merge keeps them.
             let options = ProfileOptions { histogram_bounds: Arc::new(exact_edges(base)), ..request.options.clone() };

@@ -19,7 +19,7 @@ use tokio::runtime::Runtime;
 use tracing::{info, info_span};
 
 use crate::error::WorkerError;
-use crate::source::iceberg::{IcebergSource, ManifestFacts, join_row_groups};
+use crate::source::iceberg::{IcebergSource, ManifestFacts, PIECE_BYTES, join_row_groups};
 use crate::source::parquet::ParquetSource;
 use crate::source::s3_storage::has_s3_scheme;
 use crate::source::{SourcePartition, SourceSpec};
@@ -42,7 +42,8 @@ pub struct ProfileRequest {
     /// Only the partitions with these keys (a fan-out group's, [`plan_parts`]); all when None.
     pub partitions: Option<Vec<String>>,
     /// Cut Iceberg data files into one partition per row group (a fan-out's plan and groups),
-    /// so that one large file can be spread over several groups.
+    /// so that one large file can be spread over several groups. Otherwise a file's row groups
+    /// are read in pieces of at least [`PIECE_BYTES`].
     pub split_row_groups: bool,
 }
 
@@ -270,11 +271,11 @@ pub fn open_source(request: &ProfileRequest) -> Result<OpenedScan, WorkerError> 
             let pinned_location = table.metadata_location().to_owned();
             let mut plan = runtime.block_on(table.plan())?;
             let files = plan.data_files();
-            if request.split_row_groups {
-                plan = plan.split_row_groups(&row_groups);
-            }
+            plan = plan.split_row_groups(&row_groups);
+            let pieces =
+                if request.split_row_groups { plan.partitions } else { join_row_groups(plan.partitions, PIECE_BYTES) };
             let partitions: Vec<SourcePartition> =
-                plan.partitions.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
+                pieces.into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))).collect();
             let info = SourceInfo {
                 kind: SourceKind::Iceberg,
                 location: location.clone(),
@@ -338,9 +339,10 @@ pub fn plan_parts(request: &ProfileRequest) -> Result<PlannedParts, WorkerError>
 }
 
 impl OpenedScan {
-    /// Joins the row-group ranges of each Iceberg data file back into one partition (a scan
-    /// planned for a fan-out that one task runs after all reads each file once).
-    pub fn join_row_groups(&mut self) {
+    /// Joins the row-group ranges of each Iceberg data file into pieces of at least `min_bytes`
+    /// ([`PIECE_BYTES`] is how a scan without a fan-out reads them: a scan planned for a fan-out
+    /// that one task runs after all).
+    pub fn join_row_groups(&mut self, min_bytes: u64) {
         let mut files = Vec::new();
         let mut others = Vec::new();
         for partition in std::mem::take(&mut self.partitions) {
@@ -349,7 +351,7 @@ impl OpenedScan {
                 other => others.push(other),
             }
         }
-        others.extend(join_row_groups(files).into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))));
+        others.extend(join_row_groups(files, min_bytes).into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))));
         self.partitions = others;
     }
 

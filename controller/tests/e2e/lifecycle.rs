@@ -11,13 +11,27 @@ use serde_json::json;
 
 use crate::support::*;
 
-/// Waits until the execution is ABORTED (moto reflects a stop once the running state ends).
+/// Waits until the execution is ABORTED. moto reflects a stop once the running state ends, that
+/// is once the launcher has stopped the task's process (SIGTERM, SIGKILL 10 s later); on a machine
+/// busy with a first build and the other e2e tests that has taken longer than 30 s. A failure says
+/// what the execution did instead (FAILED would mean the worker's 30 s catalog timeout ended the
+/// attempt before the deletion stopped it).
 async fn wait_aborted(arn: &str) {
-    eventually(&format!("{arn} is ABORTED"), Duration::from_secs(30), || async {
+    let start = std::time::Instant::now();
+    loop {
         let described = sfn().await.describe_execution().execution_arn(arn).send().await.unwrap();
-        described.status().as_str() == "ABORTED"
-    })
-    .await;
+        if described.status().as_str() == "ABORTED" {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{arn} is not ABORTED within 60 s: {} (error {:?}, cause {:?})",
+            described.status().as_str(),
+            described.error(),
+            described.cause()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

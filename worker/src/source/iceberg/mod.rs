@@ -1,8 +1,9 @@
 //! Apache Iceberg tables as a profiling source, read with the `iceberg` crate: a table is named
 //! by its metadata JSON file (local or `s3://`), by its local directory (the newest
 //! `metadata/*.metadata.json`), or by `namespace.table` in a catalog.
-//! A scan reads one data file per partition (a fan-out cuts files at their row groups: `split`);
-//! metadata mode reads only the manifests.
+//! A scan reads one range of a data file per partition: files are cut at their row groups
+//! (`split`), one range per row group for a fan-out's groups, joined into pieces of at least
+//! [`PIECE_BYTES`] otherwise; metadata mode reads only the manifests.
 //!
 //! Columns are read as Iceberg defines them: by field id under the table's current schema for
 //! the current snapshot, or under the snapshot's own schema for an explicit snapshot (time
@@ -80,8 +81,8 @@ impl ScanPlan {
     }
 
     /// Each whole data file without delete files cut into one partition per row group (its
-    /// `row_groups` starts), so a fan-out can spread it over several groups; the others as they
-    /// are. The order stays by path, then start.
+    /// `row_groups` starts), so that a fan-out, or the threads of one scan, can share it; the
+    /// others as they are. The order stays by path, then start.
     pub fn split_row_groups(self, row_groups: &RowGroupStarts) -> Self {
         let mut partitions = Vec::with_capacity(self.partitions.len());
         for partition in self.partitions {
@@ -102,16 +103,23 @@ impl ScanPlan {
     }
 }
 
-/// `partitions` (in plan order) with adjacent ranges of one data file joined back into one
-/// partition: what a scan by one task reads, opening each file once.
-pub fn join_row_groups(partitions: Vec<DataFilePartition>) -> Vec<DataFilePartition> {
+/// Bytes a scan in one task reads as one partition at least: a data file's row-group ranges are
+/// joined into pieces of this size, so that the scan's threads share a few large files evenly
+/// while each piece opens its file (and parses its footer) once.
+pub const PIECE_BYTES: u64 = 64 << 20;
+
+/// `partitions` (in plan order) with adjacent ranges of one data file joined while the partition
+/// they join is smaller than `min_bytes`: pieces of at least `min_bytes` (a file's last piece may
+/// be smaller), or each file whole with `u64::MAX`.
+pub fn join_row_groups(partitions: Vec<DataFilePartition>, min_bytes: u64) -> Vec<DataFilePartition> {
     let mut joined: Vec<DataFilePartition> = Vec::with_capacity(partitions.len());
     for partition in partitions {
         if let Some(last) = joined.last_mut()
             && last.task.data_file_path == partition.task.data_file_path
+            && last.task.length < min_bytes
         {
-            let ranges = [(last.task.start, last.task.length), (partition.task.start, partition.task.length)];
-            if let [range] = split::join_ranges(&ranges)[..] {
+            let next = (partition.task.start, partition.task.length);
+            if let Some(range) = split::joined((last.task.start, last.task.length), next) {
                 *last = last.with_range(range);
                 continue;
             }
@@ -441,6 +449,11 @@ impl DataFilePartition {
     /// `DATA_FILE@START`: the data file's path and the byte offset of the range read.
     pub fn key(&self) -> String {
         format!("{}@{}", self.task.data_file_path, self.task.start)
+    }
+
+    /// The data file a [`Self::key`] names.
+    pub fn data_file_of(key: &str) -> &str {
+        key.rsplit_once('@').map_or(key, |(file, _)| file)
     }
 
     /// Bytes of the data file range this partition reads.

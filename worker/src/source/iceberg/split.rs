@@ -1,5 +1,5 @@
-//! Byte ranges of Iceberg data files cut at their row groups, so that a fan-out can spread one
-//! large data file over several groups. The manifests give each file's row-group starts
+//! Byte ranges of Iceberg data files cut at their row groups, so that a fan-out's groups, or the
+//! threads of one scan, can share one large data file. The manifests give each file's row-group starts
 //! (`split_offsets`); the reader gives a range the row groups whose midpoint falls in it. Ranges
 //! that tile the whole file (the first from byte 0, the last to the file's end) therefore give
 //! every row group to exactly one range, whatever the gaps between row groups.
@@ -27,16 +27,9 @@ pub fn row_group_ranges(file_size: u64, starts: &[u64]) -> Vec<(u64, u64)> {
     ranges
 }
 
-/// `ranges` (`(start, length)`, in order) with each run of adjacent ranges joined into one.
-pub fn join_ranges(ranges: &[(u64, u64)]) -> Vec<(u64, u64)> {
-    let mut joined: Vec<(u64, u64)> = Vec::with_capacity(1);
-    for &(start, length) in ranges {
-        match joined.last_mut() {
-            Some((from, len)) if *from + *len == start => *len += length,
-            _ => joined.push((start, length)),
-        }
-    }
-    joined
+/// The range `a` followed by `b` as one range, when `b` starts where `a` ends.
+pub fn joined((start, length): (u64, u64), (next_start, next_length): (u64, u64)) -> Option<(u64, u64)> {
+    (start + length == next_start).then_some((start, length + next_length))
 }
 
 #[cfg(test)]
@@ -66,7 +59,8 @@ mod tests {
     #[test]
     fn adjacent_ranges_join_back_into_the_file() {
         let ranges = row_group_ranges(4_000, &[4, 1_000, 2_500]);
-        assert_eq!(join_ranges(&ranges), [(0, 4_000)]);
-        assert_eq!(join_ranges(&[(0, 10), (20, 5), (25, 5)]), [(0, 10), (20, 10)], "a gap keeps two ranges");
+        let whole = ranges[1..].iter().try_fold(ranges[0], |acc, &next| joined(acc, next));
+        assert_eq!(whole, Some((0, 4_000)));
+        assert_eq!(joined((0, 10), (20, 5)), None, "a gap keeps two ranges");
     }
 }
