@@ -55,6 +55,29 @@ impl TableProfiler {
         Ok(())
     }
 
+    /// Adds one batch that holds only the top-level columns `columns` (ascending positions in
+    /// the profiler's schema), in that order; the other columns' accumulators are left as they
+    /// are.
+    pub fn update_columns(&mut self, batch: &RecordBatch, columns: &[usize]) -> Result<(), EngineError> {
+        if batch.num_columns() != columns.len() {
+            return Err(EngineError::Incompatible(format!(
+                "a batch has {} columns where {} were read",
+                batch.num_columns(),
+                columns.len()
+            )));
+        }
+        let mut path = Vec::new();
+        for leaf in &mut self.leaves {
+            let Ok(position) = columns.binary_search(&leaf.path[0]) else { continue };
+            path.clear();
+            path.push(position);
+            path.extend_from_slice(&leaf.path[1..]);
+            let array = leaf_array(batch, &path, leaf.accumulator.name())?;
+            leaf.accumulator.update(&array)?;
+        }
+        Ok(())
+    }
+
     /// Folds `other` (same schema, other rows) into `self`.
     pub fn merge(&mut self, other: &Self) -> Result<(), EngineError> {
         if self.leaves.len() != other.leaves.len() {

@@ -408,6 +408,81 @@ impl Partition for Chunk {
     }
 }
 
+/// In-memory partitions that can read part of their columns, counting the column sets read.
+struct Projectable(Vec<RecordBatch>, Arc<AtomicU64>);
+impl Partition for Projectable {
+    type Error = EngineError;
+    fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), EngineError> {
+        self.0.into_iter().try_for_each(sink)
+    }
+
+    fn project(&self, columns: &[usize]) -> Option<Self> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(Projectable(self.0.iter().map(|b| b.project(columns).unwrap()).collect(), self.1.clone()))
+    }
+}
+
+#[test]
+fn fewer_partitions_than_threads_share_the_columns_and_profile_the_same() {
+    let d = data(60_000, 11);
+    let sets = Arc::new(AtomicU64::new(0));
+    let rows = |start, end| Projectable(chunks_range(&d, start, end), sets.clone());
+    let whole = |threads, sampling| {
+        let parts = vec![rows(0, 60_000)];
+        scan(schema(), parts, sampling, &ProfileOptions::default(), threads, &AtomicU64::new(0)).unwrap()
+    };
+    let bernoulli = Sampling::Bernoulli { fraction: 0.3, seed: 7 };
+    for sampling in [Sampling::Full, bernoulli] {
+        let one = whole(1, sampling);
+        // Three threads on one partition: each reads some of the columns. Every column sees the
+        // same rows in the same order as on one thread, so the profiles are equal but for the
+        // quantile sketches' random compactions, and the rows are counted once.
+        let progress = AtomicU64::new(0);
+        let before = sets.load(std::sync::atomic::Ordering::Relaxed);
+        let shared = scan(schema(), vec![rows(0, 60_000)], sampling, &ProfileOptions::default(), 3, &progress).unwrap();
+        // Five columns, two sets per thread: five reads of one column each.
+        assert_eq!(sets.load(std::sync::atomic::Ordering::Relaxed) - before, 5);
+        assert_eq!((shared.rows_read, shared.rows_profiled), (one.rows_read, one.rows_profiled), "{sampling:?}");
+        assert_eq!(progress.into_inner(), 60_000);
+        assert_eq!(without_quantiles(&shared.columns), without_quantiles(&one.columns), "{sampling:?}");
+    }
+    let shared = whole(3, Sampling::Full);
+    let mut ints: Vec<f64> = d.ints.iter().flatten().map(|v| *v as f64).collect();
+    ints.sort_by(f64::total_cmp);
+    assert_quantile_ranks(&shared.columns[0], &ints);
+    // A partition that cannot project is read whole, with the same result.
+    let parts = vec![Chunk(chunks_range(&d, 0, 60_000))];
+    let unsplit = scan(schema(), parts, Sampling::Full, &ProfileOptions::default(), 3, &AtomicU64::new(0)).unwrap();
+    assert_eq!(without_quantiles(&unsplit.columns), without_quantiles(&whole(1, Sampling::Full).columns));
+    // Two partitions on four threads: shared out too, counts exact.
+    let parts = vec![rows(0, 25_000), rows(25_000, 60_000)];
+    let two = scan(schema(), parts, Sampling::Full, &ProfileOptions::default(), 4, &AtomicU64::new(0)).unwrap();
+    let one = whole(1, Sampling::Full);
+    assert_eq!(two.rows_read, 60_000);
+    for (a, b) in one.columns.iter().zip(&two.columns) {
+        assert_eq!((a.count, a.nulls, &a.min, &a.max, &a.boolean), (b.count, b.nulls, &b.min, &b.max, &b.boolean));
+    }
+}
+
+/// The profiles as JSON without what comes from the randomized quantile sketches (quantiles,
+/// histograms and the saved sketch images).
+fn without_quantiles(columns: &[ColumnProfile]) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("distribution");
+                map.remove("sketches");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(columns).unwrap();
+    strip(&mut value);
+    value
+}
+
 fn scan_data(d: &Data, sampling: Sampling, threads: usize) -> profiler_engine::ScanOutput {
     let parts: Vec<Chunk> =
         (0..ROWS).step_by(25_000).map(|s| Chunk(chunks_range(d, s, (s + 25_000).min(ROWS)))).collect();

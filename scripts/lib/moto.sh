@@ -10,8 +10,10 @@ moto_start() {
   local py=$1 port
   port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   PROFILER_MOTO_LOG=$(mktemp /tmp/profiler-moto.XXXXXX.log)
-  # The environment of moto is also the environment of the worker tasks it starts.
-  PROFILER_REDSHIFT_PG_URL="${PROFILER_TEST_DATABASE_URL:-}" \
+  # The environment of moto is also the environment of the worker tasks it starts. A REST
+  # catalog request may take 120 s there, so that a task held on the e2e tests' silent catalog
+  # runs until the scenario stops it, however busy the machine (it ends by itself after that).
+  PROFILER_REDSHIFT_PG_URL="${PROFILER_TEST_DATABASE_URL:-}" PROFILER_ICEBERG_REST_TIMEOUT_SECONDS=120 \
     AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
     AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true PROFILER_S3_FORCE_PATH_STYLE=true \
     "$py" "$(dirname "${BASH_SOURCE[0]}")/../../tests/emulators/moto_launcher.py" 127.0.0.1 "$port" \

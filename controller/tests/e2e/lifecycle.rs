@@ -14,7 +14,7 @@ use crate::support::*;
 /// Waits until the execution is ABORTED. moto reflects a stop once the running state ends, that
 /// is once the launcher has stopped the task's process (SIGTERM, SIGKILL 10 s later); on a machine
 /// busy with a first build and the other e2e tests that has taken longer than 30 s. A failure says
-/// what the execution did instead (FAILED would mean the worker's 30 s catalog timeout ended the
+/// what the execution did instead (FAILED would mean the worker's catalog timeout ended the
 /// attempt before the deletion stopped it).
 async fn wait_aborted(arn: &str) {
     let start = std::time::Instant::now();

@@ -238,8 +238,9 @@ pub fn glue_source(table: &str) -> Value {
     json!({"iceberg": {"catalog": {"glue": {}}, "namespace": "fixtures", "table": table}})
 }
 
-/// A REST catalog that accepts connections and never answers: the worker waits on it (up to its
-/// 30 s timeout), which keeps an attempt running as long as a scenario needs.
+/// A REST catalog that accepts connections and never answers: the worker waits on it (up to the
+/// 120 s timeout `scripts/lib/moto.sh` gives the tasks), which keeps an attempt running as long as
+/// a scenario needs.
 pub struct SilentCatalog {
     _listener: TcpListener,
     pub uri: String,

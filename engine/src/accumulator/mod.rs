@@ -147,6 +147,12 @@ impl ColumnAccumulator {
                 self.name, self.data_type, other.name, other.data_type
             )));
         }
+        if self.count == 0 {
+            // Nothing to fold in: take `other` as it is (a sketch merged into an empty one would
+            // re-insert and compact its values, which changes its estimates).
+            *self = other.clone();
+            return Ok(());
+        }
         self.count += other.count;
         self.nulls += other.nulls;
         match (&mut self.stats, &other.stats) {

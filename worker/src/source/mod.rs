@@ -121,4 +121,11 @@ impl Partition for SourcePartition {
             Self::Iceberg(p) => (*p).read(sink),
         }
     }
+
+    fn project(&self, columns: &[usize]) -> Option<Self> {
+        match self {
+            Self::Parquet(p) => p.project(columns).map(Self::Parquet),
+            Self::Iceberg(p) => p.project(columns).map(|p| Self::Iceberg(Box::new(p))),
+        }
+    }
 }

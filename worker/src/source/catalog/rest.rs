@@ -1,7 +1,8 @@
 //! An Iceberg REST catalog (the Apache Iceberg REST OpenAPI): `GET /v1/config` for the catalog's
 //! path prefix, then `GET /v1/{prefix}/namespaces/{namespace}/tables/{table}` for the table's
 //! metadata location. A bearer token, when the catalog needs one, comes from the environment
-//! variable `PROFILER_ICEBERG_REST_TOKEN` (never from the job document).
+//! variable `PROFILER_ICEBERG_REST_TOKEN` (never from the job document). Each request times out
+//! after 30 s, or the seconds in `PROFILER_ICEBERG_REST_TIMEOUT_SECONDS`.
 
 use std::time::Duration;
 
@@ -13,6 +14,23 @@ use crate::error::WorkerError;
 
 /// The environment variable holding a bearer token for the REST catalog.
 pub const TOKEN_ENV: &str = "PROFILER_ICEBERG_REST_TOKEN";
+
+/// The environment variable holding the seconds a request to the REST catalog may take.
+pub const TIMEOUT_ENV: &str = "PROFILER_ICEBERG_REST_TIMEOUT_SECONDS";
+
+/// A request's timeout when [`TIMEOUT_ENV`] is not set.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The timeout [`TIMEOUT_ENV`] sets (`value`), or the default when it is unset or empty.
+fn request_timeout(value: Option<&str>) -> Result<Duration, WorkerError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(DEFAULT_TIMEOUT),
+        Some(v) => match v.parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Duration::from_secs(seconds)),
+            _ => Err(WorkerError::InvalidRequest(format!("{TIMEOUT_ENV}={v:?} is not a positive number of seconds"))),
+        },
+    }
+}
 
 /// The metadata location of `namespace.table` (namespace levels dotted) in the REST catalog at
 /// `uri`.
@@ -31,8 +49,9 @@ pub async fn metadata_location(
     };
     let base = Url::parse(uri.trim_end_matches('/'))
         .map_err(|e| WorkerError::InvalidRequest(format!("REST catalog URI {uri:?}: {e}")))?;
+    let timeout = request_timeout(std::env::var(TIMEOUT_ENV).ok().as_deref())?;
     let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
+        .timeout(timeout)
         .build()
         .map_err(|e| failed("start an HTTP client", e.to_string(), false))?;
     let token = std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty());
@@ -116,6 +135,17 @@ mod tests {
         let base = Url::parse("http://h:1/api/catalog").unwrap();
         let url = endpoint(&base, &["v1", "wh/1", "namespaces", "a\u{1f}b", "tables", "t x"]);
         assert_eq!(url.as_str(), "http://h:1/api/catalog/v1/wh%2F1/namespaces/a%1Fb/tables/t%20x");
+    }
+
+    #[test]
+    fn reads_the_request_timeout() {
+        assert_eq!(request_timeout(None).unwrap(), Duration::from_secs(30));
+        assert_eq!(request_timeout(Some(" ")).unwrap(), Duration::from_secs(30));
+        assert_eq!(request_timeout(Some("120")).unwrap(), Duration::from_secs(120));
+        for bad in ["0", "-1", "1.5", "soon"] {
+            let message = request_timeout(Some(bad)).unwrap_err().to_string();
+            assert!(message.contains("PROFILER_ICEBERG_REST_TIMEOUT_SECONDS"), "{message}");
+        }
     }
 
     #[test]

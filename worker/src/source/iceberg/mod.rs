@@ -446,6 +446,25 @@ impl DataFilePartition {
         }
     }
 
+    /// The same range reading only the selected columns at `columns` (ascending positions in
+    /// the planned schema); `None` for a file with delete files, whose deletes may need other
+    /// columns.
+    pub fn project(&self, columns: &[usize]) -> Option<Self> {
+        if !self.task.deletes.is_empty() {
+            return None;
+        }
+        let mut task = self.task.clone();
+        task.project_field_ids =
+            columns.iter().map(|&c| self.task.project_field_ids.get(c).copied()).collect::<Option<_>>()?;
+        Some(Self {
+            location: self.location.clone(),
+            table: self.table.clone(),
+            task,
+            schema: Arc::new(self.schema.project(columns).ok()?),
+            runtime: self.runtime.clone(),
+        })
+    }
+
     /// `DATA_FILE@START`: the data file's path and the byte offset of the range read.
     pub fn key(&self) -> String {
         format!("{}@{}", self.task.data_file_path, self.task.start)

@@ -420,6 +420,13 @@ impl RowGroupPartition {
         )
     }
 
+    /// The same row group reading only the requested columns at `columns` (ascending
+    /// positions in the source's schema).
+    pub fn project(&self, columns: &[usize]) -> Option<Self> {
+        let roots = columns.iter().map(|&c| self.roots.get(c).copied()).collect::<Option<_>>()?;
+        Some(Self { file: self.file.clone(), metadata: self.metadata.clone(), roots, row_group: self.row_group })
+    }
+
     /// Decodes the row group, handing each batch to `sink`.
     pub fn read(self, sink: &mut dyn FnMut(RecordBatch) -> Result<(), EngineError>) -> Result<(), WorkerError> {
         let name = self.file.name();
