@@ -14,9 +14,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The `fixtures.orders` table: two data files of 3,000 and 2,000 rows, in row groups of 1,000.
-fn orders_table() -> String {
-    let dir = std::env::temp_dir().join(format!("profiler-iceberg-split-{}", std::process::id()));
+/// The `fixtures.orders` table: two data files of 3,000 and 2,000 rows, in row groups of 1,000;
+/// one copy per test (`tag`).
+fn orders_table(tag: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("profiler-iceberg-split-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let python = std::env::var("PROFILER_TEST_PYTHON")
         .unwrap_or_else(|_| root().join(".venv/bin/python").to_string_lossy().into_owned());
@@ -37,7 +38,7 @@ fn parts(scan: &OpenedScan) -> Vec<(String, u64)> {
 
 #[test]
 fn row_group_ranges_read_every_row_once_and_join_back_into_their_files() {
-    let table = orders_table();
+    let table = orders_table("ranges");
     let whole = parts(&open_source(&request(&table, false)).unwrap());
     let split = parts(&open_source(&request(&table, true)).unwrap());
     assert_eq!(whole.len(), 2, "two data files: {whole:?}");
@@ -75,5 +76,34 @@ fn row_group_ranges_read_every_row_once_and_join_back_into_their_files() {
     assert_eq!(by_range.row_count, by_file.row_count);
     for (a, b) in by_range.columns.iter().zip(&by_file.columns) {
         assert_eq!((&a.name, a.count, a.nulls, &a.min, &a.max), (&b.name, b.count, b.nulls, &b.min, &b.max));
+    }
+}
+
+#[test]
+fn threads_beyond_the_files_share_the_columns_and_profile_the_same() {
+    let table = orders_table("columns");
+    let spec = || SourceSpec::detect(&table, None);
+    // Two data files, eight threads: each file is read as several column sets, by field id.
+    // The selection is out of schema order, so each set maps positions to the right field ids.
+    let columns = Some(vec!["status".to_owned(), "id".to_owned(), "amount".to_owned()]);
+    let shared = ProfileRequest { columns: columns.clone(), ..ProfileRequest::every_row(spec(), 8) };
+    let single = ProfileRequest { columns, ..ProfileRequest::every_row(spec(), 1) };
+    let shared = profile(&shared, &Progress::default()).unwrap();
+    let single = profile(&single, &Progress::default()).unwrap();
+    assert_eq!(shared.row_count, 5_000);
+    assert_eq!(shared.row_count, single.row_count);
+    let names: Vec<&str> = shared.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["status", "id", "amount"]);
+    for (a, b) in shared.columns.iter().zip(&single.columns) {
+        assert_eq!(
+            (&a.name, a.count, a.nulls, &a.min, &a.max, a.distinct.as_ref().map(|d| d.estimate)),
+            (&b.name, b.count, b.nulls, &b.min, &b.max, b.distinct.as_ref().map(|d| d.estimate))
+        );
+        // The files' column sets may land on different threads: moments merge, equal to rounding.
+        if let (Some(x), Some(y)) = (&a.numeric, &b.numeric) {
+            assert_eq!((x.moments.n, x.moments.sum), (y.moments.n, y.moments.sum));
+            assert!((x.moments.mean - y.moments.mean).abs() <= 1e-12 * y.moments.mean.abs(), "{x:?} {y:?}");
+            assert!((x.moments.m2 - y.moments.m2).abs() <= 1e-12 * y.moments.m2.abs(), "{x:?} {y:?}");
+        }
     }
 }
