@@ -155,7 +155,7 @@ fn run(
             None => open_source(request)?,
         };
         if let Some(keys) = &request.partitions {
-            opened.partitions = select_partitions(opened.partitions, keys)?;
+            opened.select(keys)?;
         }
         if let Some(parquet) = &opened.parquet {
             progress.total.store(parquet.total_rows, std::sync::atomic::Ordering::Relaxed);
@@ -353,6 +353,16 @@ impl OpenedScan {
         }
         others.extend(join_row_groups(files, min_bytes).into_iter().map(|p| SourcePartition::Iceberg(Box::new(p))));
         self.partitions = others;
+    }
+
+    /// Keeps the partitions named by `keys` (a fan-out group's, [`plan_parts`]), with their
+    /// adjacent ranges of one Iceberg data file joined into pieces of at least [`PIECE_BYTES`], so
+    /// that the group opens each file once per piece, as a scan in one task does. Fails when a
+    /// key names no partition (the source changed after the plan).
+    pub fn select(&mut self, keys: &[String]) -> Result<(), WorkerError> {
+        self.partitions = select_partitions(std::mem::take(&mut self.partitions), keys)?;
+        self.join_row_groups(PIECE_BYTES);
+        Ok(())
     }
 
     /// The source's partitions with their sizes, as a fan-out plan sees them.

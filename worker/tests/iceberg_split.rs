@@ -70,6 +70,18 @@ fn row_group_ranges_read_every_row_once_and_join_back_into_their_files() {
     let pieces = of_file(&joined(ranges[0].1 + 1), &larger);
     assert_eq!(pieces, [(ranges[0].0.clone(), ranges[0].1 + ranges[1].1), ranges[2].clone()]);
 
+    // A fan-out group's ranges, in any order: the adjacent ones of a file are read as one piece.
+    let group: Vec<String> = ranges.iter().rev().map(|r| r.0.clone()).collect();
+    let mut scan = open_source(&request(&table, true)).unwrap();
+    scan.select(&group).unwrap();
+    assert_eq!(parts(&scan), [(ranges[0].0.clone(), ranges.iter().map(|r| r.1).sum())]);
+    let gaps = [ranges[2].0.clone(), ranges[0].0.clone()];
+    let mut scan = open_source(&request(&table, true)).unwrap();
+    scan.select(&gaps).unwrap();
+    assert_eq!(parts(&scan), [ranges[0].clone(), ranges[2].clone()], "ranges apart stay apart");
+    let mut scan = open_source(&request(&table, true)).unwrap();
+    assert!(scan.select(&["gone.parquet@4".to_owned()]).unwrap_err().to_string().contains("no longer in the source"));
+
     let by_file = profile(&request(&table, false), &Progress::default()).unwrap();
     let by_range = profile(&request(&table, true), &Progress::default()).unwrap();
     assert_eq!(by_range.row_count, 5_000);

@@ -108,10 +108,11 @@ impl ScanPlan {
 /// while each piece opens its file (and parses its footer) once.
 pub const PIECE_BYTES: u64 = 64 << 20;
 
-/// `partitions` (in plan order) with adjacent ranges of one data file joined while the partition
-/// they join is smaller than `min_bytes`: pieces of at least `min_bytes` (a file's last piece may
-/// be smaller), or each file whole with `u64::MAX`.
-pub fn join_row_groups(partitions: Vec<DataFilePartition>, min_bytes: u64) -> Vec<DataFilePartition> {
+/// `partitions` in plan order (by path, then start) with adjacent ranges of one data file joined
+/// while the partition they join is smaller than `min_bytes`: pieces of at least `min_bytes` (a
+/// file's last piece may be smaller), or each file whole with `u64::MAX`.
+pub fn join_row_groups(mut partitions: Vec<DataFilePartition>, min_bytes: u64) -> Vec<DataFilePartition> {
+    partitions.sort_by(|a, b| a.task.data_file_path.cmp(&b.task.data_file_path).then(a.task.start.cmp(&b.task.start)));
     let mut joined: Vec<DataFilePartition> = Vec::with_capacity(partitions.len());
     for partition in partitions {
         if let Some(last) = joined.last_mut()
