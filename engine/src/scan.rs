@@ -149,25 +149,12 @@ pub fn scan_with<P: Partition>(
                         let mut first_row = 0u64;
                         let outcome = partition.read(&mut |batch| {
                             let rows = batch.num_rows() as u64;
-                            if let Some(columns) = &columns {
-                                // Part of the columns: rows sampled as the whole partition's are.
-                                let kept = match &sampling {
-                                    Sampling::Bernoulli { fraction, seed } => {
-                                        sample::bernoulli(&batch, *fraction, *seed, index, first_row)?
-                                    }
-                                    _ => batch,
-                                };
-                                if counts_rows {
-                                    progress.fetch_add(rows, Ordering::Relaxed);
-                                    state.rows_read += rows;
-                                    state.rows_profiled += kept.num_rows() as u64;
-                                }
-                                state.profiler.update_columns(&kept, columns)?;
-                                first_row += rows;
-                                return Ok(());
+                            // One read of each partition counts its rows (a partition read as
+                            // column sets is read once per set).
+                            if counts_rows {
+                                progress.fetch_add(rows, Ordering::Relaxed);
+                                state.rows_read += rows;
                             }
-                            progress.fetch_add(rows, Ordering::Relaxed);
-                            state.rows_read += rows;
                             if let Some(checker) = &mut state.checker {
                                 checker.update(&batch)?;
                             }
@@ -175,16 +162,23 @@ pub fn scan_with<P: Partition>(
                                 first_row += rows;
                                 return Ok(());
                             }
-                            match (&sampling, &mut state.reservoir) {
+                            let kept = match (&sampling, &mut state.reservoir) {
                                 (Sampling::Bernoulli { fraction, seed }, _) => {
-                                    let kept = sample::bernoulli(&batch, *fraction, *seed, index, first_row)?;
-                                    state.rows_profiled += kept.num_rows() as u64;
-                                    state.profiler.update(&kept)?;
+                                    Some(sample::bernoulli(&batch, *fraction, *seed, index, first_row)?)
                                 }
-                                (_, Some(reservoir)) => reservoir.offer(&batch, index, first_row)?,
-                                _ => {
-                                    state.rows_profiled += rows;
-                                    state.profiler.update(&batch)?;
+                                (_, Some(reservoir)) => {
+                                    reservoir.offer(&batch, index, first_row)?;
+                                    None
+                                }
+                                _ => Some(batch),
+                            };
+                            if let Some(kept) = kept {
+                                if counts_rows {
+                                    state.rows_profiled += kept.num_rows() as u64;
+                                }
+                                match &columns {
+                                    Some(columns) => state.profiler.update_columns(&kept, columns)?,
+                                    None => state.profiler.update(&kept)?,
                                 }
                             }
                             first_row += rows;

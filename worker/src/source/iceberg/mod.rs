@@ -438,13 +438,12 @@ impl DataFilePartition {
         if !whole {
             task.record_count = None;
         }
-        Self {
-            location: self.location.clone(),
-            table: self.table.clone(),
-            task,
-            schema: self.schema.clone(),
-            runtime: self.runtime.clone(),
-        }
+        self.with_task(task, self.schema.clone())
+    }
+
+    /// This partition's table reading `task` into batches of `schema`.
+    fn with_task(&self, task: FileScanTask, schema: SchemaRef) -> Self {
+        Self { location: self.location.clone(), table: self.table.clone(), task, schema, runtime: self.runtime.clone() }
     }
 
     /// The same range reading only the selected columns at `columns` (ascending positions in
@@ -457,13 +456,7 @@ impl DataFilePartition {
         let mut task = self.task.clone();
         task.project_field_ids =
             columns.iter().map(|&c| self.task.project_field_ids.get(c).copied()).collect::<Option<_>>()?;
-        Some(Self {
-            location: self.location.clone(),
-            table: self.table.clone(),
-            task,
-            schema: Arc::new(self.schema.project(columns).ok()?),
-            runtime: self.runtime.clone(),
-        })
+        Some(self.with_task(task, Arc::new(self.schema.project(columns).ok()?)))
     }
 
     /// `DATA_FILE@START`: the data file's path and the byte offset of the range read.
